@@ -1,0 +1,5 @@
+# ASan + UBSan for the test build (OMNIGATE_SANITIZE=ON). Applies to every target.
+if(OMNIGATE_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

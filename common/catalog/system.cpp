@@ -1,0 +1,205 @@
+// Spec sections: system bridge, tiers, fee schedules, components; and our extensions
+// (health, the generic bridge).
+#include "common/catalog/entries.h"
+
+namespace og::catalog::entries {
+
+void system(std::vector<Endpoint>& out) {
+  out.push_back({
+      .method = Method::Get,
+      .path = "/api/v1/system/bridge/active",
+      .summary = "Get a list of active/instantiated bridges",
+      .component = Component::Omnibridge,
+      .access = Access::Read,
+      .rights = {"readsystemdata"},
+      .command = "system bridge active",
+  });
+  out.push_back({
+      .method = Method::Get,
+      .path = "/api/v1/system/bridge/{bridgename}-{instanceid}/balances",
+      .summary = "Return the list of balances, internal and external, for that bridge",
+      .component = Component::Omnibridge,
+      .access = Access::Read,
+      .rate_limited = false,
+      .rights = {"readsystemdata"},
+      .params = {path(P("bridgename").len(1, 15).desc("Bridge name")),
+                 path(P("instanceid").len(1, 2).fmt(Format::Digits).desc("Instance ID"))},
+      .command = "system bridge balances",
+  });
+  out.push_back({
+      .method = Method::Post,
+      .path = "/api/v1/system/bridge/updateaccount",
+      .summary = "Update the configuration of a bridge's external account",
+      .component = Component::Omnibridge,
+      .access = Access::Write,
+      .rights = {"systemadmin"},
+      .params = {P("bridgename").req().len(1, 15).one_of({"ripple", "bitcoin"}).desc("Bridge name"),
+                 Num("bridgeinstanceid").req().len(1, 2).desc("Instance ID"),
+                 Obj("accountdata").req().len(2, 20000).hidden()
+                     .desc("External account attributes, attribute_name/value pairs")},
+      .command = "system bridge updateaccount",
+      .notes = "accountdata may carry bridge secrets: it is masked in logs.",
+  });
+  out.push_back({
+      .method = Method::Get,
+      .path = "/api/v1/system/bridge/{bridgename}/externalaccount/identifier",
+      .summary = "Get the attribute that uniquely identifies an external account of this bridge",
+      .component = Component::Omnibridge,
+      .access = Access::Read,
+      .rights = {"readsystemdata"},
+      .params = {path(P("bridgename").len(1, 15).desc("Bridge name"))},
+      .command = "system bridge identifier",
+  });
+  out.push_back({
+      .method = Method::Get,
+      .path = "/api/v1/system/bridge/{bridgename}/externalaccount/attributelist",
+      .summary = "Get a list of external account attributes for a particular bridge",
+      .component = Component::Omnibridge,
+      .access = Access::Read,
+      .rights = {"readsystemdata"},
+      .params = {path(P("bridgename").len(1, 15).desc("Bridge name"))},
+      .command = "system bridge attributelist",
+      .notes = "The spec writes this path with :version and :bridgename placeholders.",
+  });
+  out.push_back({
+      .method = Method::Get,
+      .path = "/api/v1/system/bridge/{bridgename}-{instanceid}/externalaccountlist",
+      .summary = "Get a list of external accounts (and attributes) for a particular instance",
+      .component = Component::Omnibridge,
+      .access = Access::Read,
+      .rights = {"readsystemdata"},
+      .params = {path(P("bridgename").len(1, 15).desc("Bridge name")),
+                 path(P("instanceid").len(1, 2).fmt(Format::Digits).desc("Instance ID"))},
+      .command = "system bridge externalaccountlist",
+  });
+
+  // The generic bridge (our extension; role adapter-admin).
+  out.push_back({
+      .method = Method::Post,
+      .path = "/api/v1/system/bridge/generic/deposit",
+      .summary = "Record a completed deposit received by an external adapter",
+      .component = Component::Omnibridge,
+      .access = Access::Write,
+      .financial = true,
+      .rights = {"manualdeposit"},
+      .params = {P("waid").req().len(21, 21).fmt(Format::Waid).desc("Wallet to credit"),
+                 P("currency").req().len(3, 16).fmt(Format::Currency).desc("Currency"),
+                 P("amount").req().len(1, 40).fmt(Format::Amount).desc("Amount deposited"),
+                 P("externaltransactionid").req().len(1, 100)
+                     .desc("The external network's transaction ID; the same ID credits once"),
+                 P("externalsourceaddress").len(1, 100).desc("Where the money came from"),
+                 P("description").len(1, 40).desc("Description of the transaction")},
+      .command = "system bridge generic deposit",
+      .extension = true,
+  });
+  out.push_back({
+      .method = Method::Get,
+      .path = "/api/v1/system/bridge/generic/withdrawals",
+      .summary = "List pending withdrawals made with method \"generic\"",
+      .component = Component::Omnibridge,
+      .access = Access::Read,
+      .rights = {"closewithdraw"},
+      .command = "system bridge generic withdrawals",
+      .extension = true,
+  });
+  out.push_back({
+      .method = Method::Post,
+      .path = "/api/v1/system/bridge/generic/withdraw/close",
+      .summary = "Close a pending generic withdrawal: post it (completed) or void it (failed)",
+      .component = Component::Omnibridge,
+      .access = Access::Write,
+      .financial = true,
+      .rights = {"closewithdraw"},
+      .params = {P("txid").req().len(21, 21).fmt(Format::Txid).desc("The pending withdrawal"),
+                 P("status").req().len(6, 9).one_of({"completed", "failed"}).desc("Outcome"),
+                 P("externaltransactionid").len(1, 100).desc("The external network's transaction ID")},
+      .command = "system bridge generic close",
+      .extension = true,
+  });
+
+  out.push_back({
+      .method = Method::Get,
+      .path = "/api/v1/system/tiers",
+      .summary = "Get a list of all tiers",
+      .component = Component::System,
+      .access = Access::Read,
+      .rate_limited = false,
+      .rights = {"readsystemdata", "tiermanagement"},
+      .command = "system tiers list",
+  });
+  out.push_back({
+      .method = Method::Delete,
+      .path = "/api/v1/system/tiers/{level}",
+      .summary = "Remove a tier, downgrading its profiles to the first lower tier",
+      .component = Component::System,
+      .access = Access::Write,
+      .rate_limited = false,
+      .rights = {"tiermanagement"},
+      .params = {path(P("level").len(1, 4).fmt(Format::Digits).desc("Tier level"))},
+      .command = "system tiers delete",
+  });
+  out.push_back({
+      .method = Method::Delete,
+      .path = "/api/v1/system/fee/schedule/{fsid}",
+      .summary = "Remove a fee schedule, moving its profiles to the default one",
+      .component = Component::System,
+      .access = Access::Write,
+      .rate_limited = false,
+      .rights = {"systemadmin"},
+      .params = {path(P("fsid").len(21, 21).fmt(Format::Fsid).desc("Fee schedule ID"))},
+      .command = "system fee delete",
+  });
+
+  // Components: omnipass, omnibridge, omnipay.
+  out.push_back({
+      .method = Method::Post,
+      .path = "/api/v1/system/{component}/unlock",
+      .summary = "Unlock a system component with the application password",
+      .component = Component::System,
+      .access = Access::Write,
+      .auth = Auth::Public,
+      .params = {path(P("component").one_of({"omnipass", "omnibridge", "omnipay"})
+                          .desc("Component to unlock")),
+                 P("password").req().len(16, 16).fmt(Format::Password).desc("Application password")},
+      .command = "system component unlock",
+      .notes = "Public: after a restart no credential can be checked until omnipass is unlocked.",
+  });
+  out.push_back({
+      .method = Method::Get,
+      .path = "/api/v1/system/{component}/attributelist",
+      .summary = "Get the list of system attribute descriptions of a component",
+      .component = Component::System,
+      .access = Access::Read,
+      .rights = {"readsystemdata"},
+      .params = {path(P("component").one_of({"omnipass", "omnibridge", "omnipay"})
+                          .desc("Component"))},
+      .command = "system component attributelist",
+  });
+  out.push_back({
+      .method = Method::Post,
+      .path = "/api/v1/system/{component}/attribute",
+      .summary = "Set a system attribute of a component",
+      .component = Component::System,
+      .access = Access::Write,
+      .rights = {"systemadmin"},
+      .params = {path(P("component").one_of({"omnipass", "omnibridge", "omnipay"})
+                          .desc("Component")),
+                 P("name").req().len(1, 30).desc("Attribute name"),
+                 P("value").req().len(1, 400).desc("Attribute value")},
+      .command = "system component attribute",
+  });
+
+  out.push_back({
+      .method = Method::Get,
+      .path = "/api/v1/system/health",
+      .summary = "Health: database reachable, schema version, component lock states",
+      .component = Component::System,
+      .access = Access::Read,
+      .auth = Auth::Public,
+      .command = "system health",
+      .extension = true,
+      .notes = "Public, like Vault's sys/health, so that load balancers and monitors can poll it.",
+  });
+}
+
+}  // namespace og::catalog::entries

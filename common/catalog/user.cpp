@@ -1,0 +1,7 @@
+#include "common/catalog/entries.h"
+
+namespace og::catalog::entries {
+
+void user(std::vector<Endpoint>& out) { (void)out; }
+
+}  // namespace og::catalog::entries
