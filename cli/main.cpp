@@ -1,1 +1,4 @@
-int main() { return 0; }
+// omnictl: the Omnigate OS operator CLI.
+#include "cli/cli.h"
+
+int main(int argc, char** argv) { return og::cli::run(argc, argv); }

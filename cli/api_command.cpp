@@ -1,0 +1,93 @@
+#include "cli/api_command.h"
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "cli/exit_codes.h"
+#include "common/result_codes.h"
+
+namespace og::cli {
+
+std::string normalize_path(const std::string& path) {
+  if (path.empty()) return "/api/v1/";
+  if (path.front() == '/') return path;
+  return "/api/v1/" + path;
+}
+
+std::string read_data_argument(const std::string& arg) {
+  std::string text;
+  if (arg == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else if (!arg.empty() && arg.front() == '@') {
+    std::ifstream in(arg.substr(1), std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + arg.substr(1));
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } else {
+    text = arg;
+  }
+  Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) throw std::runtime_error("--data is not valid JSON");
+  if (!parsed.is_object()) throw std::runtime_error("--data must be a JSON object");
+  return parsed.dump();
+}
+
+int exit_code_for(const Json& answer, long http_status) {
+  if (answer.is_object() && answer.contains("resultcode") && answer["resultcode"].is_number_integer()) {
+    int rc = answer["resultcode"].get<int>();
+    if (rc == code(Rc::Ok)) return kExitOk;
+    if (rc == code(Rc::NotAuthenticated) || rc == code(Rc::InvalidCredentials) || rc == code(Rc::Forbidden))
+      return kExitAuth;
+    return kExitApiError;
+  }
+  if (http_status >= 200 && http_status < 300) return kExitOk;
+  if (http_status == 401 || http_status == 403) return kExitAuth;
+  return kExitApiError;
+}
+
+ApiOutcome call_api(net::Client& client, const Connection& conn, const std::string& method, const std::string& path,
+                    const std::string& body) {
+  ApiOutcome out;
+  net::HttpRequest req;
+  req.method = method;
+  std::string base = conn.url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  req.url = base + normalize_path(path);
+  req.cacert = conn.cacert;
+  req.timeout_ms = conn.timeout_ms;
+  req.headers.emplace_back("Accept", "application/json");
+  if (!body.empty()) {
+    req.headers.emplace_back("Content-Type", "application/json");
+    req.body = body;
+  }
+  if (!conn.apikey.empty()) req.headers.emplace_back("X-APIKey", conn.apikey);
+  else if (!conn.token.empty()) req.headers.emplace_back("Authorization", "Bearer " + conn.token);
+
+  out.http = client.perform(req);
+  if (!out.http.ok()) {
+    out.exit_code = kExitNetwork;
+    out.message = (out.http.failure == net::Failure::Timeout ? "timeout: " : out.http.failure == net::Failure::Tls ? "TLS failure: " : "network failure: ") + out.http.error;
+    return out;
+  }
+  Json answer = Json::parse(out.http.response.body, nullptr, /*allow_exceptions=*/false);
+  if (answer.is_discarded()) {
+    out.exit_code = kExitNetwork;
+    out.message = "invalid response: HTTP " + std::to_string(out.http.response.status) + ", not JSON";
+    return out;
+  }
+  out.exit_code = exit_code_for(answer, out.http.response.status);
+  if (out.exit_code != kExitOk) {
+    if (answer.contains("resultcode"))
+      out.message = std::to_string(answer["resultcode"].get<int>()) + " " +
+                    (answer.contains("resultmessage") && answer["resultmessage"].is_string()
+                         ? answer["resultmessage"].get<std::string>()
+                         : std::string());
+    else
+      out.message = "HTTP " + std::to_string(out.http.response.status);
+  }
+  out.json = std::move(answer);
+  return out;
+}
+
+}  // namespace og::cli

@@ -1,0 +1,33 @@
+#pragma once
+// Small wrappers over OpenSSL: randomness, hashing, encodings, constant-time compare.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace og::crypto {
+
+using Sha256 = std::array<unsigned char, 32>;
+
+// Cryptographically secure random bytes (RAND_bytes). Throws std::runtime_error on failure.
+std::vector<unsigned char> random_bytes(std::size_t n);
+// n random bytes as 2n uppercase hex characters (API keys: 16 bytes -> 32 characters).
+std::string random_hex(std::size_t n_bytes);
+
+Sha256 sha256(std::string_view data);
+std::string sha256_hex(std::string_view data);
+
+std::string hex_encode(const unsigned char* data, std::size_t n, bool upper = false);
+std::string hex_encode(std::string_view bytes, bool upper = false);
+std::optional<std::string> hex_decode(std::string_view hex);
+
+std::string base64url_encode(std::string_view bytes);  // no padding
+std::optional<std::string> base64url_decode(std::string_view text);
+
+// Compares in time independent of where the inputs differ (lengths may leak).
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+}  // namespace og::crypto

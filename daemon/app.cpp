@@ -1,0 +1,14 @@
+#include "daemon/app.h"
+
+namespace og {
+
+bool ComponentLocks::locked(catalog::Component c) const {
+  switch (c) {
+    case catalog::Component::Omnipass: return locked_[Omnipass];
+    case catalog::Component::Omnibridge: return locked_[Omnibridge];
+    case catalog::Component::Omnipay: return locked_[Omnipay];
+    default: return false;
+  }
+}
+
+}  // namespace og

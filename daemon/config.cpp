@@ -1,0 +1,200 @@
+#include "daemon/config.h"
+
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <map>
+#include <set>
+
+#include "daemon/http/server.h"
+
+namespace og {
+namespace {
+
+struct Reader {
+  const toml::table& root;
+  std::string origin;
+
+  [[noreturn]] void fail(const toml::node* node, const std::string& key, const std::string& problem) const {
+    std::string where = origin;
+    if (node && node->source().begin.line > 0) where += ":" + std::to_string(node->source().begin.line);
+    throw ConfigError(where + ": " + key + ": " + problem);
+  }
+
+  const toml::table* table(const std::string& name) const {
+    const toml::node* n = root.get(name);
+    if (!n) return nullptr;
+    if (!n->is_table()) fail(n, name, "must be a table ([" + name + "])");
+    return n->as_table();
+  }
+
+  template <class T>
+  void get(const toml::table* t, const std::string& section, const std::string& key, T& out) const {
+    if (!t) return;
+    const toml::node* n = t->get(key);
+    if (!n) return;
+    const std::string full = section + "." + key;
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (!n->is_string()) fail(n, full, "must be a string");
+      out = n->as_string()->get();
+    } else if constexpr (std::is_same_v<T, std::filesystem::path>) {
+      if (!n->is_string()) fail(n, full, "must be a string (a path)");
+      out = n->as_string()->get();
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (!n->is_boolean()) fail(n, full, "must be true or false");
+      out = n->as_boolean()->get();
+    } else if constexpr (std::is_same_v<T, double>) {
+      if (n->is_integer()) out = static_cast<double>(n->as_integer()->get());
+      else if (n->is_floating_point()) out = n->as_floating_point()->get();
+      else fail(n, full, "must be a number");
+      if (out <= 0) fail(n, full, "must be positive");
+    } else {
+      if (!n->is_integer()) fail(n, full, "must be an integer");
+      auto v = n->as_integer()->get();
+      if (v <= 0) fail(n, full, "must be positive");
+      out = static_cast<T>(v);
+    }
+  }
+
+  void only(const toml::table* t, const std::string& section, std::set<std::string> keys) const {
+    if (!t) return;
+    for (const auto& [k, v] : *t) {
+      std::string key(k.str());
+      if (!keys.count(key)) fail(&v, section + "." + key, "unknown key (see omnid.toml(5))");
+    }
+  }
+};
+
+bool is_loopback(const boost::asio::ip::address& a) { return a.is_loopback(); }
+
+}  // namespace
+
+Config parse_config(std::string_view text, const std::string& origin) {
+  toml::table root;
+  try {
+    root = toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(origin + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+  }
+  Reader r{root, origin};
+  for (const auto& [k, v] : root) {
+    std::string key(k.str());
+    static const std::set<std::string> kSections{"server", "tls", "database", "rate_limit", "auth", "log"};
+    if (!kSections.count(key)) r.fail(&v, key, "unknown section (see omnid.toml(5))");
+  }
+
+  Config c;
+  const auto* server = r.table("server");
+  r.only(server, "server",
+         {"listen", "http_listen", "io_threads", "worker_threads", "max_body_bytes", "max_header_bytes",
+          "read_timeout_seconds", "idle_timeout_seconds", "write_timeout_seconds", "shutdown_grace_seconds",
+          "max_connections"});
+  r.get(server, "server", "listen", c.server.listen);
+  r.get(server, "server", "http_listen", c.server.http_listen);
+  r.get(server, "server", "io_threads", c.server.io_threads);
+  r.get(server, "server", "worker_threads", c.server.worker_threads);
+  r.get(server, "server", "max_body_bytes", c.server.max_body_bytes);
+  r.get(server, "server", "max_header_bytes", c.server.max_header_bytes);
+  r.get(server, "server", "read_timeout_seconds", c.server.read_timeout_seconds);
+  r.get(server, "server", "idle_timeout_seconds", c.server.idle_timeout_seconds);
+  r.get(server, "server", "write_timeout_seconds", c.server.write_timeout_seconds);
+  r.get(server, "server", "shutdown_grace_seconds", c.server.shutdown_grace_seconds);
+  r.get(server, "server", "max_connections", c.server.max_connections);
+
+  const auto* tls = r.table("tls");
+  r.only(tls, "tls", {"cert_file", "key_file"});
+  r.get(tls, "tls", "cert_file", c.tls.cert_file);
+  r.get(tls, "tls", "key_file", c.tls.key_file);
+
+  const auto* db = r.table("database");
+  r.only(db, "database", {"mode", "url", "pool_size", "local"});
+  r.get(db, "database", "mode", c.database.mode);
+  r.get(db, "database", "url", c.database.url);
+  r.get(db, "database", "pool_size", c.database.pool_size);
+  if (db) {
+    if (const toml::node* n = db->get("local")) {
+      if (!n->is_table()) r.fail(n, "database.local", "must be a table ([database.local])");
+      const auto* local = n->as_table();
+      r.only(local, "database.local", {"dir", "run_as", "bindir"});
+      r.get(local, "database.local", "dir", c.database.local_dir);
+      r.get(local, "database.local", "run_as", c.database.local_run_as);
+      r.get(local, "database.local", "bindir", c.database.local_bindir);
+    }
+  }
+  if (c.database.mode != "local" && c.database.mode != "remote")
+    r.fail(db ? db->get("mode") : nullptr, "database.mode", "must be \"local\" or \"remote\"");
+  if (c.database.mode == "remote" && c.database.url.empty())
+    r.fail(db ? db->get("mode") : nullptr, "database.url", "required when database.mode is \"remote\"");
+
+  const auto* rl = r.table("rate_limit");
+  r.only(rl, "rate_limit", {"enabled", "requests_per_second", "burst"});
+  r.get(rl, "rate_limit", "enabled", c.rate_limit.enabled);
+  r.get(rl, "rate_limit", "requests_per_second", c.rate_limit.requests_per_second);
+  r.get(rl, "rate_limit", "burst", c.rate_limit.burst);
+
+  const auto* auth = r.table("auth");
+  r.only(auth, "auth", {"apikey_cache_seconds"});
+  r.get(auth, "auth", "apikey_cache_seconds", c.auth.apikey_cache_seconds);
+
+  const auto* lg = r.table("log");
+  r.only(lg, "log", {"level", "requests"});
+  r.get(lg, "log", "level", c.log.level);
+  r.get(lg, "log", "requests", c.log.requests);
+  if (c.log.level != "debug" && c.log.level != "info" && c.log.level != "warn" && c.log.level != "error")
+    r.fail(lg ? lg->get("level") : nullptr, "log.level", "must be debug, info, warn or error");
+
+  check_config(c, origin);
+  return c;
+}
+
+void check_config(const Config& c, const std::string& origin) {
+  auto bad = [&](const std::string& key, const std::string& problem) { throw ConfigError(origin + ": " + key + ": " + problem); };
+  try {
+    if (!c.server.listen.empty()) http::parse_endpoint(c.server.listen);
+  } catch (const std::exception& e) {
+    bad("server.listen", e.what());
+  }
+  if (!c.server.http_listen.empty()) {
+    try {
+      auto ep = http::parse_endpoint(c.server.http_listen);
+      if (!is_loopback(ep.address()))
+        bad("server.http_listen", "plain HTTP is only served on a loopback address (127.0.0.1 or ::1)");
+    } catch (const ConfigError&) {
+      throw;
+    } catch (const std::exception& e) {
+      bad("server.http_listen", e.what());
+    }
+  }
+  if (c.server.listen.empty() && c.server.http_listen.empty()) bad("server.listen", "no listener configured");
+  if (c.server.max_header_bytes < 1024) bad("server.max_header_bytes", "must be at least 1024");
+  if (c.server.io_threads > 256 || c.server.worker_threads > 1024) bad("server", "too many threads");
+  if (c.database.pool_size > 1000) bad("database.pool_size", "must be at most 1000");
+}
+
+Config load_config(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw ConfigError(file.string() + ": cannot read the configuration file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_config(ss.str(), file.string());
+}
+
+Config dev_config(const std::filesystem::path& data_dir, int port) {
+  Config c;
+  c.dev = true;
+  c.data_dir = data_dir;
+  c.server.listen = "127.0.0.1:" + std::to_string(port);
+  c.server.http_listen.clear();
+  c.tls.cert_file = data_dir / "tls" / "cert.pem";
+  c.tls.key_file = data_dir / "tls" / "key.pem";
+  c.database.mode = "local";
+  c.database.local_dir = data_dir / "postgres";
+  c.database.pool_size = 8;
+  c.rate_limit.requests_per_second = 100;
+  c.rate_limit.burst = 200;
+  return c;
+}
+
+}  // namespace og

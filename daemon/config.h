@@ -1,0 +1,76 @@
+#pragma once
+// omnid's configuration: a TOML file (/etc/omnigate/omnid.toml by default, --config FILE).
+// Every key is documented in man/omnid.toml.5; unknown keys are refused (a typo must not
+// pass silently).
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+namespace og {
+
+struct Config {
+  struct Server {
+    std::string listen = "0.0.0.0:8443";  // HTTPS
+    std::string http_listen;              // optional plain HTTP, loopback addresses only
+    int io_threads = 2;
+    int worker_threads = 16;
+    std::size_t max_body_bytes = 1 << 20;
+    std::size_t max_header_bytes = 16 * 1024;
+    int read_timeout_seconds = 30;
+    int idle_timeout_seconds = 60;
+    int write_timeout_seconds = 30;
+    int shutdown_grace_seconds = 10;
+    std::size_t max_connections = 4096;
+  } server;
+
+  struct Tls {
+    std::filesystem::path cert_file = "/etc/omnigate/tls/omnid.crt";
+    std::filesystem::path key_file = "/etc/omnigate/tls/omnid.key";
+  } tls;
+
+  struct Database {
+    std::string mode = "local";  // "local": omnid runs its own cluster; "remote": url
+    std::string url;             // libpq connection string or URI (remote)
+    int pool_size = 16;
+    std::filesystem::path local_dir = "/var/lib/omnigate/postgres";
+    std::string local_run_as = "postgres";  // only used when omnid runs as root
+    std::string local_bindir;               // empty: discover
+  } database;
+
+  struct RateLimit {
+    bool enabled = true;
+    double requests_per_second = 20;
+    double burst = 40;
+  } rate_limit;
+
+  struct Auth {
+    int apikey_cache_seconds = 5;
+  } auth;
+
+  struct Log {
+    std::string level = "info";
+    bool requests = true;
+  } log;
+
+  // Set by --dev; not a file key.
+  bool dev = false;
+  std::filesystem::path data_dir;
+};
+
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Reads and checks a file. Throws ConfigError("FILE:LINE: key: problem").
+Config load_config(const std::filesystem::path& file);
+// Parses TOML text (for tests); `origin` names it in errors.
+Config parse_config(std::string_view toml_text, const std::string& origin);
+// Checks cross-key rules (listen addresses parse, http_listen is loopback, ...).
+void check_config(const Config& c, const std::string& origin);
+
+// The zero-configuration setup of `omnid --dev`: everything under data_dir, HTTPS on
+// 127.0.0.1:port only, a local cluster.
+Config dev_config(const std::filesystem::path& data_dir, int port);
+
+}  // namespace og

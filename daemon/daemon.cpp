@@ -1,0 +1,219 @@
+#include "daemon/daemon.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/thread_pool.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "common/tls_cert.h"
+#include "daemon/app.h"
+#include "daemon/config.h"
+#include "daemon/http/pipeline.h"
+#include "daemon/log.h"
+#include "daemon/modules/omnipass/bootstrap.h"
+#include "daemon/notify.h"
+#include "daemon/store/local_cluster.h"
+#include "daemon/store/migrations.h"
+#include "daemon/store/pool.h"
+
+namespace og {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Writes a file atomically (temp + rename) with the given mode.
+void write_private_file(const fs::path& path, const std::string& content, mode_t mode) {
+  fs::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write " + tmp.string());
+    ::chmod(tmp.c_str(), mode);
+    out << content;
+    if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  fs::rename(tmp, path);
+}
+
+// Every directory of --dev's data dir; when root, traversable by the cluster's user.
+void prepare_dev_dir(const fs::path& dir) {
+  fs::create_directories(dir / "tls");
+  ::chmod(dir.c_str(), geteuid() == 0 ? 0711 : 0700);
+  ::chmod((dir / "tls").c_str(), 0700);
+  if (!fs::exists(dir / "tls" / "cert.pem") || !fs::exists(dir / "tls" / "key.pem")) {
+    tls::write_pem_pair(tls::make_self_signed({}), dir / "tls" / "cert.pem", dir / "tls" / "key.pem");
+  }
+}
+
+sigset_t termination_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+}  // namespace
+
+int run_daemon(const DaemonOptions& opt) {
+  // Block termination signals in every thread; the main thread waits for them below.
+  sigset_t signals = termination_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  Config config;
+  fs::path data_dir;
+  bool ephemeral = false;
+  try {
+    if (opt.dev) {
+      if (opt.data_dir) {
+        data_dir = fs::absolute(*opt.data_dir);
+      } else {
+        char tmpl[] = "/tmp/omnid-dev-XXXXXX";
+        if (!::mkdtemp(tmpl)) throw std::runtime_error("cannot create a temporary data directory");
+        data_dir = tmpl;
+        ephemeral = true;
+      }
+      config = dev_config(data_dir, opt.port);
+    } else {
+      config = load_config(opt.config_file);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "omnid: " << e.what() << "\n";
+    return 2;
+  }
+  if (opt.check_config) {
+    std::cout << "omnid: configuration " << opt.config_file.string() << " is valid\n";
+    return 0;
+  }
+  log::Level level = log::Level::Info;
+  log::parse_level(config.log.level, level);
+  log::set_level(level);
+
+  int exit_code = 0;
+  std::unique_ptr<store::LocalCluster> cluster;
+  try {
+    if (opt.dev) prepare_dev_dir(data_dir);
+
+    // Database.
+    std::string conninfo;
+    if (config.database.mode == "local") {
+      store::LocalClusterOptions lo;
+      lo.dir = config.database.local_dir;
+      lo.run_as = config.database.local_run_as;
+      lo.bindir = config.database.local_bindir;
+      cluster = std::make_unique<store::LocalCluster>(lo);
+      log::info("starting the local PostgreSQL cluster", {{"dir", lo.dir.string()}});
+      cluster->start();
+      conninfo = cluster->conninfo();
+    } else {
+      conninfo = config.database.url;
+    }
+    store::Pool pool(conninfo, static_cast<std::size_t>(config.database.pool_size));
+    int version = 0;
+    {
+      auto conn = pool.acquire(std::chrono::seconds(30));
+      version = store::migrate(*conn);
+    }
+    log::info("database ready", {{"schemaversion", version}, {"mode", config.database.mode}});
+
+    std::optional<omnipass::NewApiKey> dev_key;
+    if (opt.dev) {
+      auto conn = pool.acquire();
+      dev_key = omnipass::ensure_dev_admin(*conn);
+    }
+
+    // HTTP.
+    http::Authenticator auth(pool, std::chrono::seconds(config.auth.apikey_cache_seconds));
+    App app{config, pool, auth};
+    app.schema_version = version;
+    Registry registry;
+    register_all(registry);
+    boost::asio::thread_pool workers(static_cast<std::size_t>(std::max(1, config.server.worker_threads)));
+    std::unique_ptr<http::RateLimiter> limiter;
+    if (config.rate_limit.enabled)
+      limiter = std::make_unique<http::RateLimiter>(config.rate_limit.requests_per_second, config.rate_limit.burst);
+    http::Pipeline pipeline(app, registry, workers, limiter.get(), {.log_requests = config.log.requests});
+
+    http::ServerOptions so;
+    if (!config.server.listen.empty()) {
+      so.https = http::parse_endpoint(config.server.listen);
+      so.tls = http::make_tls_context(config.tls.cert_file.string(), config.tls.key_file.string());
+    }
+    if (!config.server.http_listen.empty()) so.http = http::parse_endpoint(config.server.http_listen);
+    so.io_threads = config.server.io_threads;
+    so.max_body_bytes = config.server.max_body_bytes;
+    so.max_header_bytes = config.server.max_header_bytes;
+    so.read_timeout = std::chrono::seconds(config.server.read_timeout_seconds);
+    so.idle_timeout = std::chrono::seconds(config.server.idle_timeout_seconds);
+    so.write_timeout = std::chrono::seconds(config.server.write_timeout_seconds);
+    so.max_connections = config.server.max_connections;
+    http::Server server(so, pipeline);
+    server.start();
+
+    Json listening = Json::object();
+    if (server.https_port()) listening["https"] = so.https->address().to_string() + ":" + std::to_string(server.https_port());
+    if (server.http_port()) listening["http"] = so.http->address().to_string() + ":" + std::to_string(server.http_port());
+    log::info("omnid ready", {{"listening", listening}, {"handlers", registry.size()}, {"dev", opt.dev}});
+
+    if (opt.dev) {
+      std::string url = "https://127.0.0.1:" + std::to_string(server.https_port());
+      fs::path cacert = config.tls.cert_file;
+      write_private_file(data_dir / "omnictl.env",
+                         "# Written by omnid --dev. Source it: . " + (data_dir / "omnictl.env").string() + "\n" +
+                             "OMNICTL_URL=" + url + "\nOMNICTL_APIKEY=" + dev_key->apikey +
+                             "\nOMNICTL_CACERT=" + cacert.string() +
+                             "\nexport OMNICTL_URL OMNICTL_APIKEY OMNICTL_CACERT\n",
+                         0600);
+      std::cout << "omnid --dev is ready (development mode: never use it for real money).\n"
+                << "  URL:      " << url << "  (127.0.0.1 only)\n"
+                << "  API key:  " << dev_key->apikey << "  (role system-admin; shown once)\n"
+                << "  CA file:  " << cacert.string() << "\n"
+                << "  Data:     " << data_dir.string() << (ephemeral ? "  (removed on exit)" : "") << "\n\n"
+                << "In another shell:\n"
+                << "  . " << (data_dir / "omnictl.env").string() << "\n"
+                << "  omnictl api GET /api/v1/system/health\n\n"
+                << "Ctrl-C stops omnid and everything it started.\n"
+                << std::flush;
+    }
+    sd_notify("READY=1\nSTATUS=serving");
+
+    // Wait for a termination signal.
+    for (;;) {
+      int sig = 0;
+      sigwait(&signals, &sig);
+      if (sig == SIGHUP) {
+        log::info("SIGHUP received: nothing to reload yet");
+        continue;
+      }
+      log::info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"},
+                                  {"grace_seconds", config.server.shutdown_grace_seconds}});
+      break;
+    }
+    sd_notify("STOPPING=1");
+    server.shutdown(std::chrono::seconds(config.server.shutdown_grace_seconds));
+    workers.join();
+    log::info("HTTP server stopped");
+  } catch (const std::exception& e) {
+    log::error("fatal", {{"error", e.what()}});
+    std::cerr << "omnid: " << e.what() << "\n";
+    exit_code = 1;
+  }
+  if (cluster) {
+    cluster->stop();
+    log::info("local PostgreSQL cluster stopped");
+  }
+  if (ephemeral) {
+    std::error_code ec;
+    fs::remove_all(data_dir, ec);
+  }
+  return exit_code;
+}
+
+}  // namespace og

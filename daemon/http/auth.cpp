@@ -1,0 +1,87 @@
+#include "daemon/http/auth.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "common/crypto.h"
+#include "common/json.h"
+#include "daemon/store/pool.h"
+
+namespace og::http {
+
+bool looks_like_api_key(std::string_view key) {
+  return key.size() == 32 &&
+         std::all_of(key.begin(), key.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+}
+
+std::string api_key_hash_hex(std::string_view key) {
+  std::string upper(key);
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+  return crypto::sha256_hex(upper);
+}
+
+Authenticator::Authenticator(store::Pool& pool, std::chrono::seconds ttl) : pool_(pool), ttl_(ttl) {}
+
+void Authenticator::invalidate_all() {
+  std::lock_guard lock(mu_);
+  cache_.clear();
+}
+
+AuthResult Authenticator::authenticate(const Request& req) {
+  auto apikey = req.find("X-APIKey");
+  auto authz = req.find(bhttp::field::authorization);
+  if (apikey != req.end() && authz != req.end())
+    return {Rc::InvalidCredentials, "send either X-APIKey or Authorization, not both", {}};
+  if (apikey != req.end()) return authenticate_api_key(sv(apikey->value()));
+  if (authz != req.end()) {
+    std::string_view value = sv(authz->value());
+    constexpr std::string_view kBearer = "Bearer ";
+    if (value.size() <= kBearer.size() || !std::equal(kBearer.begin(), kBearer.end(), value.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        }))
+      return {Rc::InvalidCredentials, "the Authorization header must be \"Bearer <access token>\"", {}};
+    if (!tokens_) return {Rc::InvalidCredentials, "bearer tokens are not accepted by this server yet", {}};
+    return tokens_->verify(value.substr(kBearer.size()));
+  }
+  return {Rc::NotAuthenticated, "send X-APIKey or Authorization: Bearer", {}};
+}
+
+AuthResult Authenticator::authenticate_api_key(std::string_view key) {
+  if (!looks_like_api_key(key)) return {Rc::InvalidCredentials, "malformed API key", {}};
+  const std::string hash = api_key_hash_hex(key);
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = cache_.find(hash); it != cache_.end() && it->second.expires > now) return it->second.result;
+  }
+
+  AuthResult result;
+  {
+    auto conn = pool_.acquire();
+    pqxx::nontransaction tx(*conn);
+    auto rows = tx.exec_params(
+        "SELECT k.akid, k.upid, array_to_json(k.roles)::text, p.status "
+        "FROM api_keys k JOIN profiles p ON p.upid = k.upid "
+        "WHERE k.key_hash = decode($1, 'hex') AND k.revoked_at IS NULL",
+        hash);
+    if (rows.empty()) {
+      result = {Rc::InvalidCredentials, "unknown or revoked API key", {}};
+    } else if (rows[0][3].as<std::string>() != "active") {
+      result = {Rc::InvalidCredentials, "the API key's profile is inactive", {}};
+    } else {
+      Principal p;
+      p.kind = Principal::Kind::ApiKey;
+      p.akid = rows[0][0].as<std::string>();
+      p.upid = rows[0][1].as<std::string>();
+      for (const auto& r : Json::parse(rows[0][2].as<std::string>())) p.roles.push_back(r.get<std::string>());
+      p.rights = rbac::RightSet::of_roles(std::span<const std::string>(p.roles));
+      result = {Rc::Ok, "", std::move(p)};
+    }
+  }
+  std::lock_guard lock(mu_);
+  if (cache_.size() > 100000) cache_.clear();
+  cache_[hash] = {result, now + ttl_};
+  return result;
+}
+
+}  // namespace og::http

@@ -1,0 +1,77 @@
+#pragma once
+// Authentication: who is calling. X-APIKey is checked against keys stored hashed
+// (SHA-256) in the database, with a short in-memory cache; Authorization: Bearer is
+// handed to a TokenVerifier (the Omnipass issue provides the JWT one).
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/rbac.h"
+#include "common/result_codes.h"
+#include "daemon/http/server.h"
+
+namespace og::store {
+class Pool;
+}
+
+namespace og::http {
+
+struct Principal {
+  enum class Kind { Anonymous, ApiKey, User };
+  Kind kind = Kind::Anonymous;
+  std::string akid;  // API key ID (Kind::ApiKey)
+  std::string uuid;  // user ID (Kind::User)
+  std::string upid;  // the profile the caller acts as
+  std::vector<std::string> roles;
+  rbac::RightSet rights;
+
+  bool anonymous() const { return kind == Kind::Anonymous; }
+  // The credential's ID, as logged and used for rate limiting ("" when anonymous).
+  const std::string& id() const { return kind == Kind::ApiKey ? akid : uuid; }
+};
+
+struct AuthResult {
+  Rc rc = Rc::Ok;
+  std::string detail;  // never contains the credential itself
+  Principal principal;
+};
+
+class TokenVerifier {
+ public:
+  virtual ~TokenVerifier() = default;
+  virtual AuthResult verify(std::string_view bearer_token) = 0;
+};
+
+class Authenticator {
+ public:
+  Authenticator(store::Pool& pool, std::chrono::seconds cache_ttl);
+  // No credential header: Rc::NotAuthenticated. May block on the database.
+  AuthResult authenticate(const Request& req);
+  AuthResult authenticate_api_key(std::string_view key);
+  void set_token_verifier(TokenVerifier* verifier) { tokens_ = verifier; }
+  // Drops cached entries (after a key is deleted on this node).
+  void invalidate_all();
+
+ private:
+  struct Cached {
+    AuthResult result;
+    std::chrono::steady_clock::time_point expires;
+  };
+  store::Pool& pool_;
+  std::chrono::seconds ttl_;
+  TokenVerifier* tokens_ = nullptr;
+  std::mutex mu_;
+  std::unordered_map<std::string, Cached> cache_;  // by SHA-256 hex of the key
+};
+
+// An API key: 32 hexadecimal characters (the spec's "D85E4D788BB61CE3F429C8C7997BD3D1").
+bool looks_like_api_key(std::string_view key);
+// How keys are stored: SHA-256 (hex) of the upper-cased key.
+std::string api_key_hash_hex(std::string_view key);
+
+}  // namespace og::http

@@ -1,0 +1,414 @@
+#include "daemon/http/pipeline.h"
+
+#include <boost/asio/post.hpp>
+#include <chrono>
+
+#include "common/crypto.h"
+#include "common/validation.h"
+#include "daemon/app.h"
+#include "daemon/log.h"
+#include "daemon/store/pool.h"
+
+namespace og::http {
+
+using catalog::Style;
+
+struct Pipeline::Exchange {
+  Request req;
+  RequestInfo info;
+  Respond respond;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  std::string request_id;
+  std::string path;           // without the query string
+  std::string logged_path;    // secrets masked
+  const catalog::Endpoint* endpoint = nullptr;
+  std::string credential;     // akid / uuid, for the log
+  std::vector<std::pair<std::string, std::string>> extra_headers;
+};
+
+namespace {
+
+bool iequals_prefix(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i])))
+      return false;
+  return true;
+}
+
+// "application/json", "application/json; charset=utf-8"
+bool is_media_type(std::string_view content_type, std::string_view type) {
+  if (!iequals_prefix(content_type, type)) return false;
+  auto rest = content_type.substr(type.size());
+  return rest.empty() || rest.front() == ';' || rest.front() == ' ';
+}
+
+bool is_tenant_path(std::string_view path) {
+  for (std::string_view p : {"/tenant/", "/cards/", "/consent/", "/digital-wallet/", "/transaction/", "/onchain-preauth/"})
+    if (path.starts_with(p)) return true;
+  return false;
+}
+
+Style style_of(const catalog::Endpoint* ep, std::string_view path) {
+  if (ep) return ep->style();
+  if (path.starts_with("/auth/")) return Style::Sso;
+  if (is_tenant_path(path)) return Style::Tenant;
+  return Style::Omnigate;
+}
+
+std::string_view tenant_error_type(Rc rc) {
+  switch (rc) {
+    case Rc::NotAuthenticated:
+    case Rc::InvalidCredentials: return "API Key";
+    case Rc::Forbidden: return "Access control";
+    case Rc::NotFound:
+    case Rc::UnknownEndpoint: return "Not found";
+    case Rc::NotImplemented:
+    case Rc::NotAvailable: return "Not implemented";
+    case Rc::SystemError: return "Internal server error";
+    case Rc::TooFast:
+    case Rc::TooBusy:
+    case Rc::Maintenance: return "Unavailable";
+    default: return "Validation";
+  }
+}
+
+bool safe_request_id(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
+  return true;
+}
+
+// Idempotency keys: 1-255 visible ASCII characters.
+bool safe_idempotency_key(std::string_view s) {
+  if (s.empty() || s.size() > 255) return false;
+  for (char c : s)
+    if (c < 0x21 || c > 0x7E) return false;
+  return true;
+}
+
+// A path for the log: secret path parameters masked.
+std::string mask_path(const catalog::Endpoint* ep, std::string_view path, const std::map<std::string, std::string>& params) {
+  if (!ep) {
+    // Unknown route: mask anything that looks like a key or token.
+    std::string out;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+      auto slash = path.find('/', start);
+      std::string_view seg = path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+      bool secretish = seg.size() >= 24 && seg.find_first_not_of(
+          "0123456789abcdefABCDEFGHIJKLMNOPQRSTUVWXYZghijklmnopqrstuvwxyz-_.") == std::string_view::npos;
+      out += secretish ? std::string_view("****") : seg;
+      if (slash == std::string_view::npos) break;
+      out += '/';
+      start = slash + 1;
+    }
+    return out.size() > 200 ? out.substr(0, 200) + "..." : out;
+  }
+  std::string out(ep->path);
+  for (const auto& [name, value] : params) {
+    const catalog::Param* p = ep->param(name);
+    std::string placeholder = "{" + name + "}";
+    auto pos = out.find(placeholder);
+    if (pos != std::string::npos) out.replace(pos, placeholder.size(), p && p->secret ? "****" : value);
+  }
+  return out;
+}
+
+// Depth of JSON nesting, ignoring brackets inside strings. Stops counting past `limit`.
+std::size_t json_depth(std::string_view text, std::size_t limit) {
+  std::size_t depth = 0, max = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '{' || c == '[') {
+      max = std::max(max, ++depth);
+      if (max > limit) return max;
+    } else if ((c == '}' || c == ']') && depth > 0) --depth;
+  }
+  return max;
+}
+
+struct ParsedBody {
+  std::optional<Json> json;
+  std::optional<validation::Error> error;
+};
+
+ParsedBody parse_json_body(std::string_view body, std::size_t max_depth) {
+  if (json_depth(body, max_depth) > max_depth)
+    return {std::nullopt, validation::Error{Rc::MalformedJson, "", "nested deeper than " + std::to_string(max_depth) + " levels"}};
+  std::vector<std::vector<std::string>> keys;
+  bool duplicate = false;
+  std::string duplicate_key;
+  auto cb = [&](int, Json::parse_event_t ev, Json& parsed) {
+    switch (ev) {
+      case Json::parse_event_t::object_start: keys.emplace_back(); break;
+      case Json::parse_event_t::object_end:
+        if (!keys.empty()) keys.pop_back();
+        break;
+      case Json::parse_event_t::key: {
+        auto k = parsed.get<std::string>();
+        auto& top = keys.back();
+        if (std::find(top.begin(), top.end(), k) != top.end()) {
+          duplicate = true;
+          duplicate_key = k;
+        } else {
+          top.push_back(std::move(k));
+        }
+        break;
+      }
+      default: break;
+    }
+    return true;
+  };
+  try {
+    Json j = Json::parse(body, cb);
+    if (duplicate)
+      return {std::nullopt, validation::Error{Rc::MalformedJson, duplicate_key, "the key \"" + duplicate_key + "\" appears twice"}};
+    if (!j.is_object()) return {std::nullopt, validation::Error{Rc::MalformedJson, "", "the body must be a JSON object"}};
+    return {std::move(j), std::nullopt};
+  } catch (const Json::parse_error& e) {
+    // The position only: the parser's own message can quote the body (and so a secret).
+    return {std::nullopt, validation::Error{Rc::MalformedJson, "", "invalid JSON at byte " + std::to_string(e.byte)}};
+  }
+}
+
+// application/x-www-form-urlencoded (OAuth2 clients send it to /auth/token).
+ParsedBody parse_form_body(std::string_view body) {
+  auto fields = parse_query(body);
+  if (!fields) return {std::nullopt, validation::Error{Rc::MalformedJson, "", "malformed form body"}};
+  Json j = Json::object();
+  for (auto& [k, v] : *fields) j[k] = v;
+  return {std::move(j), std::nullopt};
+}
+
+}  // namespace
+
+Response render(const catalog::Endpoint* ep, std::string_view path, const Reply& reply, unsigned http_version,
+                const std::string& request_id) {
+  Response res;
+  res.version(http_version);
+  res.set(bhttp::field::server, "omnid");
+  res.set("X-Request-Id", request_id);
+  res.set(bhttp::field::cache_control, "no-store");
+  for (const auto& [k, v] : reply.headers) res.set(k, v);
+
+  if (!reply.content_type.empty()) {
+    res.result(static_cast<unsigned>(reply.status ? reply.status : 200));
+    res.set(bhttp::field::content_type, reply.content_type);
+    res.body() = reply.raw_body;
+    return res;
+  }
+
+  const ResultCodeInfo& rci = info(reply.rc);
+  const std::string message = result_message(reply.rc, reply.detail);
+  Json out = Json::object();
+  unsigned status = static_cast<unsigned>(rci.http_status);
+  switch (style_of(ep, path)) {
+    case Style::Omnigate:
+      out["resultcode"] = code(reply.rc);
+      out["resultmessage"] = message;
+      for (const auto& [k, v] : reply.body.items()) out[k] = v;
+      break;
+    case Style::Sso:
+      if (reply.rc == Rc::Ok) {
+        out = reply.body.empty() ? Json{{"status", "ok"}} : reply.body;
+      } else {
+        out["status"] = "error";
+        out["resultcode"] = code(reply.rc);
+        out["resultmessage"] = message;
+        for (const auto& [k, v] : reply.body.items()) out[k] = v;
+      }
+      break;
+    case Style::Tenant:
+      if (reply.rc == Rc::Ok) {
+        out = reply.body;
+      } else {
+        out["errors"] = Json::array({Json{{"type", tenant_error_type(reply.rc)}, {"message", message}}});
+        out["resultcode"] = code(reply.rc);
+      }
+      break;
+  }
+  if (reply.rc == Rc::Ok && reply.status) status = static_cast<unsigned>(reply.status);
+  res.result(status);
+  res.set(bhttp::field::content_type, "application/json");
+  res.body() = out.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return res;
+}
+
+Pipeline::Pipeline(App& app, const Registry& registry, boost::asio::thread_pool& workers, RateLimiter* limiter,
+                   PipelineOptions options)
+    : app_(app), registry_(registry), workers_(workers), limiter_(limiter), options_(options),
+      router_(catalog::all()) {}
+
+void Pipeline::handle(Request&& req, const RequestInfo& info, Respond respond) {
+  auto x = std::make_shared<Exchange>();
+  x->req = std::move(req);
+  x->info = info;
+  x->respond = std::move(respond);
+  boost::asio::post(workers_, [this, x] { process(x); });
+}
+
+Response Pipeline::transport_error(TransportError e, const Request* partial) {
+  Rc rc = e == TransportError::BodyTooLarge      ? Rc::BodyTooLarge
+          : e == TransportError::HeadersTooLarge ? Rc::HeadersTooLarge
+                                                 : Rc::BadHttpRequest;
+  std::string path = partial ? std::string(sv(partial->target()).substr(0, sv(partial->target()).find('?'))) : "/";
+  std::string id = crypto::random_hex(8);
+  std::string detail;
+  if (rc == Rc::BodyTooLarge) detail = "the limit is " + std::to_string(app_.config.server.max_body_bytes) + " bytes";
+  Response res = render(nullptr, path, Reply::error(rc, detail), partial ? partial->version() : 11, id);
+  res.keep_alive(false);
+  if (options_.log_requests)
+    log::info("request", {{"request_id", id},
+                          {"method", partial ? std::string(sv(partial->method_string())) : std::string("?")},
+                          {"path", mask_path(nullptr, path, {})},
+                          {"resultcode", code(rc)},
+                          {"status", res.result_int()}});
+  return res;
+}
+
+void Pipeline::process(const std::shared_ptr<Exchange>& x) {
+  // Request ID: the caller's if it is sane, else ours.
+  if (auto it = x->req.find("X-Request-Id"); it != x->req.end() && safe_request_id(sv(it->value())))
+    x->request_id = std::string(sv(it->value()));
+  else
+    x->request_id = crypto::random_hex(8);
+
+  try {
+    std::string_view target = sv(x->req.target());
+    auto qpos = target.find('?');
+    x->path = std::string(target.substr(0, qpos));
+    std::string_view query = qpos == std::string_view::npos ? std::string_view() : target.substr(qpos + 1);
+
+    // Route.
+    RouteMatch m = router_.match(sv(x->req.method_string()), x->path);
+    x->logged_path = mask_path(m.endpoint, x->path, m.path_params);
+    if (m.kind == RouteMatch::Kind::NoPath)
+      return finish(x, Reply::error(Rc::UnknownEndpoint, std::string(sv(x->req.method_string())) + " " + x->logged_path));
+    if (m.kind == RouteMatch::Kind::WrongMethod) {
+      std::string allow;
+      for (const auto& a : m.allowed_methods) allow += (allow.empty() ? "" : ", ") + a;
+      x->extra_headers.emplace_back("Allow", allow);
+      return finish(x, Reply::error(Rc::MethodNotAllowed, x->logged_path + " allows " + allow));
+    }
+    const catalog::Endpoint& ep = *m.endpoint;
+    x->endpoint = &ep;
+
+    // Parse: query string and body.
+    validation::Inputs inputs;
+    inputs.path = std::move(m.path_params);
+    if (!query.empty()) {
+      auto q = parse_query(query);
+      if (!q) return finish(x, Reply::error(Rc::BadValue, "malformed or repeated query parameter"));
+      inputs.query = std::move(*q);
+    }
+    std::optional<Json> body;
+    const bool takes_body = ep.method != catalog::Method::Get;
+    if (takes_body && !x->req.body().empty()) {
+      std::string_view ctype = sv(x->req[bhttp::field::content_type]);
+      ParsedBody parsed;
+      if (is_media_type(ctype, "application/json")) {
+        parsed = parse_json_body(x->req.body(), options_.max_json_depth);
+      } else if (ep.style() == Style::Sso && is_media_type(ctype, "application/x-www-form-urlencoded")) {
+        parsed = parse_form_body(x->req.body());
+      } else {
+        return finish(x, Reply::error(Rc::UnsupportedMediaType,
+                                      ctype.empty() ? "no Content-Type sent" : "got " + std::string(ctype.substr(0, 80))));
+      }
+      if (parsed.error) return finish(x, Reply::error(parsed.error->rc, parsed.error->detail));
+      body = std::move(parsed.json);
+    } else if (takes_body) {
+      body = Json::object();
+    }
+    inputs.body = body ? &*body : nullptr;
+
+    // Component lock.
+    if (app_.locks.locked(ep.component))
+      return finish(x, Reply::error(Rc::ComponentLocked, std::string(catalog::to_string(ep.component)) +
+                                                             " is locked; unlock it with omnictl unlock"));
+
+    // Authenticate.
+    Principal principal;
+    if (ep.auth != catalog::Auth::Public) {
+      bool has_credential = x->req.find("X-APIKey") != x->req.end() ||
+                            x->req.find(bhttp::field::authorization) != x->req.end();
+      if (ep.auth == catalog::Auth::Credential || has_credential) {
+        AuthResult a = app_.auth.authenticate(x->req);
+        if (a.rc != Rc::Ok) return finish(x, Reply::error(a.rc, a.detail));
+        principal = std::move(a.principal);
+        x->credential = principal.id();
+      }
+    }
+
+    // Rights.
+    if (!principal.anonymous() && !principal.rights.has_any(ep.rights)) {
+      std::string needed;
+      for (auto r : ep.rights) needed += (needed.empty() ? "" : ", ") + std::string(r);
+      return finish(x, Reply::error(Rc::Forbidden, "this call needs one of the rights: " + needed));
+    }
+
+    // Validate.
+    Json params;
+    if (auto err = validation::validate(ep, inputs, params)) return finish(x, Reply::error(err->rc, err->detail));
+
+    // Idempotency-Key header (financial operations use it).
+    std::string idempotency_key;
+    if (auto it = x->req.find("Idempotency-Key"); it != x->req.end()) {
+      if (!safe_idempotency_key(sv(it->value())))
+        return finish(x, Reply::error(Rc::BadValue, "Idempotency-Key must be 1 to 255 visible ASCII characters"));
+      idempotency_key = std::string(sv(it->value()));
+    }
+
+    // Rate limit, per credential (per address when anonymous).
+    if (limiter_ && ep.rate_limited) {
+      std::string key = principal.anonymous() ? "ip:" + x->info.remote_address : principal.id();
+      if (!limiter_->allow(key)) return finish(x, Reply::error(Rc::TooFast));
+    }
+
+    // Handler.
+    const Handler* handler = registry_.find(ep);
+    if (!handler) return finish(x, Reply::error(Rc::NotImplemented, ep.key()));
+    auto call = std::make_shared<Call>(Call{ep, std::move(params), std::move(principal), x->request_id,
+                                            std::move(idempotency_key), x->info, x->req});
+    auto once = std::make_shared<std::atomic<bool>>(false);
+    (*handler)(app_, *call, [this, x, call, once](Reply reply) {
+      if (once->exchange(true)) return;
+      finish(x, std::move(reply));
+    });
+  } catch (const store::PoolTimeout& e) {
+    log::error("database pool exhausted", {{"request_id", x->request_id}});
+    finish(x, Reply::error(Rc::TooBusy));
+  } catch (const std::exception& e) {
+    log::error("request failed", {{"request_id", x->request_id}, {"error", e.what()}});
+    finish(x, Reply::error(Rc::SystemError, "request " + x->request_id));
+  }
+}
+
+void Pipeline::finish(const std::shared_ptr<Exchange>& x, Reply reply) {
+  for (auto& h : x->extra_headers) reply.headers.push_back(std::move(h));
+  Response res = render(x->endpoint, x->path, reply, x->req.version(), x->request_id);
+  if (options_.log_requests) {
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - x->start).count();
+    Json line{{"request_id", x->request_id},
+              {"method", std::string(sv(x->req.method_string()))},
+              {"path", x->logged_path.empty() ? mask_path(nullptr, x->path, {}) : x->logged_path},
+              {"resultcode", code(reply.rc)},
+              {"status", res.result_int()},
+              {"latency_ms", static_cast<double>(us) / 1000.0},
+              {"remote", x->info.remote_address}};
+    if (x->endpoint) line["route"] = x->endpoint->key();
+    if (!x->credential.empty()) line["credential"] = x->credential;
+    log::info("request", std::move(line));
+  }
+  x->respond(std::move(res));
+}
+
+}  // namespace og::http

@@ -1,0 +1,47 @@
+#pragma once
+// One pipeline for every catalog route, in a fixed order (Ceph RGW's idea: an operation
+// never sees a request that skipped a step):
+//   parse -> route -> component lock -> authenticate -> rights -> validate -> rate limit
+//   -> handler -> JSON answer (shaped by the endpoint's style) -> one log line.
+// Requests are processed on the worker pool; the transport's I/O threads never block.
+
+#include <boost/asio/thread_pool.hpp>
+#include <memory>
+
+#include "daemon/http/rate_limit.h"
+#include "daemon/http/router.h"
+#include "daemon/http/server.h"
+#include "daemon/modules/module.h"
+
+namespace og::http {
+
+struct PipelineOptions {
+  bool log_requests = true;
+  std::size_t max_json_depth = 64;
+};
+
+class Pipeline : public RequestHandler {
+ public:
+  Pipeline(App& app, const Registry& registry, boost::asio::thread_pool& workers, RateLimiter* limiter,
+           PipelineOptions options = {});
+  void handle(Request&& req, const RequestInfo& info, Respond respond) override;
+  Response transport_error(TransportError e, const Request* partial) override;
+
+ private:
+  struct Exchange;
+  void process(const std::shared_ptr<Exchange>& x);
+  void finish(const std::shared_ptr<Exchange>& x, Reply reply);
+
+  App& app_;
+  const Registry& registry_;
+  boost::asio::thread_pool& workers_;
+  RateLimiter* limiter_;
+  PipelineOptions options_;
+  Router router_;
+};
+
+// Renders a reply in the endpoint's style (nullptr endpoint: by path prefix).
+Response render(const catalog::Endpoint* ep, std::string_view path, const Reply& reply, unsigned http_version,
+                const std::string& request_id);
+
+}  // namespace og::http

@@ -1,0 +1,55 @@
+#pragma once
+// Maps METHOD + path to a catalog endpoint and its path parameters. Built once from the
+// catalog. Segments are literal ("wallet"), a parameter ("{waid}") or a mix
+// ("name_{walletname}", "{bridgename}-{instanceid}"). When several templates match a
+// path, the most specific wins (literal > mixed > parameter, segment by segment); among
+// equally specific ones (GET /profile/{upid} vs /profile/{apikey}) the first whose
+// parameter formats accept the values wins.
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/catalog/catalog.h"
+
+namespace og::http {
+
+struct RouteMatch {
+  enum class Kind { Found, NoPath, WrongMethod } kind = Kind::NoPath;
+  const catalog::Endpoint* endpoint = nullptr;
+  std::map<std::string, std::string> path_params;  // decoded
+  std::vector<std::string> allowed_methods;        // for WrongMethod
+};
+
+class Router {
+ public:
+  explicit Router(std::span<const catalog::Endpoint> endpoints);
+  // `path` without the query string, still percent-encoded.
+  RouteMatch match(std::string_view method, std::string_view path) const;
+
+  struct Token {
+    bool param;
+    std::string text;  // literal text or parameter name
+  };
+  struct Segment {
+    std::vector<Token> tokens;
+    int specificity() const;  // 2 literal, 1 mixed, 0 parameter
+  };
+  struct Route {
+    const catalog::Endpoint* endpoint;
+    std::vector<Segment> segments;
+  };
+
+ private:
+  std::vector<Route> routes_;
+};
+
+// Percent-decoding of one path segment or query component; nullopt if malformed.
+// In query components '+' means space.
+std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space = false);
+
+// Splits "a=1&b=2" (decoding both sides). nullopt if malformed or a name repeats.
+std::optional<std::map<std::string, std::string>> parse_query(std::string_view query);
+
+}  // namespace og::http

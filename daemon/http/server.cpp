@@ -1,0 +1,361 @@
+#include "daemon/http/server.h"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+#include "daemon/log.h"
+
+namespace og::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // Both are safe to call from any thread: they post onto the session's strand.
+  virtual void close_if_idle() = 0;
+  virtual void force_close() = 0;
+};
+
+struct Server::Impl {
+  ServerOptions opt;
+  RequestHandler& handler;
+
+  // Declared before the io_context: sessions destroyed with it still use these.
+  mutable std::mutex mu;
+  std::condition_variable cv;
+  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
+  std::atomic<bool> stopping{false};
+  bool shut_down = false;
+
+  net::io_context ioc;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::unique_ptr<tcp::acceptor> https_acceptor;
+  std::unique_ptr<tcp::acceptor> http_acceptor;
+  std::vector<std::thread> threads;
+
+  Impl(ServerOptions o, RequestHandler& h) : opt(std::move(o)), handler(h), ioc(std::max(1, opt.io_threads)) {}
+
+  void add(SessionBase* raw, std::weak_ptr<SessionBase> weak) {
+    std::lock_guard lock(mu);
+    sessions.emplace(raw, std::move(weak));
+  }
+  void remove(SessionBase* raw) {
+    std::lock_guard lock(mu);
+    sessions.erase(raw);
+    cv.notify_all();
+  }
+  std::size_t count() const {
+    std::lock_guard lock(mu);
+    return sessions.size();
+  }
+  std::vector<std::shared_ptr<SessionBase>> live() {
+    std::lock_guard lock(mu);
+    std::vector<std::shared_ptr<SessionBase>> out;
+    for (auto& [_, w] : sessions)
+      if (auto s = w.lock()) out.push_back(std::move(s));
+    return out;
+  }
+
+  void accept(tcp::acceptor& acceptor, bool tls);
+  void start_session(tcp::socket socket, bool tls);
+};
+
+namespace {
+
+std::string remote_of(const tcp::socket& s) {
+  beast::error_code ec;
+  auto ep = s.remote_endpoint(ec);
+  return ec ? std::string("?") : ep.address().to_string();
+}
+
+// One connection. Stream is beast::tcp_stream (plain) or beast::ssl_stream<tcp_stream>.
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  template <class... Args>
+  Session(Server::Impl& srv, tcp::socket socket, Args&&... args)
+      : srv_(srv), stream_(std::move(socket), std::forward<Args>(args)...) {
+    info_.remote_address = remote_of(beast::get_lowest_layer(stream_).socket());
+    info_.tls = kTls;
+  }
+  ~Session() override { srv_.remove(this); }
+
+  void run() {
+    srv_.add(this, this->weak_from_this());
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->begin(); });
+  }
+
+  void close_if_idle() override {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (!self->busy_) self->close_socket();
+    });
+  }
+  void force_close() override {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->close_socket(); });
+  }
+
+ private:
+  void begin() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(srv_.opt.handshake_timeout);
+      stream_.async_handshake(net::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->close_socket();
+                                self->do_read();
+                              });
+    } else {
+      do_read();
+    }
+  }
+
+  void do_read() {
+    if (srv_.stopping) return shutdown_stream();
+    parser_.emplace();
+    parser_->body_limit(srv_.opt.max_body_bytes);
+    parser_->header_limit(static_cast<std::uint32_t>(srv_.opt.max_header_bytes));
+    beast::get_lowest_layer(stream_).expires_after(first_ ? srv_.opt.read_timeout : srv_.opt.idle_timeout);
+    first_ = false;
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == beast::error::timeout || ec == net::error::eof || ec == net::ssl::error::stream_truncated) {
+      return close_socket();
+    }
+    if (ec) {
+      TransportError kind = TransportError::BadRequest;
+      if (ec == bhttp::error::body_limit) kind = TransportError::BodyTooLarge;
+      else if (ec == bhttp::error::header_limit) kind = TransportError::HeadersTooLarge;
+      else if (ec.category() != bhttp::make_error_code(bhttp::error::bad_target).category())
+        return close_socket();  // a network error: nobody to answer
+      const Request* partial = parser_ && parser_->is_header_done() ? &parser_->get() : nullptr;
+      Response res = srv_.handler.transport_error(kind, partial);
+      keep_alive_ = false;
+      busy_ = true;
+      return send(std::move(res));
+    }
+    busy_ = true;
+    Request req = parser_->release();
+    keep_alive_ = req.keep_alive();
+    // Refresh the deadline while the handler works: the write timeout starts at send().
+    beast::get_lowest_layer(stream_).expires_never();
+    // The callback holds the session alive until the handler answers.
+    auto self = this->shared_from_this();
+    auto executor = stream_.get_executor();
+    srv_.handler.handle(std::move(req), info_, [self, executor](Response res) {
+      net::post(executor, [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
+    });
+  }
+
+  void send(Response res) {
+    if (closed_) return;
+    bool keep = keep_alive_ && !srv_.stopping;
+    res.keep_alive(keep);
+    res.prepare_payload();
+    response_ = std::make_shared<Response>(std::move(res));
+    beast::get_lowest_layer(stream_).expires_after(srv_.opt.write_timeout);
+    bhttp::async_write(stream_, *response_,
+                       [self = this->shared_from_this(), keep](beast::error_code ec, std::size_t) {
+                         self->busy_ = false;
+                         self->response_.reset();
+                         if (ec) return self->close_socket();
+                         if (!keep) return self->shutdown_stream();
+                         self->do_read();
+                       });
+  }
+
+  void shutdown_stream() {
+    if (closed_) return;
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close_socket(); });
+    } else {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+      close_socket();
+    }
+  }
+
+  void close_socket() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ec;
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(stream_).close();
+  }
+
+  Server::Impl& srv_;
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::shared_ptr<Response> response_;
+  RequestInfo info_;
+  bool first_ = true;
+  bool busy_ = false;
+  bool keep_alive_ = true;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+void Server::Impl::start_session(tcp::socket socket, bool tls) {
+  if (count() >= opt.max_connections) {
+    log::warn("connection refused: too many open connections", {{"limit", opt.max_connections}});
+    beast::error_code ec;
+    socket.close(ec);
+    return;
+  }
+  if (tls) {
+    std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(socket), *opt.tls)->run();
+  } else {
+    std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket))->run();
+  }
+}
+
+void Server::Impl::accept(tcp::acceptor& acceptor, bool tls) {
+  acceptor.async_accept(net::make_strand(ioc), [this, &acceptor, tls](beast::error_code ec, tcp::socket socket) {
+    if (stopping || ec == net::error::operation_aborted) return;
+    if (!ec) {
+      socket.set_option(tcp::no_delay(true), ec);
+      start_session(std::move(socket), tls);
+    }
+    accept(acceptor, tls);
+  });
+}
+
+Server::Server(ServerOptions options, RequestHandler& handler)
+    : impl_(std::make_unique<Impl>(std::move(options), handler)) {}
+
+Server::~Server() {
+  if (impl_ && !impl_->shut_down) shutdown(std::chrono::milliseconds(0));
+}
+
+namespace {
+std::unique_ptr<tcp::acceptor> listen_on(net::io_context& ioc, const tcp::endpoint& ep) {
+  auto acc = std::make_unique<tcp::acceptor>(ioc);
+  try {
+    acc->open(ep.protocol());
+    acc->set_option(net::socket_base::reuse_address(true));
+    if (ep.address().is_v6()) acc->set_option(net::ip::v6_only(false));
+    acc->bind(ep);
+    acc->listen(net::socket_base::max_listen_connections);
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("cannot listen on " + ep.address().to_string() + ":" + std::to_string(ep.port()) +
+                             ": " + e.code().message());
+  }
+  return acc;
+}
+}  // namespace
+
+void Server::start() {
+  auto& d = *impl_;
+  if (d.opt.https) {
+    if (!d.opt.tls) throw std::invalid_argument("HTTPS listener without a TLS context");
+    d.https_acceptor = listen_on(d.ioc, *d.opt.https);
+    d.accept(*d.https_acceptor, true);
+  }
+  if (d.opt.http) {
+    d.http_acceptor = listen_on(d.ioc, *d.opt.http);
+    d.accept(*d.http_acceptor, false);
+  }
+  d.work.emplace(d.ioc.get_executor());
+  for (int i = 0; i < std::max(1, d.opt.io_threads); ++i) d.threads.emplace_back([&d] { d.ioc.run(); });
+}
+
+unsigned short Server::https_port() const {
+  return impl_->https_acceptor ? impl_->https_acceptor->local_endpoint().port() : 0;
+}
+unsigned short Server::http_port() const {
+  return impl_->http_acceptor ? impl_->http_acceptor->local_endpoint().port() : 0;
+}
+std::size_t Server::open_connections() const { return impl_->count(); }
+
+void Server::shutdown(std::chrono::milliseconds grace) {
+  auto& d = *impl_;
+  if (d.shut_down) return;
+  d.shut_down = true;
+  d.stopping = true;
+  for (auto* acc : {d.https_acceptor.get(), d.http_acceptor.get()}) {
+    if (!acc) continue;
+    net::post(d.ioc, [acc] {
+      beast::error_code ec;
+      acc->close(ec);
+    });
+  }
+  for (auto& s : d.live()) s->close_if_idle();
+  {
+    std::unique_lock lock(d.mu);
+    d.cv.wait_for(lock, grace, [&] { return d.sessions.empty(); });
+  }
+  for (auto& s : d.live()) s->force_close();
+  {
+    std::unique_lock lock(d.mu);
+    d.cv.wait_for(lock, std::chrono::seconds(2), [&] { return d.sessions.empty(); });
+  }
+  d.work.reset();
+  d.ioc.stop();
+  for (auto& t : d.threads)
+    if (t.joinable()) t.join();
+  d.threads.clear();
+}
+
+std::shared_ptr<net::ssl::context> make_tls_context(const std::string& cert_file, const std::string& key_file) {
+  auto ctx = std::make_shared<net::ssl::context>(net::ssl::context::tls_server);
+  ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                   net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1 |
+                   net::ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  try {
+    ctx->use_certificate_chain_file(cert_file);
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("cannot load TLS certificate " + cert_file + ": " + e.code().message());
+  }
+  try {
+    ctx->use_private_key_file(key_file, net::ssl::context::pem);
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("cannot load TLS key " + key_file + ": " + e.code().message());
+  }
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1)
+    throw std::runtime_error("TLS key " + key_file + " does not match certificate " + cert_file);
+  return ctx;
+}
+
+tcp::endpoint parse_endpoint(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("expected host:port, got \"" + text + "\"");
+  std::string host = text.substr(0, colon), port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty() || host == "*") host = "0.0.0.0";
+  if (port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos)
+    throw std::invalid_argument("bad port in \"" + text + "\"");
+  int port = std::stoi(port_text);
+  if (port > 65535) throw std::invalid_argument("bad port in \"" + text + "\"");
+  if (host == "localhost") host = "127.0.0.1";
+  boost::system::error_code ec;
+  auto addr = net::ip::make_address(host, ec);
+  if (ec) throw std::invalid_argument("bad address \"" + host + "\" (use an IP address)");
+  return {addr, static_cast<unsigned short>(port)};
+}
+
+}  // namespace og::http

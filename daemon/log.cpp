@@ -1,0 +1,68 @@
+#include "daemon/log.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <ctime>
+
+namespace og::log {
+namespace {
+std::atomic<int> g_level{static_cast<int>(Level::Info)};
+
+std::string_view name(Level l) {
+  switch (l) {
+    case Level::Debug: return "debug";
+    case Level::Info: return "info";
+    case Level::Warn: return "warn";
+    case Level::Error: return "error";
+  }
+  return "info";
+}
+}  // namespace
+
+void set_level(Level l) { g_level = static_cast<int>(l); }
+Level level() { return static_cast<Level>(g_level.load()); }
+
+bool parse_level(std::string_view text, Level& out) {
+  for (Level l : {Level::Debug, Level::Info, Level::Warn, Level::Error})
+    if (name(l) == text) {
+      out = l;
+      return true;
+    }
+  return false;
+}
+
+std::string timestamp_now() {
+  auto now = std::chrono::system_clock::now();
+  auto secs = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+void write(Level l, std::string_view msg, Json fields) {
+  if (static_cast<int>(l) < g_level.load(std::memory_order_relaxed)) return;
+  Json line = Json::object();
+  line["ts"] = timestamp_now();
+  line["level"] = name(l);
+  line["msg"] = msg;
+  for (auto& [k, v] : fields.items()) line[k] = std::move(v);
+  std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace);
+  text += '\n';
+  // One write() per line: lines from several threads never interleave.
+  const char* p = text.data();
+  std::size_t left = text.size();
+  while (left > 0) {
+    ssize_t n = ::write(STDERR_FILENO, p, left);
+    if (n <= 0) break;
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace og::log

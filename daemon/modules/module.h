@@ -1,0 +1,68 @@
+#pragma once
+// What a handler sees and returns. Handlers are bound to catalog entries by key
+// ("POST /api/v1/wallet/transfer") in a Registry; the pipeline has already routed,
+// authenticated, checked rights, validated and rate-limited the call.
+
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/catalog/catalog.h"
+#include "common/json.h"
+#include "common/result_codes.h"
+#include "daemon/http/auth.h"
+#include "daemon/http/server.h"
+
+namespace og {
+
+struct App;
+
+struct Call {
+  const catalog::Endpoint& endpoint;
+  Json params;                  // validated and typed, see common/validation.h
+  http::Principal principal;    // anonymous for Auth::Public endpoints
+  std::string request_id;
+  std::string idempotency_key;  // "" when absent
+  http::RequestInfo info;
+  const http::Request& request; // raw headers, for the rare handler that needs them
+};
+
+struct Reply {
+  Rc rc = Rc::Ok;
+  std::string detail;            // appended to the result message
+  Json body = Json::object();    // fields after resultcode/resultmessage (or the whole SSO/tenant body)
+  // A non-JSON answer (the SSO login page, a redirect): used when content_type is set.
+  int status = 0;
+  std::string content_type;
+  std::string raw_body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static Reply ok(Json body = Json::object()) { return Reply{Rc::Ok, {}, std::move(body)}; }
+  static Reply error(Rc rc, std::string detail = {}) { return Reply{rc, std::move(detail)}; }
+};
+
+// Runs on a worker thread and may block (database); must call `done` exactly once,
+// possibly later from another thread.
+using Done = std::function<void(Reply)>;
+using Handler = std::function<void(App& app, Call& call, Done done)>;
+
+// Most handlers are plain functions: Reply f(App&, Call&).
+Handler blocking(std::function<Reply(App&, Call&)> fn);
+
+class Registry {
+ public:
+  // Throws std::logic_error if the key is not in the catalog or bound twice.
+  void bind(std::string_view key, Handler h);
+  const Handler* find(const catalog::Endpoint& ep) const;
+  std::size_t size() const { return handlers_.size(); }
+
+ private:
+  std::unordered_map<const catalog::Endpoint*, Handler> handlers_;
+};
+
+// Every module's handlers, bound in one place (daemon/modules/registry.cpp).
+void register_all(Registry& r);
+
+}  // namespace og

@@ -1,0 +1,50 @@
+// GET /api/v1/system/health: database reachable, schema version, component lock states.
+#include <chrono>
+
+#include "daemon/app.h"
+#include "daemon/modules/system/system.h"
+#include "daemon/store/pool.h"
+
+namespace og::system_module {
+
+namespace {
+
+Reply health(App& app, Call&) {
+  Json db = Json::object();
+  bool reachable = false;
+  auto start = std::chrono::steady_clock::now();
+  try {
+    auto conn = app.pool.acquire(std::chrono::seconds(2));
+    pqxx::nontransaction tx(*conn);
+    auto row = tx.exec1("SELECT coalesce(max(version), 0) FROM schema_migrations");
+    db["schemaversion"] = row[0].as<int>();
+    reachable = true;
+  } catch (const std::exception& e) {
+    db["error"] = "database unreachable";
+  }
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  Json database{{"reachable", reachable}, {"latency_ms", static_cast<double>(us) / 1000.0}};
+  database.update(db);
+
+  Json components = Json::object();
+  for (auto [name, idx] : {std::pair{"omnipass", ComponentLocks::Omnipass}, std::pair{"omnibridge", ComponentLocks::Omnibridge},
+                           std::pair{"omnipay", ComponentLocks::Omnipay}})
+    components[name] = Json{{"locked", app.locks.locked(idx)}};
+
+  Json body{{"status", reachable ? "ok" : "unavailable"},
+            {"version", app.version},
+            {"database", database},
+            {"components", components}};
+  Reply r = Reply::ok(std::move(body));
+  if (!reachable) {
+    r.rc = Rc::SystemError;
+    r.detail = "the database is unreachable";
+  }
+  return r;
+}
+
+}  // namespace
+
+void register_handlers(Registry& r) { r.bind("GET /api/v1/system/health", blocking(health)); }
+
+}  // namespace og::system_module

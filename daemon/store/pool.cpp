@@ -1,0 +1,109 @@
+#include "daemon/store/pool.h"
+
+namespace og::store {
+
+Pool::Pool(std::string conninfo, std::size_t size) : conninfo_(std::move(conninfo)), size_(size) {
+  if (size_ == 0) throw std::invalid_argument("a connection pool needs at least one connection");
+}
+
+Pool::~Pool() = default;
+
+Pool::Lease::Lease(Lease&& other) noexcept
+    : pool_(std::exchange(other.pool_, nullptr)),
+      conn_(std::move(other.conn_)),
+      broken_(other.broken_) {}
+
+Pool::Lease& Pool::Lease::operator=(Lease&& other) noexcept {
+  if (this != &other) {
+    release();
+    pool_ = std::exchange(other.pool_, nullptr);
+    conn_ = std::move(other.conn_);
+    broken_ = other.broken_;
+  }
+  return *this;
+}
+
+Pool::Lease::~Lease() {
+  release();
+}
+
+void Pool::Lease::release() noexcept {
+  if (pool_ != nullptr && conn_) pool_->give_back(std::move(conn_), broken_);
+  pool_ = nullptr;
+}
+
+Pool::Lease Pool::acquire(std::chrono::milliseconds timeout) {
+  return acquire_impl(timeout, false);
+}
+
+Pool::Lease Pool::acquire_new(std::chrono::milliseconds timeout) {
+  return acquire_impl(timeout, true);
+}
+
+Pool::Lease Pool::acquire_impl(std::chrono::milliseconds timeout, bool fresh) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_ptr<pqxx::connection> discard;  // closed outside the lock
+  std::unique_lock lk(mu_);
+  for (;;) {
+    if (!fresh && !idle_.empty()) {
+      auto conn = std::move(idle_.back());  // most recently used: least likely to be stale
+      idle_.pop_back();
+      if (conn->is_open()) return Lease(this, std::move(conn));
+      --open_;
+      lk.unlock();
+      conn.reset();
+      lk.lock();
+      continue;
+    }
+    if (open_ < size_) break;
+    if (fresh && !idle_.empty()) {
+      discard = std::move(idle_.front());  // least recently used
+      idle_.erase(idle_.begin());
+      --open_;
+      break;
+    }
+    if (cv_.wait_until(lk, deadline) == std::cv_status::timeout && idle_.empty() &&
+        open_ >= size_) {
+      throw PoolTimeout("no database connection became free within " +
+                        std::to_string(timeout.count()) + " ms (all " + std::to_string(size_) +
+                        " in use)");
+    }
+  }
+  ++open_;  // reserve the slot, then connect without holding the lock
+  lk.unlock();
+  discard.reset();
+  try {
+    return Lease(this, std::make_unique<pqxx::connection>(conninfo_));
+  } catch (...) {
+    lk.lock();
+    --open_;
+    cv_.notify_one();
+    throw;
+  }
+}
+
+void Pool::give_back(std::unique_ptr<pqxx::connection> conn, bool broken) noexcept {
+  const bool keep = !broken && conn->is_open();
+  {
+    std::lock_guard lk(mu_);
+    if (keep) {
+      idle_.push_back(std::move(conn));
+    } else {
+      --open_;
+    }
+  }
+  cv_.notify_one();
+  conn.reset();  // a broken connection is closed outside the lock
+}
+
+std::size_t Pool::idle() const {
+  std::lock_guard lk(mu_);
+  return idle_.size();
+}
+
+std::size_t Pool::open() const {
+  std::lock_guard lk(mu_);
+  return open_;
+}
+
+}  // namespace og::store

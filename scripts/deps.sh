@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs the system packages omnigate needs, if any are missing. Debian 12 (apt) or
+# RHEL 8/9 with EPEL (dnf). Nothing is downloaded outside the distribution's repositories.
+#   scripts/deps.sh build   compilers, libraries, PostgreSQL server (for omnid's local cluster)
+#   scripts/deps.sh test    build + the tools the tests check against (curl, openssl, mandoc, ...)
+#   scripts/deps.sh bench   test + wrk and nginx for the benchmarks
+set -euo pipefail
+profile=${1:-build}
+case "$profile" in build|test|bench) ;; *) echo "usage: $0 build|test|bench" >&2; exit 1 ;; esac
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+
+if command -v apt-get >/dev/null 2>&1; then
+  pkgs=(cmake g++ ninja-build pkg-config
+        libboost-dev libboost-system-dev libcurl4-openssl-dev libpqxx-dev libpq-dev
+        nlohmann-json3-dev libssl-dev libtomlplusplus-dev catch2 libcli11-dev
+        postgresql openssl ca-certificates tzdata)
+  [ "$profile" != build ] && pkgs+=(curl mandoc shellcheck python3 procps)
+  [ "$profile" = bench ] && pkgs+=(wrk nginx-light)
+  missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing: ${missing[*]}"
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+elif command -v dnf >/dev/null 2>&1; then
+  # RHEL 8/9: enable EPEL and CodeReady Builder (RHEL 9) / PowerTools (RHEL 8) first.
+  pkgs=(cmake gcc-c++ ninja-build pkgconf-pkg-config
+        boost-devel libcurl-devel libpqxx-devel libpq-devel json-devel openssl-devel
+        tomlplusplus-devel catch-devel cli11-devel
+        postgresql-server postgresql-contrib openssl ca-certificates tzdata)
+  [ "$profile" != build ] && pkgs+=(curl mandoc ShellCheck python3 procps-ng)
+  [ "$profile" = bench ] && pkgs+=(wrk nginx)
+  missing=()
+  for p in "${pkgs[@]}"; do rpm -q "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing: ${missing[*]}"
+    "${sudo_cmd[@]}" dnf install -y "${missing[@]}"
+  fi
+else
+  echo "deps.sh: neither apt-get nor dnf found; install the packages listed in README.md by hand" >&2
+  exit 1
+fi

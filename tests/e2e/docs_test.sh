@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Man pages pass mandoc -Tlint; omnid.toml(5) documents every key omnid reads; generated
+# docs match their source; the scripts pass shellcheck.
+# shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC2016
+. "$(dirname "$0")/lib.sh"
+src=${OMNIGATE_SOURCE_DIR:?}
+
+for page in "$src"/man/*.[1-8]; do
+  check "mandoc -Tlint $(basename "$page")" mandoc -Tlint "$page"
+done
+
+# Every key in config.cpp's r.get(..., "key", ...) calls appears in omnid.toml.5 as ".B key =".
+keys=$(grep -oE 'r\.get\([a-z]+, "[a-z_.]+", "[a-z_]+"' "$src/daemon/config.cpp" | sed -E 's/.*"([a-z_]+)"$/\1/' | sort -u)
+check "config.cpp reads keys" test -n "$keys"
+for key in $keys; do
+  check "omnid.toml(5) documents $key" grep -q "^\.B $key = " "$src/man/omnid.toml.5"
+done
+
+check "docs/result-codes.md matches omnictl __generate result-codes" \
+  diff -u "$src/docs/result-codes.md" <("$OMNICTL" __generate result-codes)
+
+check "shellcheck scripts" shellcheck -x "$src"/scripts/*.sh "$src"/.ci/run
+check "shellcheck e2e tests" shellcheck -x "$src"/tests/e2e/*.sh
+finish

@@ -1,0 +1,135 @@
+// Rate limiter, configuration parsing, endpoint parsing.
+#include <catch2/catch.hpp>
+
+#include "daemon/config.h"
+#include "daemon/http/rate_limit.h"
+#include "daemon/http/server.h"
+
+using namespace std::chrono_literals;
+
+TEST_CASE("token bucket: burst, refill, per key", "[ratelimit]") {
+  og::http::RateLimiter rl(2.0, 3.0);
+  auto t0 = og::http::RateLimiter::Clock::now();
+  CHECK(rl.allow("a", t0));
+  CHECK(rl.allow("a", t0));
+  CHECK(rl.allow("a", t0));
+  CHECK_FALSE(rl.allow("a", t0));
+  CHECK(rl.allow("b", t0));  // another credential has its own bucket
+  CHECK_FALSE(rl.allow("a", t0 + 400ms));
+  CHECK(rl.allow("a", t0 + 500ms));  // 0.5 s at 2/s = one token
+  CHECK_FALSE(rl.allow("a", t0 + 500ms));
+  // Refill never exceeds the burst.
+  auto later = t0 + 100s;
+  CHECK(rl.allow("a", later));
+  CHECK(rl.allow("a", later));
+  CHECK(rl.allow("a", later));
+  CHECK_FALSE(rl.allow("a", later));
+  // A clock that goes backwards gives nothing for free.
+  CHECK_FALSE(rl.allow("a", t0));
+}
+
+TEST_CASE("listen addresses", "[config]") {
+  using og::http::parse_endpoint;
+  CHECK(parse_endpoint("127.0.0.1:8443").port() == 8443);
+  CHECK(parse_endpoint("[::1]:443").address().is_v6());
+  CHECK(parse_endpoint(":8443").address().to_string() == "0.0.0.0");
+  CHECK(parse_endpoint("localhost:1").address().to_string() == "127.0.0.1");
+  CHECK_THROWS(parse_endpoint("127.0.0.1"));
+  CHECK_THROWS(parse_endpoint("127.0.0.1:99999"));
+  CHECK_THROWS(parse_endpoint("example.com:443"));
+  CHECK_THROWS(parse_endpoint("1.2.3.4:8a"));
+}
+
+TEST_CASE("configuration: defaults, every key, and errors with file:line", "[config]") {
+  og::Config c = og::parse_config("", "empty.toml");
+  CHECK(c.server.listen == "0.0.0.0:8443");
+  CHECK(c.database.mode == "local");
+  CHECK(c.rate_limit.enabled);
+
+  c = og::parse_config(R"(
+[server]
+listen = "127.0.0.1:9443"
+http_listen = "127.0.0.1:9080"
+io_threads = 4
+worker_threads = 32
+max_body_bytes = 65536
+max_header_bytes = 8192
+read_timeout_seconds = 5
+idle_timeout_seconds = 7
+write_timeout_seconds = 9
+shutdown_grace_seconds = 3
+max_connections = 100
+[tls]
+cert_file = "/c.pem"
+key_file = "/k.pem"
+[database]
+mode = "remote"
+url = "postgresql://omnigate@db/omnigate"
+pool_size = 4
+[database.local]
+dir = "/srv/pg"
+run_as = "omnigate"
+bindir = "/usr/pgsql-15/bin"
+[rate_limit]
+enabled = false
+requests_per_second = 2.5
+burst = 10
+[auth]
+apikey_cache_seconds = 1
+[log]
+level = "debug"
+requests = false
+)",
+                       "full.toml");
+  CHECK(c.server.listen == "127.0.0.1:9443");
+  CHECK(c.server.http_listen == "127.0.0.1:9080");
+  CHECK(c.server.io_threads == 4);
+  CHECK(c.server.worker_threads == 32);
+  CHECK(c.server.max_body_bytes == 65536);
+  CHECK(c.server.max_header_bytes == 8192);
+  CHECK(c.server.read_timeout_seconds == 5);
+  CHECK(c.server.idle_timeout_seconds == 7);
+  CHECK(c.server.write_timeout_seconds == 9);
+  CHECK(c.server.shutdown_grace_seconds == 3);
+  CHECK(c.server.max_connections == 100);
+  CHECK(c.tls.cert_file == "/c.pem");
+  CHECK(c.tls.key_file == "/k.pem");
+  CHECK(c.database.mode == "remote");
+  CHECK(c.database.url == "postgresql://omnigate@db/omnigate");
+  CHECK(c.database.pool_size == 4);
+  CHECK(c.database.local_dir == "/srv/pg");
+  CHECK(c.database.local_run_as == "omnigate");
+  CHECK(c.database.local_bindir == "/usr/pgsql-15/bin");
+  CHECK_FALSE(c.rate_limit.enabled);
+  CHECK(c.rate_limit.requests_per_second == 2.5);
+  CHECK(c.rate_limit.burst == 10);
+  CHECK(c.auth.apikey_cache_seconds == 1);
+  CHECK(c.log.level == "debug");
+  CHECK_FALSE(c.log.requests);
+
+  auto error_of = [](const std::string& text) {
+    try {
+      og::parse_config(text, "x.toml");
+    } catch (const og::ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(error_of("[server]\nlisten = 5\n") == "x.toml:2: server.listen: must be a string");
+  CHECK(error_of("[sever]\n") == "x.toml:1: sever: unknown section (see omnid.toml(5))");
+  CHECK(error_of("[server]\n\nlisten = \"a\"\n").find("server.listen") != std::string::npos);
+  CHECK(error_of("[log]\nlevel = \"loud\"\n").find("log.level") != std::string::npos);
+  CHECK(error_of("[database]\nmode = \"cloud\"\n").find("database.mode") != std::string::npos);
+  CHECK(error_of("[rate_limit]\nburst = 0\n").find("rate_limit.burst: must be positive") != std::string::npos);
+  CHECK(error_of("[server]\nhttp_listen = \"10.0.0.1:80\"\n").find("loopback") != std::string::npos);
+  CHECK(error_of("[server]\nlisten = \"\"\n").find("no listener") != std::string::npos);
+}
+
+TEST_CASE("dev configuration", "[config]") {
+  auto c = og::dev_config("/tmp/x", 0);
+  CHECK(c.dev);
+  CHECK(c.server.listen == "127.0.0.1:0");
+  CHECK(c.server.http_listen.empty());
+  CHECK(c.database.local_dir == "/tmp/x/postgres");
+  CHECK(c.tls.cert_file == "/tmp/x/tls/cert.pem");
+}
