@@ -46,6 +46,21 @@ AuthResult Authenticator::authenticate(const Request& req) {
   return {Rc::NotAuthenticated, "send X-APIKey or Authorization: Bearer", {}};
 }
 
+std::optional<AuthResult> Authenticator::cached(const Request& req) {
+  auto apikey = req.find("X-APIKey");
+  if (apikey == req.end() || req.find(bhttp::field::authorization) != req.end()) {
+    if (apikey == req.end() && req.find(bhttp::field::authorization) != req.end() && tokens_) return std::nullopt;
+    return authenticate(req);  // decided by the headers alone
+  }
+  std::string_view key = sv(apikey->value());
+  if (!looks_like_api_key(key)) return AuthResult{Rc::InvalidCredentials, "malformed API key", {}};
+  const std::string hash = api_key_hash_hex(key);
+  std::lock_guard lock(mu_);
+  if (auto it = cache_.find(hash); it != cache_.end() && it->second.expires > std::chrono::steady_clock::now())
+    return it->second.result;
+  return std::nullopt;
+}
+
 AuthResult Authenticator::authenticate_api_key(std::string_view key) {
   if (!looks_like_api_key(key)) return {Rc::InvalidCredentials, "malformed API key", {}};
   const std::string hash = api_key_hash_hex(key);

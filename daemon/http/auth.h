@@ -53,6 +53,9 @@ class Authenticator {
   // No credential header: Rc::NotAuthenticated. May block on the database.
   AuthResult authenticate(const Request& req);
   AuthResult authenticate_api_key(std::string_view key);
+  // The answer when it needs no database: no or malformed credential, or a key checked
+  // recently. nullopt: call authenticate() where blocking is fine.
+  std::optional<AuthResult> cached(const Request& req);
   void set_token_verifier(TokenVerifier* verifier) { tokens_ = verifier; }
   // Drops cached entries (after a key is deleted on this node).
   void invalidate_all();

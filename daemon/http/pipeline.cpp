@@ -191,7 +191,7 @@ ParsedBody parse_form_body(std::string_view body) {
 
 }  // namespace
 
-Response render(const catalog::Endpoint* ep, std::string_view path, const Reply& reply, unsigned http_version,
+Response render(const catalog::Endpoint* ep, std::string_view path, Reply reply, unsigned http_version,
                 const std::string& request_id) {
   Response res;
   res.version(http_version);
@@ -209,36 +209,50 @@ Response render(const catalog::Endpoint* ep, std::string_view path, const Reply&
 
   const ResultCodeInfo& rci = info(reply.rc);
   const std::string message = result_message(reply.rc, reply.detail);
-  Json out = Json::object();
   unsigned status = static_cast<unsigned>(rci.http_status);
-  switch (style_of(ep, path)) {
+  const Style style = style_of(ep, path);
+  if (reply.rc == Rc::Ok && reply.status) status = static_cast<unsigned>(reply.status);
+  res.result(status);
+  res.set(bhttp::field::content_type, "application/json");
+  if (reply.body_text) {
+    // Pre-serialized members: splice them after resultcode and resultmessage.
+    const std::string& text = *reply.body_text;
+    if (style == Style::Omnigate) {
+      std::string head = Json{{"resultcode", code(reply.rc)}, {"resultmessage", message}}.dump();
+      std::string_view members = std::string_view(text).substr(1, text.size() - 2);
+      head.pop_back();
+      res.body() = members.empty() ? head + "}" : head + "," + std::string(members) + "}";
+    } else {
+      res.body() = text;
+    }
+    return res;
+  }
+  Json out = Json::object();
+  switch (style) {
     case Style::Omnigate:
       out["resultcode"] = code(reply.rc);
       out["resultmessage"] = message;
-      for (const auto& [k, v] : reply.body.items()) out[k] = v;
+      for (auto& [k, v] : reply.body.items()) out[k] = std::move(v);
       break;
     case Style::Sso:
       if (reply.rc == Rc::Ok) {
-        out = reply.body.empty() ? Json{{"status", "ok"}} : reply.body;
+        out = reply.body.empty() ? Json{{"status", "ok"}} : std::move(reply.body);
       } else {
         out["status"] = "error";
         out["resultcode"] = code(reply.rc);
         out["resultmessage"] = message;
-        for (const auto& [k, v] : reply.body.items()) out[k] = v;
+        for (auto& [k, v] : reply.body.items()) out[k] = std::move(v);
       }
       break;
     case Style::Tenant:
       if (reply.rc == Rc::Ok) {
-        out = reply.body;
+        out = std::move(reply.body);
       } else {
         out["errors"] = Json::array({Json{{"type", tenant_error_type(reply.rc)}, {"message", message}}});
         out["resultcode"] = code(reply.rc);
       }
       break;
   }
-  if (reply.rc == Rc::Ok && reply.status) status = static_cast<unsigned>(reply.status);
-  res.result(status);
-  res.set(bhttp::field::content_type, "application/json");
   res.body() = out.dump(-1, ' ', false, Json::error_handler_t::replace);
   return res;
 }
@@ -253,7 +267,7 @@ void Pipeline::handle(Request&& req, const RequestInfo& info, Respond respond) {
   x->req = std::move(req);
   x->info = info;
   x->respond = std::move(respond);
-  boost::asio::post(workers_, [this, x] { process(x); });
+  if (!process(x, /*may_block=*/false)) boost::asio::post(workers_, [this, x] { process(x, /*may_block=*/true); });
 }
 
 Response Pipeline::transport_error(TransportError e, const Request* partial) {
@@ -275,7 +289,7 @@ Response Pipeline::transport_error(TransportError e, const Request* partial) {
   return res;
 }
 
-void Pipeline::process(const std::shared_ptr<Exchange>& x) {
+bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
   // Request ID: the caller's if it is sane, else ours.
   if (auto it = x->req.find("X-Request-Id"); it != x->req.end() && safe_request_id(sv(it->value())))
     x->request_id = std::string(sv(it->value()));
@@ -341,7 +355,9 @@ void Pipeline::process(const std::shared_ptr<Exchange>& x) {
       bool has_credential = x->req.find("X-APIKey") != x->req.end() ||
                             x->req.find(bhttp::field::authorization) != x->req.end();
       if (ep.auth == catalog::Auth::Credential || has_credential) {
-        AuthResult a = app_.auth.authenticate(x->req);
+        std::optional<AuthResult> known = app_.auth.cached(x->req);
+        if (!known && !may_block) return false;
+        AuthResult a = known ? std::move(*known) : app_.auth.authenticate(x->req);
         if (a.rc != Rc::Ok) return finish(x, Reply::error(a.rc, a.detail));
         principal = std::move(a.principal);
         x->credential = principal.id();
@@ -367,6 +383,9 @@ void Pipeline::process(const std::shared_ptr<Exchange>& x) {
       idempotency_key = std::string(sv(it->value()));
     }
 
+    const Registry::Bound* bound = registry_.find(ep);
+    if (bound && bound->blocks == Blocks::Yes && !may_block) return false;
+
     // Rate limit, per credential (per address when anonymous).
     if (limiter_ && ep.rate_limited) {
       std::string key = principal.anonymous() ? "ip:" + x->info.remote_address : principal.id();
@@ -374,33 +393,34 @@ void Pipeline::process(const std::shared_ptr<Exchange>& x) {
     }
 
     // Handler.
-    const Handler* handler = registry_.find(ep);
-    if (!handler) return finish(x, Reply::error(Rc::NotImplemented, ep.key()));
+    if (!bound) return finish(x, Reply::error(Rc::NotImplemented, ep.key()));
     auto call = std::make_shared<Call>(Call{ep, std::move(params), std::move(principal), x->request_id,
                                             std::move(idempotency_key), x->info, x->req});
     auto once = std::make_shared<std::atomic<bool>>(false);
-    (*handler)(app_, *call, [this, x, call, once](Reply reply) {
+    bound->handler(app_, *call, [this, x, call, once](Reply reply) {
       if (once->exchange(true)) return;
       finish(x, std::move(reply));
     });
+    return true;
   } catch (const store::PoolTimeout& e) {
     log::error("database pool exhausted", {{"request_id", x->request_id}});
-    finish(x, Reply::error(Rc::TooBusy));
+    return finish(x, Reply::error(Rc::TooBusy));
   } catch (const std::exception& e) {
     log::error("request failed", {{"request_id", x->request_id}, {"error", e.what()}});
-    finish(x, Reply::error(Rc::SystemError, "request " + x->request_id));
+    return finish(x, Reply::error(Rc::SystemError, "request " + x->request_id));
   }
 }
 
-void Pipeline::finish(const std::shared_ptr<Exchange>& x, Reply reply) {
+bool Pipeline::finish(const std::shared_ptr<Exchange>& x, Reply reply) {
   for (auto& h : x->extra_headers) reply.headers.push_back(std::move(h));
-  Response res = render(x->endpoint, x->path, reply, x->req.version(), x->request_id);
+  const Rc rc = reply.rc;
+  Response res = render(x->endpoint, x->path, std::move(reply), x->req.version(), x->request_id);
   if (options_.log_requests) {
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - x->start).count();
     Json line{{"request_id", x->request_id},
               {"method", std::string(sv(x->req.method_string()))},
               {"path", x->logged_path.empty() ? mask_path(nullptr, x->path, {}) : x->logged_path},
-              {"resultcode", code(reply.rc)},
+              {"resultcode", code(rc)},
               {"status", res.result_int()},
               {"latency_ms", static_cast<double>(us) / 1000.0},
               {"remote", x->info.remote_address}};
@@ -409,6 +429,7 @@ void Pipeline::finish(const std::shared_ptr<Exchange>& x, Reply reply) {
     log::info("request", std::move(line));
   }
   x->respond(std::move(res));
+  return true;
 }
 
 }  // namespace og::http

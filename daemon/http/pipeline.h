@@ -29,8 +29,12 @@ class Pipeline : public RequestHandler {
 
  private:
   struct Exchange;
-  void process(const std::shared_ptr<Exchange>& x);
-  void finish(const std::shared_ptr<Exchange>& x, Reply reply);
+  // Runs the pipeline. With may_block false (on the I/O thread) it stops and returns false
+  // as soon as a step would wait (an uncached credential, a blocking handler); the caller
+  // then runs it again on the worker pool. True when the request was answered or handed
+  // to its handler.
+  bool process(const std::shared_ptr<Exchange>& x, bool may_block);
+  bool finish(const std::shared_ptr<Exchange>& x, Reply reply);  // always true
 
   App& app_;
   const Registry& registry_;
@@ -41,7 +45,7 @@ class Pipeline : public RequestHandler {
 };
 
 // Renders a reply in the endpoint's style (nullptr endpoint: by path prefix).
-Response render(const catalog::Endpoint* ep, std::string_view path, const Reply& reply, unsigned http_version,
+Response render(const catalog::Endpoint* ep, std::string_view path, Reply reply, unsigned http_version,
                 const std::string& request_id);
 
 }  // namespace og::http

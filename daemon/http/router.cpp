@@ -82,6 +82,7 @@ Router::Router(std::span<const catalog::Endpoint> endpoints) {
   for (const auto& ep : endpoints) {
     Route r{&ep, {}};
     for (auto seg : split_path(ep.path)) r.segments.push_back(parse_segment(seg));
+    for (const auto& seg : r.segments) r.rank.push_back(seg.specificity());
     routes_.push_back(std::move(r));
   }
 }
@@ -105,12 +106,13 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
   std::vector<Candidate> candidates;
   for (const auto& route : routes_) {
     if (route.segments.size() != segments.size()) continue;
-    Candidate c{&route, {}, {}};
+    // Cheap rejection first: a literal segment must equal the path's segment.
     bool ok = true;
-    for (std::size_t i = 0; i < segments.size() && ok; ++i) {
-      ok = match_segment(route.segments[i], segments[i], c.params);
-      c.rank.push_back(route.segments[i].specificity());
-    }
+    for (std::size_t i = 0; i < segments.size() && ok; ++i)
+      if (route.rank[i] == 2) ok = route.segments[i].tokens.front().text == segments[i];
+    if (!ok) continue;
+    Candidate c{&route, {}, route.rank};
+    for (std::size_t i = 0; i < segments.size() && ok; ++i) ok = match_segment(route.segments[i], segments[i], c.params);
     if (ok) candidates.push_back(std::move(c));
   }
   if (candidates.empty()) return result;

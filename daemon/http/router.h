@@ -39,6 +39,7 @@ class Router {
   struct Route {
     const catalog::Endpoint* endpoint;
     std::vector<Segment> segments;
+    std::vector<int> rank;  // specificity of each segment, computed once
   };
 
  private:

@@ -4,6 +4,7 @@
 // authenticated, checked rights, validated and rate-limited the call.
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -33,6 +34,9 @@ struct Reply {
   Rc rc = Rc::Ok;
   std::string detail;            // appended to the result message
   Json body = Json::object();    // fields after resultcode/resultmessage (or the whole SSO/tenant body)
+  // A body serialized once and shared (a JSON object's text), for answers that never
+  // change; used instead of `body` when set.
+  std::shared_ptr<const std::string> body_text;
   // A non-JSON answer (the SSO login page, a redirect): used when content_type is set.
   int status = 0;
   std::string content_type;
@@ -51,15 +55,23 @@ using Handler = std::function<void(App& app, Call& call, Done done)>;
 // Most handlers are plain functions: Reply f(App&, Call&).
 Handler blocking(std::function<Reply(App&, Call&)> fn);
 
+// Whether a handler may wait (database, network). Handlers that never do (static answers)
+// run on the I/O thread and skip two thread hops.
+enum class Blocks { Yes, No };
+
 class Registry {
  public:
+  struct Bound {
+    Handler handler;
+    Blocks blocks;
+  };
   // Throws std::logic_error if the key is not in the catalog or bound twice.
-  void bind(std::string_view key, Handler h);
-  const Handler* find(const catalog::Endpoint& ep) const;
+  void bind(std::string_view key, Handler h, Blocks blocks = Blocks::Yes);
+  const Bound* find(const catalog::Endpoint& ep) const;
   std::size_t size() const { return handlers_.size(); }
 
  private:
-  std::unordered_map<const catalog::Endpoint*, Handler> handlers_;
+  std::unordered_map<const catalog::Endpoint*, Bound> handlers_;
 };
 
 // Every module's handlers, bound in one place (daemon/modules/registry.cpp).

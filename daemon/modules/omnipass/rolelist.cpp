@@ -6,8 +6,9 @@ namespace og::omnipass {
 
 namespace {
 
-const Json& rolelist() {
-  static const Json list = [] {
+// Serialized once: the list never changes while omnid runs.
+const std::shared_ptr<const std::string>& rolelist() {
+  static const auto text = std::make_shared<const std::string>([] {
     Json roles = Json::array();
     for (const auto& role : rbac::roles()) {
       Json rights = Json::array();
@@ -17,15 +18,20 @@ const Json& rolelist() {
       }
       roles.push_back(Json{{"roleid", role.id}, {"description", role.description}, {"rightlist", rights}});
     }
-    return roles;
-  }();
-  return list;
+    return Json{{"rolelist", roles}}.dump();
+  }());
+  return text;
 }
 
 }  // namespace
 
 void register_handlers(Registry& r) {
-  r.bind("GET /api/v1/static/rolelist", blocking([](App&, Call&) { return Reply::ok(Json{{"rolelist", rolelist()}}); }));
+  r.bind("GET /api/v1/static/rolelist", blocking([](App&, Call&) {
+           Reply reply;
+           reply.body_text = rolelist();
+           return reply;
+         }),
+         Blocks::No);
 }
 
 }  // namespace og::omnipass
