@@ -206,8 +206,9 @@ void RightSet::add_right(std::string_view right) {
 
 bool RightSet::superuser() const { return bits_.test(index().superuser); }
 
-bool RightSet::has(std::string_view right) const {
-  if (superuser()) return true;
+bool RightSet::has(std::string_view right) const { return superuser() || granted(right); }
+
+bool RightSet::granted(std::string_view right) const {
   const auto& m = index().right;
   auto it = m.find(right);
   return it != m.end() && it->second < kMaxRights && bits_.test(it->second);

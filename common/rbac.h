@@ -41,6 +41,9 @@ class RightSet {
   bool superuser() const;
   // True if the set holds the right, or holds superuser.
   bool has(std::string_view right) const;
+  // True only if a role grants this very right (superuser does not count): for rights
+  // that must be given on purpose, such as negativewallet.
+  bool granted(std::string_view right) const;
   // True if `rights` is empty or the set has at least one of them.
   bool has_any(std::span<const std::string_view> rights) const;
   std::vector<std::string_view> list() const;  // the rights held, spec order

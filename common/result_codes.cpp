@@ -83,6 +83,13 @@ constexpr std::array kTable{
                    "A request with this Idempotency-Key is still being processed", 409, true,
                    "Another request with the same key has not finished. Retry later with the same "
                    "key to get its answer."},
+
+    ResultCodeInfo{Rc::InsufficientFunds, "INSUFFICIENT_FUNDS", "Insufficient funds", 409, false,
+                   "The source wallet's available balance in that currency is lower than the amount. "
+                   "Nothing was moved."},
+    ResultCodeInfo{Rc::NotPending, "NOT_PENDING", "Transaction is not pending", 409, false,
+                   "The transaction was closed already (Completed, Failed or Canceled); closing it again "
+                   "changes nothing."},
 };
 
 }  // namespace

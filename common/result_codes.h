@@ -49,6 +49,10 @@ enum class Rc : int {
   // Idempotency of financial operations.
   IdempotencyKeyReused = 10150,
   IdempotencyInProgress = 10151,
+
+  // The ledger.
+  InsufficientFunds = 10160,
+  NotPending = 10161,
 };
 
 struct ResultCodeInfo {

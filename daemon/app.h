@@ -15,6 +15,9 @@ namespace og {
 namespace store {
 class Pool;
 }
+namespace ledger {
+class Ledger;
+}
 
 // omnipass, omnibridge, omnipay: locked after a restart until unlocked with the
 // application password (the unlock issue). Nothing locks them yet: no secret is stored
@@ -35,6 +38,7 @@ struct App {
   store::Pool& pool;
   http::Authenticator& auth;
   ComponentLocks locks;
+  ledger::Ledger* ledger = nullptr;  // set once the database is ready
   std::atomic<int> schema_version{0};
   std::string version = "0.1.0";
 };

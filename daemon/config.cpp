@@ -81,7 +81,7 @@ Config parse_config(std::string_view text, const std::string& origin) {
   Reader r{root, origin};
   for (const auto& [k, v] : root) {
     std::string key(k.str());
-    static const std::set<std::string> kSections{"server", "tls", "database", "rate_limit", "auth", "log"};
+    static const std::set<std::string> kSections{"server", "tls", "database", "rate_limit", "auth", "ledger", "log"};
     if (!kSections.count(key)) r.fail(&v, key, "unknown section (see omnid.toml(5))");
   }
 
@@ -137,6 +137,13 @@ Config parse_config(std::string_view text, const std::string& origin) {
   const auto* auth = r.table("auth");
   r.only(auth, "auth", {"apikey_cache_seconds"});
   r.get(auth, "auth", "apikey_cache_seconds", c.auth.apikey_cache_seconds);
+
+  const auto* led = r.table("ledger");
+  r.only(led, "ledger", {"committers", "max_batch"});
+  r.get(led, "ledger", "committers", c.ledger.committers);
+  r.get(led, "ledger", "max_batch", c.ledger.max_batch);
+  if (c.ledger.committers > 64) r.fail(led ? led->get("committers") : nullptr, "ledger.committers", "must be at most 64");
+  if (c.ledger.max_batch > 10000) r.fail(led ? led->get("max_batch") : nullptr, "ledger.max_batch", "must be at most 10000");
 
   const auto* lg = r.table("log");
   r.only(lg, "log", {"level", "requests"});

@@ -48,6 +48,11 @@ struct Config {
     int apikey_cache_seconds = 5;
   } auth;
 
+  struct Ledger {
+    int committers = 2;   // threads committing batches of financial operations
+    int max_batch = 128;  // operations per database transaction (group commit)
+  } ledger;
+
   struct Log {
     std::string level = "info";
     bool requests = true;

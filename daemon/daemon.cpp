@@ -13,6 +13,7 @@
 #include "daemon/app.h"
 #include "daemon/config.h"
 #include "daemon/http/pipeline.h"
+#include "daemon/ledger/ledger.h"
 #include "daemon/log.h"
 #include "daemon/modules/omnipass/bootstrap.h"
 #include "daemon/notify.h"
@@ -131,7 +132,10 @@ int run_daemon(const DaemonOptions& opt) {
 
     // HTTP.
     http::Authenticator auth(pool, std::chrono::seconds(config.auth.apikey_cache_seconds));
+    ledger::Ledger ledger(conninfo, pool, {.committers = static_cast<std::size_t>(config.ledger.committers),
+                                           .max_batch = static_cast<std::size_t>(config.ledger.max_batch)});
     App app{config, pool, auth};
+    app.ledger = &ledger;
     app.schema_version = version;
     Registry registry;
     register_all(registry);

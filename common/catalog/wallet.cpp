@@ -16,6 +16,18 @@ std::vector<std::string_view> tx_rights() { return {"listmyswallettx", "listchil
 
 Param waid_path() { return path(P("waid").len(21, 21).fmt(Format::Waid).desc("Wallet ID")); }
 
+// Paging of a wallet's history (ours; the spec gives none): newest first, `limit` at a
+// time, `before` a txid to continue from.
+std::vector<Param> history_params() {
+  return {query(Num("limit").len(1, 4).desc("How many transactions, 1 to 1000 (default 100)")),
+          query(P("before").len(21, 21).fmt(Format::Txid).desc("Only transactions older than this one"))};
+}
+
+std::vector<Param> with(std::vector<Param> params, Param extra) {
+  params.insert(params.begin(), std::move(extra));
+  return params;
+}
+
 }  // namespace
 
 void wallet(std::vector<Endpoint>& out) {
@@ -129,6 +141,7 @@ void wallet(std::vector<Endpoint>& out) {
       .component = Component::Omnibridge,
       .access = Access::Read,
       .rights = tx_rights(),
+      .params = history_params(),
       .command = "wallet transactionlist",
   });
   out.push_back({
@@ -138,7 +151,7 @@ void wallet(std::vector<Endpoint>& out) {
       .component = Component::Omnibridge,
       .access = Access::Read,
       .rights = tx_rights(),
-      .params = {waid_path()},
+      .params = with(history_params(), waid_path()),
       .command = "wallet transactionlist",
   });
   out.push_back({

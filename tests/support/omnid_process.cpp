@@ -285,6 +285,24 @@ std::string Omnid::create_api_key(const std::vector<std::string>& roles) {
   return key.apikey;
 }
 
+Omnid::Credential Omnid::create_profile_with_key(const std::vector<std::string>& roles, const std::string& parent_upid) {
+  pqxx::connection conn(db_conninfo());
+  pqxx::work tx(conn);
+  std::string upid = omnipass::create_profile(tx, "individual", Json{{"firstname", "Test"}, {"lastname", "User"}}, false);
+  if (!parent_upid.empty()) tx.exec_params("UPDATE profiles SET parent_upid = $2 WHERE upid = $1", upid, parent_upid);
+  auto key = omnipass::create_api_key(tx, upid, "test key", roles);
+  tx.commit();
+  return {upid, key.apikey};
+}
+
+std::string Omnid::create_api_key_for(const std::string& upid, const std::vector<std::string>& roles) {
+  pqxx::connection conn(db_conninfo());
+  pqxx::work tx(conn);
+  auto key = omnipass::create_api_key(tx, upid, "test key", roles);
+  tx.commit();
+  return key.apikey;
+}
+
 Answer Omnid::call(const std::string& method, const std::string& path, const std::string& body,
                    std::optional<std::string> apikey, std::vector<std::pair<std::string, std::string>> headers) {
   net::HttpRequest req;

@@ -60,7 +60,17 @@ class Omnid {
                    std::optional<std::string> apikey = std::nullopt);
 
   // Creates an API key with these roles directly in omnid's database; returns the key.
+  // (Each call makes a new profile for it.)
   std::string create_api_key(const std::vector<std::string>& roles);
+
+  // A profile (a child of `parent_upid` when given) with an API key carrying `roles`.
+  struct Credential {
+    std::string upid;
+    std::string apikey;
+  };
+  Credential create_profile_with_key(const std::vector<std::string>& roles, const std::string& parent_upid = "");
+  // Another key for an existing profile.
+  std::string create_api_key_for(const std::string& upid, const std::vector<std::string>& roles);
 
   // SIGTERM (or another signal) and wait; returns the exit status (or -signal).
   int stop(int signal = 15, std::chrono::seconds timeout = std::chrono::seconds(60));

@@ -1,0 +1,130 @@
+#pragma once
+// The ledger: every movement of money goes through Ledger::submit. It never loses, creates
+// or double-spends money, on one node or on several sharing one database:
+//
+//  * Double entry: each transaction is a set of postings that sums to zero per currency.
+//  * A balance is total = available + held. A withdrawal moves money from available to
+//    held (Pending); closing it posts it (held leaves) or voids it (held returns).
+//  * An invariant check runs over every batch before it commits and vetoes it if postings
+//    do not balance, a balance that may not go negative would, or held would be negative.
+//  * Group commit: operations queue up and committer threads take them in batches. A batch
+//    is one database transaction; each operation keeps its own outcome (an overdraft fails
+//    alone). If the batch fails as a whole, its operations are retried one by one.
+//  * Rows are locked in one global order (transactions by txid, then balances by wallet and
+//    currency), so nodes never deadlock each other.
+//  * Idempotency: an operation with a key runs once; the stored outcome answers retries.
+//
+// The ledger knows nothing of HTTP or JSON: amounts arrive as decimal text and are parsed
+// with the currency's precision here, outcomes are result codes and identifiers.
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "common/result_codes.h"
+#include "daemon/ledger/currencies.h"
+
+namespace og::store {
+class Pool;
+}
+
+namespace og::ledger {
+
+// Who asks, with the rights that matter to moving money.
+struct Actor {
+  std::string credential;        // akid_/uuid_: recorded as the initiator, scopes idempotency keys
+  std::string upid;              // the profile it acts as
+  bool superuser = false;        // moves money out of any wallet
+  bool charge_child = false;     // chargechildprofile: out of a child profile's wallets
+  bool negative_wallet = false;  // negativewallet: may take a user balance below zero
+};
+
+struct Transfer {
+  std::string source_waid, destination_waid, currency, amount, description;
+};
+struct Withdraw {
+  std::string waid;  // empty: the actor's default wallet
+  std::string currency, amount, method, destination_address, description;
+};
+struct Deposit {  // a bridge reports money that arrived
+  std::string waid, currency, amount, bridge, external_txid, external_source_address, description;
+};
+struct Issue {  // an issuer creates its own currency in its default wallet
+  std::string currency, amount;
+};
+struct CloseWithdraw {  // a bridge reports the end of a pending withdrawal
+  std::string txid, bridge;
+  bool completed = false;
+  std::string external_txid;
+};
+using Operation = std::variant<Transfer, Withdraw, Deposit, Issue, CloseWithdraw>;
+
+struct IdempotencyKey {
+  std::string key;
+  std::string request_hash;  // the same key with another request is refused
+};
+
+struct Outcome {
+  Rc rc = Rc::Ok;
+  std::string detail;
+  std::string txid;
+  std::string waid;
+  bool replayed = false;  // answered from the idempotency store or a duplicate deposit
+};
+
+struct LedgerOptions {
+  std::size_t committers = 2;    // threads (and database connections) committing batches
+  std::size_t max_batch = 128;   // operations per database transaction
+};
+
+class Ledger {
+ public:
+  Ledger(std::string conninfo, store::Pool& pool, LedgerOptions options = {});
+  ~Ledger();  // finishes what is queued, then stops
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  // Queues an operation; `done` is called once, from a committer thread.
+  void submit(Operation op, Actor actor, std::optional<IdempotencyKey> key, std::function<void(Outcome)> done);
+  // The same, waiting for the outcome (tests, tools).
+  Outcome execute(Operation op, Actor actor, std::optional<IdempotencyKey> key = std::nullopt);
+
+  Currencies& currencies() { return currencies_; }
+
+  // For tests of the invariant check: when set, called on every batch's postings before
+  // the check, and may corrupt them.
+  struct Posting {
+    std::string waid, currency;
+    int128 available_delta = 0, held_delta = 0;
+  };
+  std::function<void(std::vector<Posting>&)> tamper_for_tests;
+
+  struct Item;  // a queued operation (public for the engine's helpers)
+
+ private:
+  void committer_loop();
+  void run_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone);
+
+  std::string conninfo_;
+  Currencies currencies_;
+  LedgerOptions options_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::shared_ptr<Item>> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> committers_;
+};
+
+// Raised inside a batch when the invariant check fails: the batch is vetoed.
+struct InvariantViolation : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace og::ledger

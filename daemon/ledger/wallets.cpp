@@ -1,0 +1,87 @@
+#include "daemon/ledger/wallets.h"
+
+#include "common/crypto.h"
+#include "common/ids.h"
+#include "common/json.h"
+
+namespace og::ledger {
+
+std::string new_shortcode() {
+  static constexpr char kBase32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  auto bytes = crypto::random_bytes(10);
+  std::string out;
+  for (unsigned char b : bytes) out += kBase32[b & 31];
+  return out;
+}
+
+std::string create_wallet(pqxx::work& tx, const std::string& upid, const std::string& name, bool trading,
+                          const std::string& market) {
+  std::string waid = new_id(IdKind::Waid);
+  // The first wallet of a profile is its default. Two concurrent first wallets: the
+  // unique index on defaults makes one of them a plain wallet.
+  tx.exec_params(
+      "INSERT INTO wallets (waid, upid, kind, name, is_default, trading, market, shortcode) "
+      "VALUES ($1, $2, 'user', $3, NOT EXISTS (SELECT 1 FROM wallets WHERE upid = $2 AND is_default), $4, "
+      "nullif($5, ''), $6)",
+      waid, upid, name, trading, market, new_shortcode());
+  return waid;
+}
+
+namespace {
+std::string system_wallet(pqxx::work& tx, const std::string& kind, const std::string& upid, const std::string& name) {
+  auto found = tx.exec_params(
+      "SELECT waid FROM wallets WHERE kind = $1 AND coalesce(upid, '') = $2 AND name = $3", kind, upid, name);
+  if (!found.empty()) return found[0][0].as<std::string>();
+  std::string waid = new_id(IdKind::Waid);
+  tx.exec_params(
+      "INSERT INTO wallets (waid, upid, kind, name, shortcode) VALUES ($1, nullif($2, ''), $3, $4, $5) "
+      "ON CONFLICT (kind, coalesce(upid, ''), name) WHERE kind <> 'user' DO NOTHING",
+      waid, upid, kind, name, new_shortcode());
+  return tx
+      .exec_params1("SELECT waid FROM wallets WHERE kind = $1 AND coalesce(upid, '') = $2 AND name = $3", kind, upid,
+                    name)[0]
+      .as<std::string>();
+}
+}  // namespace
+
+std::string issuer_equity_wallet(pqxx::work& tx, const std::string& issuer_upid) {
+  return system_wallet(tx, "issuer_equity", issuer_upid, "equity");
+}
+
+std::string bridge_clearing_wallet(pqxx::work& tx, const std::string& bridge) {
+  return system_wallet(tx, "bridge_clearing", "", bridge);
+}
+
+std::optional<std::string> default_wallet(pqxx::transaction_base& tx, const std::string& upid) {
+  auto r = tx.exec_params("SELECT waid FROM wallets WHERE upid = $1 AND is_default", upid);
+  if (r.empty()) return std::nullopt;
+  return r[0][0].as<std::string>();
+}
+
+std::unordered_map<std::string, WalletInfo> WalletDirectory::get(pqxx::transaction_base& tx,
+                                                                 const std::vector<std::string>& waids) {
+  std::unordered_map<std::string, WalletInfo> out;
+  Json missing = Json::array();
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& w : waids) {
+      if (auto it = cache_.find(w); it != cache_.end()) out.emplace(w, it->second);
+      else missing.push_back(w);
+    }
+  }
+  if (missing.empty()) return out;
+  auto rows = tx.exec_params(
+      "SELECT w.waid, coalesce(w.upid, ''), w.kind, coalesce(p.parent_upid, '') "
+      "FROM wallets w LEFT JOIN profiles p ON p.upid = w.upid "
+      "WHERE w.waid IN (SELECT json_array_elements_text($1::json))",
+      missing.dump());
+  std::lock_guard lock(mu_);
+  for (const auto& r : rows) {
+    WalletInfo info{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>()};
+    cache_.emplace(info.waid, info);
+    out.emplace(info.waid, std::move(info));
+  }
+  return out;
+}
+
+}  // namespace og::ledger

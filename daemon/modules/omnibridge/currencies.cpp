@@ -1,0 +1,148 @@
+// Currencies: extended currency creation, issuing, and the three currency lists.
+#include <cctype>
+
+#include "daemon/app.h"
+#include "daemon/ledger/ledger.h"
+#include "daemon/ledger/queries.h"
+#include "daemon/modules/omnibridge/access.h"
+#include "daemon/modules/omnibridge/omnibridge.h"
+#include "daemon/store/pool.h"
+
+namespace og::omnibridge {
+
+namespace {
+
+std::string param(const Call& call, const char* name) {
+  return call.params.contains(name) ? call.params[name].get<std::string>() : std::string();
+}
+
+bool valid_issuer_name(const std::string& s) {
+  if (s.empty() || s.size() > 12) return false;
+  for (char c : s)
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)))) return false;
+  return true;
+}
+
+Reply create_extended(App& app, Call& call) {
+  const std::string code = param(call, "currencycode");
+  int decimals = call.params["currencydecimals"].get<int>();
+  int display = call.params["displaydecimals"].get<int>();
+  if (decimals < 0 || decimals > 8) return Reply::error(Rc::BadValue, "currencydecimals must be 0 to 8");
+  if (display < 0 || display > 8) return Reply::error(Rc::BadValue, "displaydecimals must be 0 to 8");
+  std::string reference = param(call, "referencecurrency");
+  if (!reference.empty()) {
+    auto ref = app.ledger->currencies().find(reference);
+    if (!ref || ref->type != "base") return Reply::error(Rc::BadValue, "referencecurrency must be an existing base currency");
+  }
+  auto conn = app.pool.acquire();
+  pqxx::work tx(*conn);
+  // The issuer name is the profile's write-once extended attribute "issuername".
+  auto row = tx.exec_params("SELECT coalesce(extended->>'issuername', '') FROM profiles WHERE upid = $1 FOR UPDATE",
+                            call.principal.upid);
+  if (row.empty()) return Reply::error(Rc::NotFound, "your profile does not exist");
+  std::string issuer = row[0][0].as<std::string>();
+  std::string given = param(call, "issuername");
+  if (!given.empty() && !valid_issuer_name(given))
+    return Reply::error(Rc::BadValue, "issuername must be 1 to 12 lowercase letters or digits");
+  if (issuer.empty()) {
+    if (given.empty()) return Reply::error(Rc::MissingParameter, "issuername (required for your first extended currency)");
+    auto taken = tx.exec_params("SELECT 1 FROM profiles WHERE extended->>'issuername' = $1", given);
+    if (!taken.empty()) return Reply::error(Rc::AlreadyExists, "issuername " + given + " belongs to another profile");
+    tx.exec_params("UPDATE profiles SET extended = jsonb_set(extended, '{issuername}', to_jsonb($2::text)), "
+                   "version = version + 1, updated_at = now() WHERE upid = $1",
+                   call.principal.upid, given);
+    issuer = given;
+  } else if (!given.empty() && given != issuer) {
+    return Reply::error(Rc::BadValue, "issuername is " + issuer + " already and cannot change (write once)");
+  }
+  const std::string full = code + "." + issuer;
+  auto inserted = tx.exec_params(
+      "INSERT INTO currencies (code, numeric_code, name, type, decimals, display_decimals, issuer_upid, "
+      "reference_code, tier) VALUES ($1, nextval('currency_numeric_code'), $2, 'extended', $3, $4, $5, "
+      "nullif($6, ''), 2) ON CONFLICT (code) DO NOTHING RETURNING code",
+      full, param(call, "currencyname"), decimals, display, call.principal.upid, reference);
+  if (inserted.empty()) return Reply::error(Rc::AlreadyExists, "currency " + full + " exists already");
+  tx.commit();
+  app.ledger->currencies().reload();
+  return Reply::ok(Json{{"currencycode", full}});
+}
+
+void issue(App& app, Call& call, Done done) {
+  std::string code = param(call, "currencycode");
+  if (code.find('.') == std::string::npos) {
+    // "The issuer name is added automatically after the currency code."
+    std::string issuer;
+    {
+      auto conn = app.pool.acquire();
+      pqxx::nontransaction tx(*conn);
+      auto p = ledger::find_profile(tx, call.principal.upid);
+      if (p) issuer = p->issuername;
+    }
+    if (issuer.empty())
+      return done(Reply::error(Rc::NotFound, "your profile has no issuer name: create an extended currency first"));
+    code += "." + issuer;
+  }
+  app.ledger->submit(ledger::Issue{code, param(call, "amount")}, actor_of(call.principal), idempotency_of(call),
+                     [done](ledger::Outcome o) { done(reply_of(o, Json{{"waid", o.waid}, {"txid", o.txid}})); });
+}
+
+Reply my_currencies(App& app, Call& call) {
+  Json list = Json::array();
+  for (const auto& c : app.ledger->currencies().all()) {
+    if (c.issuer_upid != call.principal.upid) continue;
+    Json j{{"currencyname", c.name}, {"currencycode", c.code}, {"displaydecimals", c.display_decimals},
+           {"type", c.type},         {"visible", c.visible}};
+    if (!c.issuer_address.empty()) j["issueraddress"] = c.issuer_address;
+    if (!c.reference_code.empty()) j["referencecurrency"] = c.reference_code;
+    list.push_back(std::move(j));
+  }
+  return Reply::ok(Json{{"currencylist", list}});
+}
+
+Reply static_currencies(App& app, Call&) {
+  Json list = Json::array();
+  for (const auto& c : app.ledger->currencies().all()) {
+    if (!c.visible || !c.is_public) continue;
+    Json j{{"currencyname", c.name},
+           {"currencycode", c.code},
+           {"currencytype", c.type},
+           {"currencydecimals", c.decimals},
+           {"displaydecimals", c.display_decimals},
+           {"tier", c.tier},
+           {"depositmethodlist", c.deposit_methods},
+           {"withdrawmethodlist", c.withdraw_methods}};
+    if (!c.bridge.empty()) j["network"] = c.bridge;
+    if (!c.issuer_address.empty()) j["issueraddress"] = c.issuer_address;
+    list.push_back(std::move(j));
+  }
+  return Reply::ok(Json{{"currencylist", list}});
+}
+
+Reply system_currencies(App& app, Call&) {
+  Json list = Json::array();
+  for (const auto& c : app.ledger->currencies().all())
+    list.push_back(Json{{"depositmethodlist", c.deposit_methods},
+                        {"visible", c.visible},
+                        {"tier", c.tier},
+                        {"public", c.is_public},
+                        {"currencyname", c.name},
+                        {"decimaldisplay", c.display_decimals},
+                        {"currencyid", c.numeric_code},
+                        {"currencycode", c.code},
+                        {"type", c.type},
+                        {"withdrawmethodlist", c.withdraw_methods},
+                        {"enabled", c.enabled}});
+  return Reply::ok(Json{{"currencylist", list}});
+}
+
+}  // namespace
+
+void register_currencies(Registry& r) {
+  r.bind("POST /api/v1/currency/extended/create", blocking(create_extended));
+  r.bind("POST /api/v1/currency/issue", issue);
+  r.bind("GET /api/v1/currency/list", blocking(my_currencies));
+  r.bind("GET /api/v1/static/currencylist", blocking(static_currencies));
+  r.bind("GET /api/v1/system/currency/list", blocking(system_currencies));
+}
+
+}  // namespace og::omnibridge

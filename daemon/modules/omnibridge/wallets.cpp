@@ -1,0 +1,178 @@
+// Wallets: create, balances, lists, deposit addresses.
+#include "common/ids.h"
+#include "daemon/app.h"
+#include "daemon/ledger/ledger.h"
+#include "daemon/ledger/queries.h"
+#include "daemon/ledger/wallets.h"
+#include "daemon/modules/omnibridge/access.h"
+#include "daemon/modules/omnibridge/omnibridge.h"
+#include "daemon/store/pool.h"
+
+namespace og::omnibridge {
+
+namespace {
+
+std::string param(const Call& call, const char* name) {
+  return call.params.contains(name) ? call.params[name].get<std::string>() : std::string();
+}
+
+Json wallet_json(App& app, pqxx::transaction_base& tx, const ledger::WalletRow& w) {
+  Json j{{"upid", w.upid},     {"trading", w.trading},      {"waid", w.waid},     {"default", w.is_default},
+         {"shortcode", w.shortcode}, {"walletname", w.name}, {"expertmode", false}};
+  if (w.trading) j["market"] = w.market;
+  j["balances"] = balances_json(app.ledger->currencies(), ledger::balances_of(tx, w.waid));
+  return j;
+}
+
+// The wallet a call names ({waid}), or the caller's default wallet.
+std::optional<ledger::WalletRow> target_wallet(pqxx::transaction_base& tx, const Call& call, Reply& error) {
+  std::string waid = param(call, "waid");
+  if (waid.empty()) {
+    auto d = ledger::default_wallet(tx, call.principal.upid);
+    if (!d) {
+      error = Reply::error(Rc::NotFound, "your profile has no wallet yet: create one with POST /api/v1/wallet/create");
+      return std::nullopt;
+    }
+    waid = *d;
+  }
+  auto w = ledger::find_wallet(tx, waid);
+  if (!w || w->kind != "user") {
+    error = Reply::error(Rc::NotFound, "wallet " + waid + " does not exist");
+    return std::nullopt;
+  }
+  return w;
+}
+
+Reply create_wallet(App& app, Call& call) {
+  std::string upid = param(call, "upid");
+  if (upid.empty()) upid = call.principal.upid;
+  auto conn = app.pool.acquire();
+  pqxx::work tx(*conn);
+  auto profile = ledger::find_profile(tx, upid);
+  if (!profile) return Reply::error(Rc::NotFound, "profile " + upid + " does not exist");
+  if (!allowed(call.principal, kModifyProfile, profile->upid, profile->parent_upid))
+    return Reply::error(Rc::Forbidden, "you may not add wallets to profile " + upid);
+  bool trading = call.params.value("trading", false);
+  std::string market = param(call, "market");
+  if (trading && market.empty()) return Reply::error(Rc::MissingParameter, "market (required for a trading wallet)");
+  if (!trading && !market.empty()) return Reply::error(Rc::BadValue, "market is only for a trading wallet");
+  std::string name = param(call, "walletname");
+  std::string waid = ledger::create_wallet(tx, upid, name, trading, market);
+  tx.commit();
+  return Reply::ok(Json{{"walletname", name}, {"waid", waid}});
+}
+
+Reply get_wallet(App& app, Call& call) {
+  auto conn = app.pool.acquire();
+  pqxx::read_transaction tx(*conn);
+  Reply error;
+  auto w = target_wallet(tx, call, error);
+  if (!w) return error;
+  if (!allowed(call.principal, kReadBalances, w->upid, w->parent_upid))
+    return Reply::error(Rc::Forbidden, "you may not read wallet " + w->waid);
+  return Reply::ok(wallet_json(app, tx, *w));
+}
+
+Reply list_wallets(App& app, Call& call) {
+  std::string upid = call.params.contains("upid") ? param(call, "upid") : call.principal.upid;
+  auto conn = app.pool.acquire();
+  pqxx::read_transaction tx(*conn);
+  auto profile = ledger::find_profile(tx, upid);
+  if (!profile) return Reply::error(Rc::NotFound, "profile " + upid + " does not exist");
+  if (!allowed(call.principal, kReadBalances, profile->upid, profile->parent_upid))
+    return Reply::error(Rc::Forbidden, "you may not read the wallets of profile " + upid);
+  Json list = Json::array();
+  std::string default_waid;
+  for (const auto& w : ledger::wallets_of(tx, upid)) {
+    Json j = wallet_json(app, tx, w);
+    if (w.is_default) default_waid = w.waid;
+    // The list's objects carry fewer fields than GET /wallet (the spec's tables).
+    j.erase("upid");
+    j.erase("shortcode");
+    j.erase("expertmode");
+    if (call.params.contains("upid")) j.erase("default");
+    list.push_back(std::move(j));
+  }
+  Json body = Json::object();
+  if (call.params.contains("upid")) body["defaultwalletid"] = default_waid;
+  body["walletlist"] = std::move(list);
+  return Reply::ok(std::move(body));
+}
+
+Reply list_wallets_by_name(App& app, Call& call) {
+  // The caller's profile, or every profile for a caller who may read all wallets.
+  bool everyone = call.principal.rights.superuser() || call.principal.rights.has("readallwallets");
+  auto conn = app.pool.acquire();
+  pqxx::read_transaction tx(*conn);
+  Json list = Json::array();
+  std::string default_waid;
+  for (const auto& w : ledger::wallets_named(tx, param(call, "walletname"), everyone ? "" : call.principal.upid)) {
+    if (w.is_default && w.upid == call.principal.upid) default_waid = w.waid;
+    list.push_back(Json{{"waid", w.waid}, {"walletname", w.name}});
+  }
+  if (default_waid.empty())
+    if (auto d = ledger::default_wallet(tx, call.principal.upid)) default_waid = *d;
+  return Reply::ok(Json{{"defaultwalletid", default_waid}, {"walletlist", list}});
+}
+
+std::string deposit_address_for(const ledger::WalletRow& w, const std::string& method) {
+  // The generic bridge's address names the wallet by its shortcode (a reference an
+  // external party quotes with a bank transfer, say).
+  return method == "generic" ? "GEN-" + w.shortcode : std::string();
+}
+
+Reply create_deposit_address(App& app, Call& call) {
+  std::string method = param(call, "method");
+  auto conn = app.pool.acquire();
+  pqxx::work tx(*conn);
+  auto w = ledger::find_wallet(tx, param(call, "waid"));
+  if (!w || w->kind != "user") return Reply::error(Rc::NotFound, "wallet " + param(call, "waid") + " does not exist");
+  if (!allowed(call.principal, kReceive, w->upid, w->parent_upid))
+    return Reply::error(Rc::Forbidden, "you may not create deposit addresses for wallet " + w->waid);
+  std::string address = deposit_address_for(*w, method);
+  if (address.empty()) return Reply::error(Rc::NotAvailable, "no " + method + " bridge on this platform");
+  tx.exec_params(
+      "INSERT INTO deposit_addresses (waid, method, address, main_address) VALUES ($1, $2, $3, nullif($4, '')) "
+      "ON CONFLICT (waid, method) DO UPDATE SET main_address = coalesce(EXCLUDED.main_address, "
+      "deposit_addresses.main_address)",
+      w->waid, method, address, param(call, "mainaddress"));
+  tx.commit();
+  return Reply::ok(Json{{"depositmethod", method}, {"depositaddress", address}, {"waid", w->waid}});
+}
+
+Reply get_deposit_address(App& app, Call& call) {
+  std::string method = param(call, "depositmethod");
+  auto c = app.ledger->currencies().find(param(call, "currencycode"));
+  if (!c) return Reply::error(Rc::BadValue, "currency " + param(call, "currencycode") + " does not exist on this platform");
+  if (c->type == "bridge") return Reply::error(Rc::BadValue, "currencycode must be a base or extended currency");
+  if (std::find(c->deposit_methods.begin(), c->deposit_methods.end(), method) == c->deposit_methods.end())
+    return Reply::error(Rc::NotAvailable, c->code + " cannot be deposited with " + method + " on this platform");
+  auto conn = app.pool.acquire();
+  pqxx::read_transaction tx(*conn);
+  Reply error;
+  auto w = target_wallet(tx, call, error);
+  if (!w) return error;
+  if (!allowed(call.principal, kReadBalances, w->upid, w->parent_upid))
+    return Reply::error(Rc::Forbidden, "you may not read wallet " + w->waid);
+  auto r = tx.exec_params("SELECT address FROM deposit_addresses WHERE waid = $1 AND method = $2", w->waid, method);
+  if (r.empty())
+    return Reply::error(Rc::NotFound, "wallet " + w->waid + " has no " + method +
+                                          " deposit address yet: create one with POST /api/v1/wallet/depositaddress");
+  return Reply::ok(Json{{"waid", w->waid}, {"depositmethod", method}, {"depositaddress", r[0][0].as<std::string>()}});
+}
+
+}  // namespace
+
+void register_wallets(Registry& r) {
+  r.bind("POST /api/v1/wallet/create", blocking(create_wallet));
+  r.bind("GET /api/v1/wallet", blocking(get_wallet));
+  r.bind("GET /api/v1/wallet/{waid}", blocking(get_wallet));
+  r.bind("GET /api/v1/wallet/list", blocking(list_wallets));
+  r.bind("GET /api/v1/wallet/list/{upid}", blocking(list_wallets));
+  r.bind("GET /api/v1/wallet/list/name_{walletname}", blocking(list_wallets_by_name));
+  r.bind("POST /api/v1/wallet/depositaddress", blocking(create_deposit_address));
+  r.bind("GET /api/v1/wallet/depositaddress/{depositmethod}/{currencycode}", blocking(get_deposit_address));
+  r.bind("GET /api/v1/wallet/{waid}/depositaddress/{depositmethod}/{currencycode}", blocking(get_deposit_address));
+}
+
+}  // namespace og::omnibridge
