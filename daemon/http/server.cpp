@@ -151,6 +151,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       const Request* partial = parser_ && parser_->is_header_done() ? &parser_->get() : nullptr;
       Response res = srv_.handler.transport_error(kind, partial);
       keep_alive_ = false;
+      // The client may still be sending the body we refused: read and discard it after
+      // the answer, or it sees a reset instead of the answer.
+      linger_ = true;
       busy_ = true;
       return send(std::move(res));
     }
@@ -179,9 +182,22 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                          self->busy_ = false;
                          self->response_.reset();
                          if (ec) return self->close_socket();
+                         if (!keep && self->linger_) return self->linger(std::chrono::steady_clock::now() + std::chrono::seconds(5));
                          if (!keep) return self->shutdown_stream();
                          self->do_read();
                        });
+  }
+
+  // Lingering close: discard what the peer still sends, for at most 5 s and 64 MiB.
+  void linger(std::chrono::steady_clock::time_point deadline) {
+    if (closed_ || drained_ > (64u << 20)) return close_socket();
+    beast::get_lowest_layer(stream_).expires_at(deadline);
+    drain_.resize(64 * 1024);
+    stream_.async_read_some(net::buffer(drain_), [self = this->shared_from_this(), deadline](beast::error_code ec, std::size_t n) {
+      if (ec) return self->close_socket();
+      self->drained_ += n;
+      self->linger(deadline);
+    });
   }
 
   void shutdown_stream() {
@@ -214,6 +230,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   bool busy_ = false;
   bool keep_alive_ = true;
   bool closed_ = false;
+  bool linger_ = false;
+  std::size_t drained_ = 0;
+  std::vector<char> drain_;
 };
 
 }  // namespace

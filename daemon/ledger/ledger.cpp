@@ -38,6 +38,7 @@ struct Balance {
   int128 available = 0;
   int128 held = 0;
   bool may_go_negative = false;
+  bool inserted = false;  // created by this batch's lock statement
   int128 available0 = 0, held0 = 0;  // as locked, for the invariant check
   bool changed = false;
 };
@@ -358,13 +359,14 @@ void Batch::lock_balances() {
       "SELECT k.waid, k.currency, k.neg FROM json_to_recordset($1::json) AS k(waid text, currency text, neg boolean) "
       "ORDER BY k.waid, k.currency "
       "ON CONFLICT (waid, currency) DO UPDATE SET waid = EXCLUDED.waid "
-      "RETURNING waid, currency, available::text, held::text, may_go_negative",
+      "RETURNING waid, currency, available::text, held::text, may_go_negative, (xmax = 0) AS inserted",
       keys.dump());
   for (const auto& r : rows) {
     Balance b;
     b.available = b.available0 = units_of(r[2]);
     b.held = b.held0 = units_of(r[3]);
     b.may_go_negative = r[4].as<bool>();
+    b.inserted = r[5].as<bool>();
     balances_.emplace(BalanceKey{r[0].as<std::string>(), r[1].as<std::string>()}, b);
   }
 }
@@ -495,6 +497,17 @@ void Batch::check_invariants(const std::function<void(std::vector<Ledger::Postin
 }
 
 void Batch::write() {
+  // Rows the lock statement created for operations that then failed: a refused operation
+  // leaves nothing behind, not even an empty balance.
+  Json unused = Json::array();
+  for (const auto& [k, b] : balances_)
+    if (b.inserted && !b.changed) unused.push_back(Json{{"waid", k.first}, {"currency", k.second}});
+  if (!unused.empty())
+    tx_.exec_params(
+        "DELETE FROM balances b USING json_to_recordset($1::json) AS u(waid text, currency text) "
+        "WHERE b.waid = u.waid AND b.currency = u.currency",
+        unused.dump());
+
   Json bal = Json::array();
   for (const auto& [k, b] : balances_)
     if (b.changed)
