@@ -139,9 +139,13 @@ Config parse_config(std::string_view text, const std::string& origin) {
   r.get(auth, "auth", "apikey_cache_seconds", c.auth.apikey_cache_seconds);
 
   const auto* led = r.table("ledger");
-  r.only(led, "ledger", {"committers", "max_batch"});
+  r.only(led, "ledger", {"committers", "max_batch", "idempotency_retention_hours"});
   r.get(led, "ledger", "committers", c.ledger.committers);
   r.get(led, "ledger", "max_batch", c.ledger.max_batch);
+  r.get(led, "ledger", "idempotency_retention_hours", c.ledger.idempotency_retention_hours);
+  if (c.ledger.idempotency_retention_hours < 24)
+    r.fail(led ? led->get("idempotency_retention_hours") : nullptr, "ledger.idempotency_retention_hours",
+           "must be at least 24 (clients may retry a financial call for a day)");
   if (c.ledger.committers > 64) r.fail(led ? led->get("committers") : nullptr, "ledger.committers", "must be at most 64");
   if (c.ledger.max_batch > 10000) r.fail(led ? led->get("max_batch") : nullptr, "ledger.max_batch", "must be at most 10000");
 

@@ -13,6 +13,7 @@
 #include "daemon/app.h"
 #include "daemon/config.h"
 #include "daemon/http/pipeline.h"
+#include "daemon/jobs/maintenance.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/log.h"
 #include "daemon/modules/omnipass/bootstrap.h"
@@ -134,6 +135,7 @@ int run_daemon(const DaemonOptions& opt) {
     http::Authenticator auth(pool, std::chrono::seconds(config.auth.apikey_cache_seconds));
     ledger::Ledger ledger(conninfo, pool, {.committers = static_cast<std::size_t>(config.ledger.committers),
                                            .max_batch = static_cast<std::size_t>(config.ledger.max_batch)});
+    jobs::Maintenance maintenance(pool, std::chrono::hours(config.ledger.idempotency_retention_hours));
     App app{config, pool, auth};
     app.ledger = &ledger;
     app.schema_version = version;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "common/json.h"
+#include "daemon/jobs/maintenance.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/ledger/wallets.h"
 #include "daemon/modules/omnipass/bootstrap.h"
@@ -256,4 +257,22 @@ TEST_CASE("two ledgers (two nodes) on one database: no deadlock, no double spend
                 "  SELECT coalesce(sum(available_delta), 0) AS a, coalesce(sum(held_delta), 0) AS h FROM postings p "
                 "  WHERE p.waid = b.waid AND p.currency = b.currency) s ON true "
                 "WHERE b.available <> s.a OR b.held <> s.h") == 0);
+}
+
+TEST_CASE("idempotency keys are kept at least 24 hours, then forgotten", "[engine][idempotency]") {
+  Fixture f;
+  {
+    auto conn = f.pool.acquire();
+    pqxx::work tx(*conn);
+    tx.exec("INSERT INTO idempotency_keys (credential, key, request_hash, resultcode, created_at) VALUES "
+            "('akid_1', 'fresh', 'h', 10000, now() - interval '23 hours'), "
+            "('akid_1', 'day-old', 'h', 10000, now() - interval '30 hours'), "
+            "('akid_1', 'old', 'h', 10000, now() - interval '50 hours')");
+    tx.commit();
+  }
+  jobs::Maintenance m(f.pool, std::chrono::hours(1));  // asks for 1 h: raised to 24 h
+  CHECK(m.run_once() == 2);
+  CHECK(f.count("SELECT count(*) FROM idempotency_keys") == 1);
+  jobs::Maintenance m48(f.pool, std::chrono::hours(48));
+  CHECK(m48.run_once() == 0);
 }

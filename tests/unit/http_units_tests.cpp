@@ -76,6 +76,10 @@ requests_per_second = 2.5
 burst = 10
 [auth]
 apikey_cache_seconds = 1
+[ledger]
+committers = 3
+max_batch = 64
+idempotency_retention_hours = 72
 [log]
 level = "debug"
 requests = false
@@ -104,6 +108,9 @@ requests = false
   CHECK(c.rate_limit.requests_per_second == 2.5);
   CHECK(c.rate_limit.burst == 10);
   CHECK(c.auth.apikey_cache_seconds == 1);
+  CHECK(c.ledger.committers == 3);
+  CHECK(c.ledger.max_batch == 64);
+  CHECK(c.ledger.idempotency_retention_hours == 72);
   CHECK(c.log.level == "debug");
   CHECK_FALSE(c.log.requests);
 
@@ -123,6 +130,7 @@ requests = false
   CHECK(error_of("[rate_limit]\nburst = 0\n").find("rate_limit.burst: must be positive") != std::string::npos);
   CHECK(error_of("[server]\nhttp_listen = \"10.0.0.1:80\"\n").find("loopback") != std::string::npos);
   CHECK(error_of("[server]\nlisten = \"\"\n").find("no listener") != std::string::npos);
+  CHECK(error_of("[ledger]\nidempotency_retention_hours = 12\n").find("at least 24") != std::string::npos);
 }
 
 TEST_CASE("dev configuration", "[config]") {
