@@ -40,9 +40,10 @@ cmake --build "$build" -j2 --target omnid omnictl >/dev/null
 pg_bindir=$(pg_config --bindir 2>/dev/null || true)
 if [ ! -x "$pg_bindir/pgbench" ]; then
   pg_bindir=$(find /usr/lib/postgresql/*/bin /usr/pgsql-*/bin -maxdepth 0 2>/dev/null | sort -V | tail -n 1 || true)
+  pg_bindir=${pg_bindir:-/usr/bin}
 fi
 for tool in pgbench psql; do
-  [ -x "$pg_bindir/$tool" ] || { echo "no $tool in '$pg_bindir' (PostgreSQL server package)" >&2; exit 1; }
+  [ -x "$pg_bindir/$tool" ] || { echo "no $tool in '$pg_bindir' (Debian: postgresql; RHEL: postgresql-contrib)" >&2; exit 1; }
 done
 
 work=$(mktemp -d /tmp/ogbench-XXXXXX)
@@ -78,6 +79,11 @@ pids=()
 
 # 2. omnid from a configuration file: the same data, no rate limit (the load comes from
 #    one key), request logging on, the ledger's group commit as chosen by the options.
+#    Transfers never wait in the worker pool (their handler only queues the operation), so
+#    worker_threads and pool_size hardly matter. The ledger's defaults, 2 committers and
+#    batches of up to 128, did best on 2 cores: 1 committer is about 25% slower, 4 or 8 are
+#    no faster (concurrent batches lock overlapping balances and wait for each other's
+#    commit), and batches never reach 128 with 64 clients.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 pgdir=$work/data/postgres
 cat >"$work/omnid.toml" <<EOF
@@ -157,23 +163,44 @@ sql "CREATE SCHEMA bench;
      INSERT INTO bench.balances SELECT g, 100000000 FROM generate_series(1, $wallets) AS g;" >/dev/null
 sql "VACUUM ANALYZE bench.balances" >/dev/null
 
-# 5. The runs.
+# 5. The runs. Besides throughput and latency, the CPU time the server side spent per
+#    transfer (omnid and the whole PostgreSQL cluster for omnid; the cluster for pgbench;
+#    load generators excluded), which other loads on a shared machine disturb less.
 threads_for() { if [ "$1" -eq 1 ]; then echo 1; else echo 2; fi; }
+tick_us=$((1000000 / $(getconf CLK_TCK)))
+
+cpu_ticks() {  # cpu_ticks WHO: clock ticks used so far by omnid or by the cluster ("omnid"|"postgres")
+  local pm p procs
+  pm=$(head -n 1 "$pgdir/data/postmaster.pid")
+  # The postmaster's children times hold its exited backends (pgbench's, autovacuum's).
+  if [ "$1" = omnid ]; then procs=("$omnid_pid"); else mapfile -t procs < <(echo "$pm"; pgrep -P "$pm"); fi
+  for p in "${procs[@]}"; do cat "/proc/$p/stat" 2>/dev/null || true; done |
+    awk '{ sub(/^.*\) /, ""); t += $12 + $13 + $14 + $15 } END { print t + 0 }'
+}
+
+per_transfer() {  # per_transfer TICKS COUNT: microseconds per transfer
+  awk -v t="$1" -v n="$2" -v us="$tick_us" 'BEGIN { if (n > 0) printf "%.0f", t * us / n; else print "-" }'
+}
 
 wrk_ok_total=0
-run_omnid() {  # run_omnid CLIENTS SECONDS -> "rps p50_us p99_us errors"
-  local out line
+run_omnid() {  # run_omnid CLIENTS SECONDS -> "rps p50_us p99_us ok cpu_us errors"
+  local out line o0 p0 o1 p1
+  o0=$(cpu_ticks omnid) p0=$(cpu_ticks postgres)
   out=$(OMNIGATE_BENCH_APIKEY=$OMNICTL_APIKEY wrk -t"$(threads_for "$1")" -c"$1" -d"$2s" --latency \
           -s bench/ledger/transfer.lua "$url" -- "$work/wallets.txt" 2>&1)
+  sleep 0.5
+  o1=$(cpu_ticks omnid) p1=$(cpu_ticks postgres)
   line=$(grep '^RESULT ' <<<"$out") || { echo "$out" >&2; return 1; }
-  awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+  awk -v ticks=$((o1 - o0 + p1 - p0)) -v us="$tick_us" '
+       { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
          err = v["connect"] + v["read"] + v["write"] + v["timeout"]
          e = ""
          if (v["non2xx"] > 0) e = e "non-2xx " v["non2xx"] " "
          if (v["not_ok"] > 0) e = e "not-Ok " v["not_ok"] " "
          if (err > 0) e = e "socket " v["connect"] "/" v["read"] "/" v["write"] "/" v["timeout"] " "
-         printf "%s %d %d %d %s\n", v["rps"], v["p50_us"], v["p99_us"],
-                v["requests"] - v["non2xx"] - v["not_ok"], (e == "" ? "none" : e) }' <<<"$line"
+         ok = v["requests"] - v["non2xx"] - v["not_ok"]
+         printf "%s %d %d %d %s %s\n", v["rps"], v["p50_us"], v["p99_us"], ok,
+                (ok > 0 ? sprintf("%.0f", ticks * us / ok) : "-"), (e == "" ? "none" : e) }' <<<"$line"
 }
 
 percentiles() {  # percentiles FILE...: p50 and p99 of the 3rd column (pgbench's per-transaction log)
@@ -183,11 +210,15 @@ percentiles() {  # percentiles FILE...: p50 and p99 of the 3rd column (pgbench's
     END { if (NR == 0) print 0, 0; else print at(0.50), at(0.99) }'
 }
 
-run_pgbench() {  # run_pgbench CLIENTS SECONDS LOGPREFIX -> "tps p50_us p99_us errors"
-  local out tps failed errors
+run_pgbench() {  # run_pgbench CLIENTS SECONDS LOGPREFIX -> "tps p50_us p99_us cpu_us errors"
+  local out tps count failed errors p0 p1 p50 p99
+  p0=$(cpu_ticks postgres)
   out=$(pg pgbench -n -f bench/ledger/pgbench_transfer.sql -D wallets="$wallets" -c "$1" -j "$(threads_for "$1")" \
           -T "$2" -l --log-prefix="$3" omnigate 2>"$3.stderr") || true
+  sleep 0.5
+  p1=$(cpu_ticks postgres)
   tps=$(awk '/^tps = / { print $3 }' <<<"$out")
+  count=$(awk -F': ' '/^number of transactions actually processed/ { split($2, a, "/"); print a[1] }' <<<"$out")
   failed=$(awk -F': ' '/^number of failed transactions/ { split($2, a, " "); print a[1] }' <<<"$out")
   errors=""
   [ -n "$tps" ] || errors="no tps line "
@@ -196,7 +227,7 @@ run_pgbench() {  # run_pgbench CLIENTS SECONDS LOGPREFIX -> "tps p50_us p99_us e
     errors+="stderr: $(grep -v '^pgbench (' "$3.stderr" | head -n 3 | tr '\n' ' ')"
   fi
   read -r p50 p99 < <(percentiles "$3".[0-9]*)
-  echo "${tps:-0} $p50 $p99 ${errors:-none}"
+  echo "${tps:-0} $p50 $p99 $(per_transfer $((p1 - p0)) "${count:-0}") ${errors:-none}"
 }
 
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
@@ -205,8 +236,10 @@ checkpoint() { sql "CHECKPOINT" >/dev/null; }
 
 read -r sync_commit fsync_on < <(sql "SELECT current_setting('synchronous_commit'), current_setting('fsync')" | tr '|' ' ')
 echo "ledger_transfers: POST /api/v1/wallet/transfer of 0.01 CAD between $wallets wallets over HTTPS, ${duration}s per run"
-echo "machine: $(nproc) cores; omnid io_threads=2 worker_threads=4 pool_size=4, ledger committers=$committers max_batch=$max_batch;"
-echo "PostgreSQL $(sql 'SHOW server_version' | cut -d' ' -f1): fsync=$fsync_on synchronous_commit=$sync_commit; pgbench: one transaction per transfer"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs;" \
+     "omnid io_threads=2 worker_threads=4 pool_size=4, ledger committers=$committers max_batch=$max_batch"
+echo "PostgreSQL $(sql 'SHOW server_version' | cut -d' ' -f1): fsync=$fsync_on synchronous_commit=$sync_commit;" \
+     "pgbench: one transaction per transfer; cpu: server CPU microseconds per transfer"
 
 # Warm-up, not measured: caches of API keys and wallets, both sides' first pages.
 res=$(run_omnid 16 2)
@@ -214,20 +247,21 @@ read -r _ _ _ ok _ <<<"$res"
 wrk_ok_total=$((wrk_ok_total + ok))
 run_pgbench 16 2 "$work/warmup" >/dev/null
 
-printf '%-7s %12s %8s %8s %12s %8s %8s %7s  %s\n' clients "omnid tr/s" "p50 ms" "p99 ms" "pgbench tps" "p50 ms" "p99 ms" ratio errors
+printf '%-7s | %10s %7s %7s %5s | %11s %7s %7s %5s | %5s  %s\n' clients "omnid tr/s" "p50 ms" "p99 ms" cpu \
+  "pgbench tps" "p50 ms" "p99 ms" cpu ratio errors
 for c in "${clients_list[@]}"; do
   checkpoint
   res=$(run_omnid "$c" "$duration")
-  read -r rps_o p50_o p99_o ok err_o <<<"$res"
+  read -r rps_o p50_o p99_o ok cpu_o err_o <<<"$res"
   wrk_ok_total=$((wrk_ok_total + ok))
   checkpoint
   res=$(run_pgbench "$c" "$duration" "$work/pgb-c$c")
-  read -r tps_p p50_p p99_p err_p <<<"$res"
+  read -r tps_p p50_p p99_p cpu_p err_p <<<"$res"
   ratio=$(awk -v o="$rps_o" -v p="$tps_p" 'BEGIN { if (p > 0) printf "%.2f", o / p; else print "-" }')
   errors="none"
   [ "$err_o" = none ] && [ "$err_p" = none ] || errors="omnid: $err_o; pgbench: $err_p"
-  printf '%-7s %12.0f %8s %8s %12.0f %8s %8s %7s  %s\n' "$c" "$rps_o" "$(ms "$p50_o")" "$(ms "$p99_o")" \
-    "$tps_p" "$(ms "$p50_p")" "$(ms "$p99_p")" "$ratio" "$errors"
+  printf '%-7s | %10.0f %7s %7s %5s | %11.0f %7s %7s %5s | %5s  %s\n' "$c" "$rps_o" "$(ms "$p50_o")" "$(ms "$p99_o")" \
+    "$cpu_o" "$tps_p" "$(ms "$p50_p")" "$(ms "$p99_p")" "$cpu_p" "$ratio" "$errors"
   if [ "$c" -eq 64 ]; then
     t_ratio=$ratio t_p99=$p99_o t_err=$errors
   fi
