@@ -167,6 +167,7 @@ int run_daemon(const DaemonOptions& opt) {
     if (server.https_port()) listening["https"] = so.https->address().to_string() + ":" + std::to_string(server.https_port());
     if (server.http_port()) listening["http"] = so.http->address().to_string() + ":" + std::to_string(server.http_port());
     log::info("omnid ready", {{"listening", listening}, {"handlers", registry.size()}, {"dev", opt.dev}});
+    log::flush();  // whoever waits for this line should not wait for the next flush
 
     if (opt.dev) {
       std::string url = "https://127.0.0.1:" + std::to_string(server.https_port());
@@ -219,6 +220,7 @@ int run_daemon(const DaemonOptions& opt) {
     std::error_code ec;
     fs::remove_all(data_dir, ec);
   }
+  log::flush();
   return exit_code;
 }
 

@@ -4,7 +4,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
+#include <mutex>
+#include <thread>
 
 namespace og::log {
 namespace {
@@ -45,6 +48,77 @@ std::string timestamp_now() {
   return buf;
 }
 
+namespace {
+
+void write_all(const std::string& text) {
+  const char* p = text.data();
+  std::size_t left = text.size();
+  while (left > 0) {
+    ssize_t n = ::write(STDERR_FILENO, p, left);
+    if (n <= 0) break;
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
+
+// Lines are collected and written by a background thread every 50 ms (or when 256 KiB
+// pile up), so that a request does not pay a write() to the log. Warnings and errors, and
+// every line at exit, are written at once.
+class Sink {
+ public:
+  Sink() : thread_([this] { run(); }) {}
+  ~Sink() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    flush();
+  }
+  void add(std::string text, bool urgent) {
+    std::unique_lock lock(mu_);
+    buffer_ += text;
+    if (urgent || buffer_.size() > (256u << 10)) {
+      std::string out;
+      out.swap(buffer_);
+      write_all(out);  // under the lock: lines keep their order
+    }
+  }
+  void flush() {
+    std::lock_guard lock(mu_);
+    std::string out;
+    out.swap(buffer_);
+    write_all(out);
+  }
+
+ private:
+  void run() {
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+      cv_.wait_for(lock, std::chrono::milliseconds(50));
+      if (buffer_.empty()) continue;
+      std::string out;
+      out.swap(buffer_);
+      write_all(out);
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string buffer_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+Sink& sink() {
+  static Sink s;
+  return s;
+}
+
+}  // namespace
+
+void flush() { sink().flush(); }
+
 void write(Level l, std::string_view msg, Json fields) {
   if (static_cast<int>(l) < g_level.load(std::memory_order_relaxed)) return;
   Json line = Json::object();
@@ -54,15 +128,7 @@ void write(Level l, std::string_view msg, Json fields) {
   for (auto& [k, v] : fields.items()) line[k] = std::move(v);
   std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace);
   text += '\n';
-  // One write() per line: lines from several threads never interleave.
-  const char* p = text.data();
-  std::size_t left = text.size();
-  while (left > 0) {
-    ssize_t n = ::write(STDERR_FILENO, p, left);
-    if (n <= 0) break;
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
+  sink().add(std::move(text), l >= Level::Warn);
 }
 
 }  // namespace og::log

@@ -20,6 +20,9 @@ inline void info(std::string_view msg, Json fields = Json::object()) { write(Lev
 inline void warn(std::string_view msg, Json fields = Json::object()) { write(Level::Warn, msg, std::move(fields)); }
 inline void error(std::string_view msg, Json fields = Json::object()) { write(Level::Error, msg, std::move(fields)); }
 
+// Writes out buffered lines (request lines are written every 50 ms).
+void flush();
+
 // ISO 8601 UTC with milliseconds: 2026-11-21T10:15:30.123Z
 std::string timestamp_now();
 

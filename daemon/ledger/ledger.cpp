@@ -50,10 +50,71 @@ struct TxRecord {
 };
 
 struct StateChange {
-  std::string txid, state, external_txid;
+  std::string txid, state, external_txid, source;
 };
 
 std::string units_text(int128 v) { return int128_to_string(v); }
+
+// The hot path's statements, prepared once per committer connection.
+constexpr const char* kLockBalances = "ledger_lock_balances";
+constexpr const char* kReadBalances = "ledger_read_balances";
+constexpr const char* kCreateBalances = "ledger_create_balances";
+constexpr const char* kWriteBatch = "ledger_write_batch";
+
+void prepare_statements(pqxx::connection& conn) {
+  // A batch touches a few rows of big tables: always by index. (Left to itself the planner
+  // guesses 100 rows from json_to_recordset and may hash-join a whole table.)
+  {
+    pqxx::nontransaction tx(conn);
+    tx.exec("SET enable_hashjoin = off; SET enable_mergejoin = off; SET enable_seqscan = off");
+  }
+  // Existing balances, locked in (wallet, currency) order.
+  // Balances are locked with transaction-scoped advisory locks, one per (wallet, currency),
+  // taken in ascending key order: unlike row locks they cost no WAL and no dirty page, and
+  // every writer of balances is this engine, which always takes them first.
+  conn.prepare(kLockBalances,
+               "SELECT count(pg_advisory_xact_lock(k)) FROM "
+               "(SELECT json_array_elements_text($1::json)::bigint AS k ORDER BY 1) keys");
+  conn.prepare(kReadBalances,
+               "SELECT b.waid, b.currency, b.available::text, b.held::text, b.may_go_negative "
+               "FROM json_to_recordset($1::json) AS k(waid text, currency text) "
+               "CROSS JOIN LATERAL (SELECT * FROM balances b WHERE b.waid = k.waid AND b.currency = k.currency) b");
+  // Missing balances, created under their locks.
+  conn.prepare(kCreateBalances,
+               "INSERT INTO balances (waid, currency, may_go_negative) "
+               "SELECT k.waid, k.currency, k.neg FROM json_to_recordset($1::json) AS k(waid text, currency text, neg boolean) "
+               "ON CONFLICT (waid, currency) DO UPDATE SET waid = EXCLUDED.waid "
+               "RETURNING waid, currency, available::text, held::text, may_go_negative, (xmax = 0) AS inserted");
+  // Everything a batch writes, in one statement.
+  conn.prepare(kWriteBatch,
+               "WITH "
+               "unused AS (DELETE FROM balances b USING json_to_recordset($1::json) AS u(waid text, currency text) "
+               "  WHERE b.waid = u.waid AND b.currency = u.currency), "
+               "bal AS (UPDATE balances SET available = v.a, held = v.h, may_go_negative = v.neg "
+               "  FROM json_to_recordset($2::json) AS v(waid text, currency text, a numeric, h numeric, neg boolean) "
+               "  WHERE balances.waid = v.waid AND balances.currency = v.currency), "
+               "txs AS (INSERT INTO transactions (txid, type, state, currency, amount, method, description, source_waid, "
+               "  destination_waid, bridge, external_txid, external_source_address, external_destination_address, "
+               "  initiator, source_balance_after, destination_balance_after, finalized_at) "
+               "  SELECT txid, type, state, currency, amount, method, description, nullif(source, ''), "
+               "  nullif(destination, ''), nullif(bridge, ''), nullif(ext, ''), nullif(extsrc, ''), nullif(extdst, ''), "
+               "  initiator, sa, da, CASE WHEN state = 'Pending' THEN NULL ELSE now() END "
+               "  FROM json_to_recordset($3::json) AS t(txid text, type text, state text, currency text, amount numeric, "
+               "  method text, description text, source text, destination text, bridge text, ext text, extsrc text, "
+               "  extdst text, initiator text, sa numeric, da numeric)), "
+               "closes AS (UPDATE transactions SET state = v.state, finalized_at = now(), source_balance_after = v.sa, "
+               "  external_txid = coalesce(nullif(v.ext, ''), transactions.external_txid) "
+               "  FROM json_to_recordset($4::json) AS v(txid text, state text, ext text, sa numeric) "
+               "  WHERE transactions.txid = v.txid), "
+               "posts AS (INSERT INTO postings (txid, waid, currency, available_delta, held_delta, available_after, "
+               "  held_after) SELECT txid, waid, currency, da, dh, a, h FROM json_to_recordset($5::json) "
+               "  AS p(txid text, waid text, currency text, da numeric, dh numeric, a numeric, h numeric)), "
+               "keys AS (UPDATE idempotency_keys SET resultcode = v.rc, detail = v.detail, txid = nullif(v.txid, ''), "
+               "  waid = nullif(v.waid, '') FROM json_to_recordset($6::json) "
+               "  AS v(credential text, key text, rc integer, detail text, txid text, waid text) "
+               "  WHERE idempotency_keys.credential = v.credential AND idempotency_keys.key = v.key) "
+               "SELECT 1");
+}
 
 int128 units_of(const pqxx::field& f) {
   auto v = int128_from_string(f.as<std::string>());
@@ -348,20 +409,44 @@ void Batch::prepare() {
   }
 }
 
+// The advisory lock key of a balance: 63 bits of FNV-1a over "waid/currency".
+std::int64_t balance_lock_key(const std::string& waid, const std::string& currency) {
+  std::uint64_t h = 1469598103934665603ull;
+  auto mix = [&](const std::string& s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+  };
+  mix(waid);
+  mix("/");
+  mix(currency);
+  return static_cast<std::int64_t>(h & 0x7fffffffffffffffull);
+}
+
 void Batch::lock_balances() {
   if (wanted_.empty()) return;
+  std::set<std::int64_t> lock_keys;
   Json keys = Json::array();
+  for (const auto& [k, system] : wanted_) {
+    lock_keys.insert(balance_lock_key(k.first, k.second));
+    keys.push_back(Json{{"waid", k.first}, {"currency", k.second}});
+  }
+  Json ordered = Json::array();
+  for (auto k : lock_keys) ordered.push_back(std::to_string(k));
+  tx_.exec_prepared(kLockBalances, ordered.dump());
+  for (const auto& r : tx_.exec_prepared(kReadBalances, keys.dump())) {
+    Balance b;
+    b.available = b.available0 = units_of(r[2]);
+    b.held = b.held0 = units_of(r[3]);
+    b.may_go_negative = r[4].as<bool>();
+    balances_.emplace(BalanceKey{r[0].as<std::string>(), r[1].as<std::string>()}, b);
+  }
+  if (balances_.size() == wanted_.size()) return;
+  Json missing = Json::array();
   for (const auto& [k, system] : wanted_)
-    keys.push_back(Json{{"waid", k.first}, {"currency", k.second}, {"neg", system}});
-  // One statement creates missing rows and locks every row, in (waid, currency) order.
-  auto rows = tx_.exec_params(
-      "INSERT INTO balances (waid, currency, may_go_negative) "
-      "SELECT k.waid, k.currency, k.neg FROM json_to_recordset($1::json) AS k(waid text, currency text, neg boolean) "
-      "ORDER BY k.waid, k.currency "
-      "ON CONFLICT (waid, currency) DO UPDATE SET waid = EXCLUDED.waid "
-      "RETURNING waid, currency, available::text, held::text, may_go_negative, (xmax = 0) AS inserted",
-      keys.dump());
-  for (const auto& r : rows) {
+    if (!balances_.count(k)) missing.push_back(Json{{"waid", k.first}, {"currency", k.second}, {"neg", system}});
+  for (const auto& r : tx_.exec_prepared(kCreateBalances, missing.dump())) {
     Balance b;
     b.available = b.available0 = units_of(r[2]);
     b.held = b.held0 = units_of(r[3]);
@@ -458,7 +543,7 @@ void Batch::apply() {
             } else {
               post(pending, plan.close_source, plan.close_currency, plan.close_amount, -plan.close_amount);
             }
-            state_changes_.push_back({pending, op.completed ? "Completed" : "Failed", op.external_txid});
+            state_changes_.push_back({pending, op.completed ? "Completed" : "Failed", op.external_txid, plan.close_source});
             item.outcome = Outcome{Rc::Ok, {}, pending, plan.close_source, false};
           }
           item.decided = true;
@@ -500,77 +585,46 @@ void Batch::write() {
   // Rows the lock statement created for operations that then failed: a refused operation
   // leaves nothing behind, not even an empty balance.
   Json unused = Json::array();
-  for (const auto& [k, b] : balances_)
-    if (b.inserted && !b.changed) unused.push_back(Json{{"waid", k.first}, {"currency", k.second}});
-  if (!unused.empty())
-    tx_.exec_params(
-        "DELETE FROM balances b USING json_to_recordset($1::json) AS u(waid text, currency text) "
-        "WHERE b.waid = u.waid AND b.currency = u.currency",
-        unused.dump());
-
   Json bal = Json::array();
-  for (const auto& [k, b] : balances_)
+  for (const auto& [k, b] : balances_) {
+    if (b.inserted && !b.changed) unused.push_back(Json{{"waid", k.first}, {"currency", k.second}});
     if (b.changed)
       bal.push_back(Json{{"waid", k.first}, {"currency", k.second}, {"a", units_text(b.available)},
                          {"h", units_text(b.held)}, {"neg", b.may_go_negative}});
-  if (!bal.empty())
-    tx_.exec_params(
-        "UPDATE balances SET available = v.a, held = v.h, may_go_negative = v.neg "
-        "FROM json_to_recordset($1::json) AS v(waid text, currency text, a numeric, h numeric, neg boolean) "
-        "WHERE balances.waid = v.waid AND balances.currency = v.currency",
-        bal.dump());
-
-  if (!records_.empty()) {
-    Json txs = Json::array();
-    for (const auto& t : records_)
-      txs.push_back(Json{{"txid", t.txid}, {"type", t.type}, {"state", t.state}, {"currency", t.currency},
-                         {"amount", units_text(t.amount)}, {"method", t.method}, {"description", t.description},
-                         {"source", t.source}, {"destination", t.destination}, {"bridge", t.bridge},
-                         {"ext", t.external_txid}, {"extsrc", t.external_source}, {"extdst", t.external_destination},
-                         {"initiator", t.initiator}});
-    tx_.exec_params(
-        "INSERT INTO transactions (txid, type, state, currency, amount, method, description, source_waid, "
-        "destination_waid, bridge, external_txid, external_source_address, external_destination_address, initiator, "
-        "finalized_at) "
-        "SELECT txid, type, state, currency, amount, method, description, nullif(source, ''), nullif(destination, ''), "
-        "nullif(bridge, ''), nullif(ext, ''), nullif(extsrc, ''), nullif(extdst, ''), initiator, "
-        "CASE WHEN state = 'Pending' THEN NULL ELSE now() END "
-        "FROM json_to_recordset($1::json) AS t(txid text, type text, state text, currency text, amount numeric, "
-        "method text, description text, source text, destination text, bridge text, ext text, extsrc text, "
-        "extdst text, initiator text)",
-        txs.dump());
   }
 
-  if (!state_changes_.empty()) {
-    Json changes = Json::array();
-    for (const auto& s : state_changes_) changes.push_back(Json{{"txid", s.txid}, {"state", s.state}, {"ext", s.external_txid}});
-    tx_.exec_params(
-        "UPDATE transactions SET state = v.state, finalized_at = now(), "
-        "external_txid = coalesce(nullif(v.ext, ''), transactions.external_txid) "
-        "FROM json_to_recordset($1::json) AS v(txid text, state text, ext text) WHERE transactions.txid = v.txid",
-        changes.dump());
+  // Each posting records the balance it left: replay the deltas from the locked values.
+  // The last one per transaction and wallet is the transaction's "balance after".
+  Json posts = Json::array();
+  std::map<BalanceKey, std::pair<int128, int128>> running;
+  std::map<BalanceKey, int128> total_after;  // (txid, waid) -> available + held
+  for (const auto& [k, b] : balances_) running[k] = {b.available0, b.held0};
+  for (std::size_t i = 0; i < postings.size(); ++i) {
+    const auto& p = postings[i];
+    auto& r = running[{p.waid, p.currency}];
+    r.first += p.available_delta;
+    r.second += p.held_delta;
+    total_after[{posting_txids[i], p.waid}] = r.first + r.second;
+    posts.push_back(Json{{"txid", posting_txids[i]}, {"waid", p.waid}, {"currency", p.currency},
+                         {"da", units_text(p.available_delta)}, {"dh", units_text(p.held_delta)},
+                         {"a", units_text(r.first)}, {"h", units_text(r.second)}});
   }
+  auto after = [&](const std::string& txid, const std::string& waid) -> Json {
+    auto it = total_after.find({txid, waid});
+    return it == total_after.end() ? Json(nullptr) : Json(units_text(it->second));
+  };
 
-  if (!postings.empty()) {
-    // Each posting records the balance it left: replay the deltas from the locked values.
-    std::map<BalanceKey, std::pair<int128, int128>> running;
-    for (const auto& [k, b] : balances_) running[k] = {b.available0, b.held0};
-    Json rows = Json::array();
-    for (std::size_t i = 0; i < postings.size(); ++i) {
-      const auto& p = postings[i];
-      auto& r = running[{p.waid, p.currency}];
-      r.first += p.available_delta;
-      r.second += p.held_delta;
-      rows.push_back(Json{{"txid", posting_txids[i]}, {"waid", p.waid}, {"currency", p.currency},
-                          {"da", units_text(p.available_delta)}, {"dh", units_text(p.held_delta)},
-                          {"a", units_text(r.first)}, {"h", units_text(r.second)}});
-    }
-    tx_.exec_params(
-        "INSERT INTO postings (txid, waid, currency, available_delta, held_delta, available_after, held_after) "
-        "SELECT txid, waid, currency, da, dh, a, h FROM json_to_recordset($1::json) "
-        "AS p(txid text, waid text, currency text, da numeric, dh numeric, a numeric, h numeric)",
-        rows.dump());
-  }
+  Json txs = Json::array();
+  for (const auto& t : records_)
+    txs.push_back(Json{{"txid", t.txid}, {"type", t.type}, {"state", t.state}, {"currency", t.currency},
+                       {"amount", units_text(t.amount)}, {"method", t.method}, {"description", t.description},
+                       {"source", t.source}, {"destination", t.destination}, {"bridge", t.bridge},
+                       {"ext", t.external_txid}, {"extsrc", t.external_source}, {"extdst", t.external_destination},
+                       {"initiator", t.initiator}, {"sa", after(t.txid, t.source)}, {"da", after(t.txid, t.destination)}});
+
+  Json changes = Json::array();
+  for (const auto& c : state_changes_)
+    changes.push_back(Json{{"txid", c.txid}, {"state", c.state}, {"ext", c.external_txid}, {"sa", after(c.txid, c.source)}});
 
   Json outcomes = Json::array();
   for (const auto& item : items_)
@@ -578,13 +632,8 @@ void Batch::write() {
       outcomes.push_back(Json{{"credential", item->actor.credential}, {"key", item->key->key},
                               {"rc", code(item->outcome.rc)}, {"detail", item->outcome.detail},
                               {"txid", item->outcome.txid}, {"waid", item->outcome.waid}});
-  if (!outcomes.empty())
-    tx_.exec_params(
-        "UPDATE idempotency_keys SET resultcode = v.rc, detail = v.detail, txid = nullif(v.txid, ''), "
-        "waid = nullif(v.waid, '') "
-        "FROM json_to_recordset($1::json) AS v(credential text, key text, rc integer, detail text, txid text, waid text) "
-        "WHERE idempotency_keys.credential = v.credential AND idempotency_keys.key = v.key",
-        outcomes.dump());
+
+  tx_.exec_prepared(kWriteBatch, unused.dump(), bal.dump(), txs.dump(), changes.dump(), posts.dump(), outcomes.dump());
 }
 
 // After commit: the answer stored for a key used before (or by a batch-mate).
@@ -672,44 +721,72 @@ void Ledger::committer_loop() {
 }
 
 void Ledger::run_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone) {
-  try {
-    if (!t_conn || !t_conn->is_open()) t_conn = std::make_unique<pqxx::connection>(conninfo_);
-    {
-      pqxx::work tx(*t_conn);
-      Batch b(tx, currencies_, directory(), batch);
-      b.claim_idempotency_keys();
-      b.prepare();
-      b.lock_balances();
-      b.apply();
-      b.check_invariants(tamper_for_tests);
-      b.write();
-      tx.commit();
+  auto reset = [&] {
+    for (auto& item : batch) {
+      item->outcome = Outcome{};
+      item->decided = item->replay = false;
     }
-    for (auto& item : batch)
-      if (item->replay) item->outcome = replay(*t_conn, *item);
-  } catch (const std::exception& e) {
-    if (dynamic_cast<const pqxx::broken_connection*>(&e)) t_conn.reset();
-    bool in_doubt = dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr;
-    if (!alone && !in_doubt) {
-      // One bad operation must not fail its batch-mates: run each on its own.
-      for (auto& item : batch) {
-        std::vector<std::shared_ptr<Item>> single{item};
-        item->outcome = Outcome{};
-        item->decided = item->replay = false;
-        run_batch(single, true);
+  };
+  for (int attempt = 1;; ++attempt) {
+    try {
+      if (!t_conn || !t_conn->is_open()) {
+        t_conn = std::make_unique<pqxx::connection>(conninfo_);
+        prepare_statements(*t_conn);
       }
+      {
+        pqxx::work tx(*t_conn);
+        Batch b(tx, currencies_, directory(), batch);
+        b.claim_idempotency_keys();
+        b.prepare();
+        b.lock_balances();
+        b.apply();
+        b.check_invariants(tamper_for_tests);
+        b.write();
+        tx.commit();
+      }
+      for (auto& item : batch)
+        if (item->replay) item->outcome = replay(*t_conn, *item);
+      return;
+    } catch (const pqxx::transaction_rollback& e) {
+      // A deadlock or serialization failure rolled everything back: try the batch again.
+      // (Rare: the global lock order leaves only the race of two batches creating the
+      // same missing balance row.)
+      if (attempt < 3) {
+        log::warn("ledger batch retried", {{"error", e.what()}, {"attempt", attempt}});
+        reset();
+        continue;
+      }
+      fail_batch(batch, alone, e);
+      return;
+    } catch (const std::exception& e) {
+      fail_batch(batch, alone, e);
       return;
     }
-    bool invariant = dynamic_cast<const InvariantViolation*>(&e) != nullptr;
-    log::error(invariant ? "ledger invariant violated: transaction vetoed" : "ledger batch failed",
-               {{"error", e.what()}, {"operations", batch.size()}, {"in_doubt", in_doubt}});
-    for (auto& item : batch)
-      item->outcome = Outcome{Rc::SystemError,
-                              in_doubt ? "the outcome is unknown: check the transaction list, or retry with the same "
-                                         "Idempotency-Key"
-                                       : (invariant ? "the ledger refused the transaction (invariant check)" : ""),
-                              {}, {}, false};
   }
+}
+
+void Ledger::fail_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone, const std::exception& e) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&e)) t_conn.reset();
+  bool in_doubt = dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr;
+  if (!alone && !in_doubt) {
+    // One bad operation must not fail its batch-mates: run each on its own.
+    for (auto& item : batch) {
+      std::vector<std::shared_ptr<Item>> single{item};
+      item->outcome = Outcome{};
+      item->decided = item->replay = false;
+      run_batch(single, true);
+    }
+    return;
+  }
+  bool invariant = dynamic_cast<const InvariantViolation*>(&e) != nullptr;
+  log::error(invariant ? "ledger invariant violated: transaction vetoed" : "ledger batch failed",
+             {{"error", e.what()}, {"operations", batch.size()}, {"in_doubt", in_doubt}});
+  for (auto& item : batch)
+    item->outcome = Outcome{Rc::SystemError,
+                            in_doubt ? "the outcome is unknown: check the transaction list, or retry with the same "
+                                       "Idempotency-Key"
+                                     : (invariant ? "the ledger refused the transaction (invariant check)" : ""),
+                            {}, {}, false};
 }
 
 }  // namespace og::ledger

@@ -111,6 +111,7 @@ class Ledger {
  private:
   void committer_loop();
   void run_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone);
+  void fail_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone, const std::exception& e);
 
   std::string conninfo_;
   Currencies currencies_;

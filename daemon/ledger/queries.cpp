@@ -98,40 +98,41 @@ std::vector<BalanceRow> balances_of(pqxx::transaction_base& tx, const std::strin
 
 std::vector<TransactionRow> transactions_of(pqxx::transaction_base& tx, const std::string& waid, int limit,
                                             const std::string& before) {
-  // The wallet's latest posting of each transaction gives its balance after it; its
-  // amount is what entered (+) or left (-) the wallet in all.
+  // Newest first: the wallet's sending and receiving transactions, each side by its index.
   std::vector<TransactionRow> out;
+  const std::string columns = transaction_columns("t") +
+                              ", coalesce(t.source_balance_after::text, ''), "
+                              "coalesce(t.destination_balance_after::text, ''), t.created_at AS at ";
+  const std::string cursor =
+      " AND ($3 = '' OR (t.created_at, t.txid) < (SELECT created_at, txid FROM transactions WHERE txid = $3)) ";
+  // Each side walks its own ordered index; the two pages merge into one.
   for (const auto& r : tx.exec_params(
-           "SELECT " + transaction_columns("t") +
-               ", x.total_delta::text, x.total_after::text "
-               "FROM transactions t "
-               "CROSS JOIN LATERAL ("
-               "  SELECT (SELECT sum(available_delta + held_delta) FROM postings WHERE txid = t.txid AND waid = $1) "
-               "           AS total_delta,"
-               "         (SELECT available_after + held_after FROM postings WHERE txid = t.txid AND waid = $1 "
-               "           ORDER BY id DESC LIMIT 1) AS total_after) x "
-               "WHERE (t.source_waid = $1 OR t.destination_waid = $1) "
-               "  AND ($3 = '' OR (t.created_at, t.txid) < (SELECT created_at, txid FROM transactions WHERE txid = $3)) "
-               "ORDER BY t.created_at DESC, t.txid DESC LIMIT $2",
+           "SELECT * FROM ("
+           " (SELECT " + columns + "FROM transactions t WHERE t.source_waid = $1" + cursor +
+               "  ORDER BY t.created_at DESC, t.txid DESC LIMIT $2)"
+               " UNION ALL "
+               " (SELECT " + columns + "FROM transactions t WHERE t.destination_waid = $1 "
+               "  AND t.source_waid IS DISTINCT FROM $1" + cursor +
+               "  ORDER BY t.created_at DESC, t.txid DESC LIMIT $2)"
+               ") page ORDER BY at DESC, txid DESC LIMIT $2",
            waid, limit, before)) {
     TransactionRow t = transaction_from(r);
-    // A pending withdrawal only moved money to held: the wallet sees -amount already.
-    t.signed_amount = t.source_waid == waid ? -t.amount : t.amount;
-    t.balance_after = units(r[19]);
+    t.source_total_after = r[18].as<std::string>();
+    t.destination_total_after = r[19].as<std::string>();
+    // A withdrawal counts as money out from the moment it is held.
+    const bool outgoing = t.source_waid == waid;
+    t.signed_amount = outgoing ? -t.amount : t.amount;
+    t.balance_after = int128_from_string(outgoing ? t.source_total_after : t.destination_total_after).value_or(0);
     out.push_back(std::move(t));
   }
   return out;
 }
 
 std::optional<TransactionRow> find_transaction(pqxx::transaction_base& tx, const std::string& txid) {
-  auto r = tx.exec_params(
-      "SELECT " + transaction_columns("t") +
-          ", coalesce((SELECT (available_after + held_after)::text FROM postings WHERE txid = t.txid "
-          "  AND waid = t.source_waid ORDER BY id DESC LIMIT 1), ''), "
-          "coalesce((SELECT (available_after + held_after)::text FROM postings WHERE txid = t.txid "
-          "  AND waid = t.destination_waid ORDER BY id DESC LIMIT 1), '') "
-          "FROM transactions t WHERE t.txid = $1",
-      txid);
+  auto r = tx.exec_params("SELECT " + transaction_columns("t") +
+                              ", coalesce(t.source_balance_after::text, ''), "
+                              "coalesce(t.destination_balance_after::text, '') FROM transactions t WHERE t.txid = $1",
+                          txid);
   if (r.empty()) return std::nullopt;
   TransactionRow t = transaction_from(r[0]);
   t.source_total_after = r[0][18].as<std::string>();
