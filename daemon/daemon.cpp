@@ -133,15 +133,17 @@ int run_daemon(const DaemonOptions& opt) {
 
     // HTTP.
     http::Authenticator auth(pool, std::chrono::seconds(config.auth.apikey_cache_seconds));
-    ledger::Ledger ledger(conninfo, pool, {.committers = static_cast<std::size_t>(config.ledger.committers),
-                                           .max_batch = static_cast<std::size_t>(config.ledger.max_batch)});
+    boost::asio::thread_pool workers(static_cast<std::size_t>(std::max(1, config.server.worker_threads)));
+    ledger::Ledger ledger(conninfo, pool,
+                          {.committers = static_cast<std::size_t>(config.ledger.committers),
+                           .max_batch = static_cast<std::size_t>(config.ledger.max_batch),
+                           .deliver = [&workers](std::function<void()> f) { boost::asio::post(workers, std::move(f)); }});
     jobs::Maintenance maintenance(pool, std::chrono::hours(config.ledger.idempotency_retention_hours));
     App app{config, pool, auth};
     app.ledger = &ledger;
     app.schema_version = version;
     Registry registry;
     register_all(registry);
-    boost::asio::thread_pool workers(static_cast<std::size_t>(std::max(1, config.server.worker_threads)));
     std::unique_ptr<http::RateLimiter> limiter;
     if (config.rate_limit.enabled)
       limiter = std::make_unique<http::RateLimiter>(config.rate_limit.requests_per_second, config.rate_limit.burst);

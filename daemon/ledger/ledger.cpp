@@ -53,7 +53,70 @@ struct StateChange {
   std::string txid, state, external_txid, source;
 };
 
-std::string units_text(int128 v) { return int128_to_string(v); }
+// Rows for json_to_recordset, written straight into a string (the hot path's parameters;
+// a general JSON library costs several allocations per value here).
+class Rows {
+ public:
+  Rows& row() {
+    text_ += count_++ ? ",{" : "{";
+    first_ = true;
+    return *this;
+  }
+  Rows& str(const char* key, std::string_view value) {
+    name(key);
+    text_ += '"';
+    for (char c : value) {
+      unsigned char u = static_cast<unsigned char>(c);
+      if (c == '"' || c == '\\') {
+        text_ += '\\';
+        text_ += c;
+      } else if (u < 0x20) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        text_ += "\\u00";
+        text_ += kHex[u >> 4];
+        text_ += kHex[u & 15];
+      } else {
+        text_ += c;
+      }
+    }
+    text_ += '"';
+    return *this;
+  }
+  Rows& units(const char* key, int128 v) { return str(key, int128_to_string(v)); }
+  Rows& boolean(const char* key, bool v) {
+    name(key);
+    text_ += v ? "true" : "false";
+    return *this;
+  }
+  Rows& integer(const char* key, int v) {
+    name(key);
+    text_ += std::to_string(v);
+    return *this;
+  }
+  Rows& null(const char* key) {
+    name(key);
+    text_ += "null";
+    return *this;
+  }
+  Rows& end() {
+    text_ += '}';
+    return *this;
+  }
+  bool empty() const { return count_ == 0; }
+  std::string text() const { return "[" + text_ + "]"; }
+
+ private:
+  void name(const char* key) {
+    if (!first_) text_ += ',';
+    first_ = false;
+    text_ += '"';
+    text_ += key;
+    text_ += "\":";
+  }
+  std::string text_;
+  std::size_t count_ = 0;
+  bool first_ = true;
+};
 
 // The hot path's statements, prepared once per committer connection.
 constexpr const char* kLockBalances = "ledger_lock_balances";
@@ -427,15 +490,16 @@ std::int64_t balance_lock_key(const std::string& waid, const std::string& curren
 void Batch::lock_balances() {
   if (wanted_.empty()) return;
   std::set<std::int64_t> lock_keys;
-  Json keys = Json::array();
+  Rows keys;
   for (const auto& [k, system] : wanted_) {
     lock_keys.insert(balance_lock_key(k.first, k.second));
-    keys.push_back(Json{{"waid", k.first}, {"currency", k.second}});
+    keys.row().str("waid", k.first).str("currency", k.second).end();
   }
-  Json ordered = Json::array();
-  for (auto k : lock_keys) ordered.push_back(std::to_string(k));
-  tx_.exec_prepared(kLockBalances, ordered.dump());
-  for (const auto& r : tx_.exec_prepared(kReadBalances, keys.dump())) {
+  std::string ordered = "[";
+  for (auto k : lock_keys) ordered += (ordered.size() > 1 ? ",\"" : "\"") + std::to_string(k) + "\"";
+  ordered += "]";
+  tx_.exec_prepared(kLockBalances, ordered);
+  for (const auto& r : tx_.exec_prepared(kReadBalances, keys.text())) {
     Balance b;
     b.available = b.available0 = units_of(r[2]);
     b.held = b.held0 = units_of(r[3]);
@@ -443,10 +507,10 @@ void Batch::lock_balances() {
     balances_.emplace(BalanceKey{r[0].as<std::string>(), r[1].as<std::string>()}, b);
   }
   if (balances_.size() == wanted_.size()) return;
-  Json missing = Json::array();
+  Rows missing;
   for (const auto& [k, system] : wanted_)
-    if (!balances_.count(k)) missing.push_back(Json{{"waid", k.first}, {"currency", k.second}, {"neg", system}});
-  for (const auto& r : tx_.exec_prepared(kCreateBalances, missing.dump())) {
+    if (!balances_.count(k)) missing.row().str("waid", k.first).str("currency", k.second).boolean("neg", system).end();
+  for (const auto& r : tx_.exec_prepared(kCreateBalances, missing.text())) {
     Balance b;
     b.available = b.available0 = units_of(r[2]);
     b.held = b.held0 = units_of(r[3]);
@@ -584,18 +648,22 @@ void Batch::check_invariants(const std::function<void(std::vector<Ledger::Postin
 void Batch::write() {
   // Rows the lock statement created for operations that then failed: a refused operation
   // leaves nothing behind, not even an empty balance.
-  Json unused = Json::array();
-  Json bal = Json::array();
+  Rows unused, bal;
   for (const auto& [k, b] : balances_) {
-    if (b.inserted && !b.changed) unused.push_back(Json{{"waid", k.first}, {"currency", k.second}});
+    if (b.inserted && !b.changed) unused.row().str("waid", k.first).str("currency", k.second).end();
     if (b.changed)
-      bal.push_back(Json{{"waid", k.first}, {"currency", k.second}, {"a", units_text(b.available)},
-                         {"h", units_text(b.held)}, {"neg", b.may_go_negative}});
+      bal.row()
+          .str("waid", k.first)
+          .str("currency", k.second)
+          .units("a", b.available)
+          .units("h", b.held)
+          .boolean("neg", b.may_go_negative)
+          .end();
   }
 
   // Each posting records the balance it left: replay the deltas from the locked values.
   // The last one per transaction and wallet is the transaction's "balance after".
-  Json posts = Json::array();
+  Rows posts;
   std::map<BalanceKey, std::pair<int128, int128>> running;
   std::map<BalanceKey, int128> total_after;  // (txid, waid) -> available + held
   for (const auto& [k, b] : balances_) running[k] = {b.available0, b.held0};
@@ -605,35 +673,64 @@ void Batch::write() {
     r.first += p.available_delta;
     r.second += p.held_delta;
     total_after[{posting_txids[i], p.waid}] = r.first + r.second;
-    posts.push_back(Json{{"txid", posting_txids[i]}, {"waid", p.waid}, {"currency", p.currency},
-                         {"da", units_text(p.available_delta)}, {"dh", units_text(p.held_delta)},
-                         {"a", units_text(r.first)}, {"h", units_text(r.second)}});
+    posts.row()
+        .str("txid", posting_txids[i])
+        .str("waid", p.waid)
+        .str("currency", p.currency)
+        .units("da", p.available_delta)
+        .units("dh", p.held_delta)
+        .units("a", r.first)
+        .units("h", r.second)
+        .end();
   }
-  auto after = [&](const std::string& txid, const std::string& waid) -> Json {
+  auto after = [&](Rows& rows, const char* key, const std::string& txid, const std::string& waid) {
     auto it = total_after.find({txid, waid});
-    return it == total_after.end() ? Json(nullptr) : Json(units_text(it->second));
+    if (it == total_after.end()) rows.null(key);
+    else rows.units(key, it->second);
   };
 
-  Json txs = Json::array();
-  for (const auto& t : records_)
-    txs.push_back(Json{{"txid", t.txid}, {"type", t.type}, {"state", t.state}, {"currency", t.currency},
-                       {"amount", units_text(t.amount)}, {"method", t.method}, {"description", t.description},
-                       {"source", t.source}, {"destination", t.destination}, {"bridge", t.bridge},
-                       {"ext", t.external_txid}, {"extsrc", t.external_source}, {"extdst", t.external_destination},
-                       {"initiator", t.initiator}, {"sa", after(t.txid, t.source)}, {"da", after(t.txid, t.destination)}});
+  Rows txs;
+  for (const auto& t : records_) {
+    txs.row()
+        .str("txid", t.txid)
+        .str("type", t.type)
+        .str("state", t.state)
+        .str("currency", t.currency)
+        .units("amount", t.amount)
+        .str("method", t.method)
+        .str("description", t.description)
+        .str("source", t.source)
+        .str("destination", t.destination)
+        .str("bridge", t.bridge)
+        .str("ext", t.external_txid)
+        .str("extsrc", t.external_source)
+        .str("extdst", t.external_destination)
+        .str("initiator", t.initiator);
+    after(txs, "sa", t.txid, t.source);
+    after(txs, "da", t.txid, t.destination);
+    txs.end();
+  }
 
-  Json changes = Json::array();
-  for (const auto& c : state_changes_)
-    changes.push_back(Json{{"txid", c.txid}, {"state", c.state}, {"ext", c.external_txid}, {"sa", after(c.txid, c.source)}});
+  Rows changes;
+  for (const auto& c : state_changes_) {
+    changes.row().str("txid", c.txid).str("state", c.state).str("ext", c.external_txid);
+    after(changes, "sa", c.txid, c.source);
+    changes.end();
+  }
 
-  Json outcomes = Json::array();
+  Rows outcomes;
   for (const auto& item : items_)
     if (item->key && !item->replay)
-      outcomes.push_back(Json{{"credential", item->actor.credential}, {"key", item->key->key},
-                              {"rc", code(item->outcome.rc)}, {"detail", item->outcome.detail},
-                              {"txid", item->outcome.txid}, {"waid", item->outcome.waid}});
+      outcomes.row()
+          .str("credential", item->actor.credential)
+          .str("key", item->key->key)
+          .integer("rc", code(item->outcome.rc))
+          .str("detail", item->outcome.detail)
+          .str("txid", item->outcome.txid)
+          .str("waid", item->outcome.waid)
+          .end();
 
-  tx_.exec_prepared(kWriteBatch, unused.dump(), bal.dump(), txs.dump(), changes.dump(), posts.dump(), outcomes.dump());
+  tx_.exec_prepared(kWriteBatch, unused.text(), bal.text(), txs.text(), changes.text(), posts.text(), outcomes.text());
 }
 
 // After commit: the answer stored for a key used before (or by a batch-mate).
@@ -715,7 +812,13 @@ void Ledger::committer_loop() {
       }
     }
     run_batch(batch, batch.size() == 1);
-    for (auto& item : batch) item->done(item->outcome);
+    if (options_.deliver) {
+      options_.deliver([batch = std::move(batch)] {
+        for (auto& item : batch) item->done(item->outcome);
+      });
+    } else {
+      for (auto& item : batch) item->done(item->outcome);
+    }
   }
   t_conn.reset();
 }

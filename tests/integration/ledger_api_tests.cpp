@@ -226,6 +226,14 @@ TEST_CASE("transfers move exact amounts; bad ones are refused and change nothing
   Answer stranger = dev().call("GET", "/api/v1/wallet/transaction/" + txid, "", w.issuer.key);
   CHECK(stranger.resultcode() == 10140);
 
+  // Awkward text survives the trip through the ledger's own SQL parameters.
+  Json awkward = transfer_body(w.alice_main, to, "0.01");
+  awkward["description"] = Json::parse(R"("He said \"hi\" \\ \u00e9\t\u0001")");
+  Answer odd = post("/api/v1/wallet/transfer", awkward, w.alice.key);
+  require_ok(odd);
+  Answer odd_detail = dev().call("GET", "/api/v1/wallet/transaction/" + odd.json["txid"].get<std::string>(), "", w.alice.key);
+  CHECK(odd_detail.json["description"] == awkward["description"]);
+
   // BTC with 8 decimals, exactly.
   require_ok(post("/api/v1/wallet/transfer", transfer_body(w.alice_main, to, "0.00000001", "BTC"), w.alice.key));
   CHECK(balance_of(to, "BTC", w.bob.key) == Json{"0.00000001", "0.00000000", "0.00000001"});
