@@ -20,5 +20,6 @@ check "docs/result-codes.md matches omnictl __generate result-codes" \
   diff -u "$src/docs/result-codes.md" <("$OMNICTL" __generate result-codes)
 
 check "shellcheck scripts" shellcheck -x "$src"/scripts/*.sh "$src"/.ci/run
+check "shellcheck benchmarks" shellcheck -x "$src"/bench/*.sh
 check "shellcheck e2e tests" shellcheck -x "$src"/tests/e2e/*.sh
 finish
