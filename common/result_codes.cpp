@@ -90,6 +90,14 @@ constexpr std::array kTable{
     ResultCodeInfo{Rc::NotPending, "NOT_PENDING", "Transaction is not pending", 409, false,
                    "The transaction was closed already (Completed, Failed or Canceled); closing it again "
                    "changes nothing."},
+
+    ResultCodeInfo{Rc::MfaRequired, "MFA_REQUIRED", "Multi-factor authentication code required", 401, false,
+                   "The e-mail and password are right and the account has MFA enabled: send mfacode too."},
+    ResultCodeInfo{Rc::MfaInvalid, "MFA_INVALID", "Invalid multi-factor authentication code", 401, false,
+                   "The code is wrong, too old, or was used already (each code is accepted once)."},
+    ResultCodeInfo{Rc::AccountNotActive, "ACCOUNT_NOT_ACTIVE", "Account not active", 403, false,
+                   "The account has not confirmed its e-mail address yet (POST /api/v1/user/activate sends the "
+                   "link again), or it was deactivated."},
 };
 
 }  // namespace

@@ -53,6 +53,11 @@ enum class Rc : int {
   // The ledger.
   InsufficientFunds = 10160,
   NotPending = 10161,
+
+  // Omnipass.
+  MfaRequired = 10170,
+  MfaInvalid = 10171,
+  AccountNotActive = 10172,
 };
 
 struct ResultCodeInfo {

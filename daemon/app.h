@@ -18,6 +18,15 @@ class Pool;
 namespace ledger {
 class Ledger;
 }
+namespace omnipass {
+class TokenService;
+}
+namespace secrets {
+class SecretStore;
+}
+namespace mail {
+class Mailer;
+}
 
 // omnipass, omnibridge, omnipay: locked after a restart until unlocked with the
 // application password (the unlock issue). Nothing locks them yet: no secret is stored
@@ -39,6 +48,9 @@ struct App {
   http::Authenticator& auth;
   ComponentLocks locks;
   ledger::Ledger* ledger = nullptr;  // set once the database is ready
+  omnipass::TokenService* tokens = nullptr;
+  secrets::SecretStore* secrets = nullptr;
+  mail::Mailer* mailer = nullptr;    // nullptr: no mail transport configured
   std::atomic<int> schema_version{0};
   std::string version = "0.1.0";
 };

@@ -81,7 +81,7 @@ Config parse_config(std::string_view text, const std::string& origin) {
   Reader r{root, origin};
   for (const auto& [k, v] : root) {
     std::string key(k.str());
-    static const std::set<std::string> kSections{"server", "tls", "database", "rate_limit", "auth", "ledger", "log"};
+    static const std::set<std::string> kSections{"server", "tls", "database", "rate_limit", "auth", "ledger", "omnipass", "mail", "log"};
     if (!kSections.count(key)) r.fail(&v, key, "unknown section (see omnid.toml(5))");
   }
 
@@ -149,6 +149,33 @@ Config parse_config(std::string_view text, const std::string& origin) {
   if (c.ledger.committers > 64) r.fail(led ? led->get("committers") : nullptr, "ledger.committers", "must be at most 64");
   if (c.ledger.max_batch > 10000) r.fail(led ? led->get("max_batch") : nullptr, "ledger.max_batch", "must be at most 10000");
 
+  const auto* op = r.table("omnipass");
+  r.only(op, "omnipass", {"public_registration", "token_lifetime_seconds", "issuer"});
+  r.get(op, "omnipass", "public_registration", c.omnipass.public_registration);
+  r.get(op, "omnipass", "token_lifetime_seconds", c.omnipass.token_lifetime_seconds);
+  r.get(op, "omnipass", "issuer", c.omnipass.issuer);
+
+  const auto* mail = r.table("mail");
+  r.only(mail, "mail", {"transport", "from", "directory", "smtp_host", "smtp_port", "smtp_tls", "smtp_username",
+                        "smtp_password", "smtp_cacert"});
+  r.get(mail, "mail", "transport", c.mail.transport);
+  r.get(mail, "mail", "from", c.mail.from);
+  r.get(mail, "mail", "directory", c.mail.directory);
+  r.get(mail, "mail", "smtp_host", c.mail.smtp_host);
+  r.get(mail, "mail", "smtp_port", c.mail.smtp_port);
+  r.get(mail, "mail", "smtp_tls", c.mail.smtp_tls);
+  r.get(mail, "mail", "smtp_username", c.mail.smtp_username);
+  r.get(mail, "mail", "smtp_password", c.mail.smtp_password);
+  r.get(mail, "mail", "smtp_cacert", c.mail.smtp_cacert);
+  if (c.mail.transport != "smtp" && c.mail.transport != "directory" && c.mail.transport != "none")
+    r.fail(mail ? mail->get("transport") : nullptr, "mail.transport", "must be smtp, directory or none");
+  if (c.mail.transport == "smtp" && c.mail.smtp_host.empty())
+    r.fail(mail ? mail->get("transport") : nullptr, "mail.smtp_host", "required when mail.transport is \"smtp\"");
+  if (c.mail.transport == "directory" && c.mail.directory.empty())
+    r.fail(mail ? mail->get("transport") : nullptr, "mail.directory", "required when mail.transport is \"directory\"");
+  if (c.mail.smtp_tls != "none" && c.mail.smtp_tls != "starttls" && c.mail.smtp_tls != "tls")
+    r.fail(mail ? mail->get("smtp_tls") : nullptr, "mail.smtp_tls", "must be none, starttls or tls");
+
   const auto* lg = r.table("log");
   r.only(lg, "log", {"level", "requests"});
   r.get(lg, "log", "level", c.log.level);
@@ -205,6 +232,10 @@ Config dev_config(const std::filesystem::path& data_dir, int port) {
   c.database.pool_size = 8;
   c.rate_limit.requests_per_second = 100;
   c.rate_limit.burst = 200;
+  // Mail lands in files a developer can read; anyone may register.
+  c.mail.transport = "directory";
+  c.mail.directory = data_dir / "mail";
+  c.omnipass.public_registration = true;
   return c;
 }
 

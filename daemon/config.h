@@ -54,6 +54,25 @@ struct Config {
     int idempotency_retention_hours = 48;  // at least 24
   } ledger;
 
+  struct Omnipass {
+    bool public_registration = false;  // anonymous POST /profile with registeruser
+    int token_lifetime_seconds = 3600;
+    std::string issuer;                // "iss" of tokens not issued to an OAuth client
+  } omnipass;
+
+  // Outgoing e-mail (activation, password reset, e-mail change confirmation).
+  struct Mail {
+    std::string transport = "none";    // smtp, directory (one .eml file per message), none
+    std::string from = "Omnigate <noreply@omnigate.local>";
+    std::filesystem::path directory;   // transport "directory"
+    std::string smtp_host;
+    int smtp_port = 587;
+    std::string smtp_tls = "starttls"; // none, starttls, tls
+    std::string smtp_username;
+    std::string smtp_password;         // secret: keep the file 0640
+    std::filesystem::path smtp_cacert;
+  } mail;
+
   struct Log {
     std::string level = "info";
     bool requests = true;

@@ -15,6 +15,9 @@
 #include "daemon/http/pipeline.h"
 #include "daemon/jobs/maintenance.h"
 #include "daemon/ledger/ledger.h"
+#include "daemon/mail/mailer.h"
+#include "daemon/modules/omnipass/tokens.h"
+#include "daemon/secrets/secret_store.h"
 #include "daemon/log.h"
 #include "daemon/modules/omnipass/bootstrap.h"
 #include "daemon/notify.h"
@@ -139,8 +142,30 @@ int run_daemon(const DaemonOptions& opt) {
                            .max_batch = static_cast<std::size_t>(config.ledger.max_batch),
                            .deliver = [&workers](std::function<void()> f) { boost::asio::post(workers, std::move(f)); }});
     jobs::Maintenance maintenance(pool, std::chrono::hours(config.ledger.idempotency_retention_hours));
+    secrets::PlainSecretStore secret_store;
+    omnipass::TokenService tokens(pool, secret_store, std::chrono::seconds(config.omnipass.token_lifetime_seconds),
+                                  config.omnipass.issuer);
+    tokens.start();
+    auth.set_token_verifier(&tokens);
+    std::unique_ptr<mail::Mailer> mailer;
+    if (config.mail.transport == "directory") {
+      mailer = mail::directory_mailer(config.mail.directory, config.mail.from);
+    } else if (config.mail.transport == "smtp") {
+      mail::SmtpSettings smtp;
+      smtp.host = config.mail.smtp_host;
+      smtp.port = config.mail.smtp_port;
+      smtp.tls = *mail::parse_tls(config.mail.smtp_tls);
+      smtp.username = config.mail.smtp_username;
+      smtp.password = config.mail.smtp_password;
+      smtp.from = config.mail.from;
+      smtp.cacert = config.mail.smtp_cacert.string();
+      mailer = mail::smtp_mailer(smtp);
+    }
     App app{config, pool, auth};
     app.ledger = &ledger;
+    app.tokens = &tokens;
+    app.secrets = &secret_store;
+    app.mailer = mailer.get();
     app.schema_version = version;
     Registry registry;
     register_all(registry);

@@ -136,6 +136,30 @@ void user(std::vector<Endpoint>& out) {
                  P("password").req().len(8, 16).fmt(Format::Password).desc("Password of the user")},
       .command = "user activate",
   });
+  // Ours: the spec sends activation and e-mail change links but names no endpoint that
+  // receives them.
+  out.push_back({
+      .method = Method::Post,
+      .path = "/api/v1/user/activate/confirm",
+      .summary = "Confirm an e-mail address with the token of an activation mail",
+      .component = Component::Omnipass,
+      .access = Access::Write,
+      .auth = Auth::Public,
+      .params = {P("token").req().len(32, 32).fmt(Format::Hex32).hidden().desc("The token of the activation mail")},
+      .command = "user activateconfirm",
+      .extension = true,
+  });
+  out.push_back({
+      .method = Method::Post,
+      .path = "/api/v1/user/email/confirm",
+      .summary = "Confirm a new e-mail address with the token mailed to it",
+      .component = Component::Omnipass,
+      .access = Access::Write,
+      .auth = Auth::Public,
+      .params = {P("token").req().len(32, 32).fmt(Format::Hex32).hidden().desc("The token of the confirmation mail")},
+      .command = "user emailconfirm",
+      .extension = true,
+  });
 
   out.push_back({
       .method = Method::Get,

@@ -9,20 +9,6 @@ const Rights kListHistory{{"listmyswallettx"}, {"listchildswallettx"}, {"listall
 const Rights kModifyProfile{{"modifymyprofile"}, {"modifychildprofile"}, {"modifyallprofiles"}};
 const Rights kReceive{{"createreceivingaddress"}, {"createchildreceivingaddress"}, {}};
 
-namespace {
-bool any(const http::Principal& p, std::initializer_list<std::string_view> rights) {
-  for (auto r : rights)
-    if (p.rights.has(r)) return true;
-  return false;
-}
-}  // namespace
-
-bool allowed(const http::Principal& p, const Rights& r, const std::string& upid, const std::string& parent) {
-  if (p.rights.superuser() || any(p, r.all)) return true;
-  if (!upid.empty() && upid == p.upid && any(p, r.own)) return true;
-  return !parent.empty() && parent == p.upid && any(p, r.child);
-}
-
 ledger::Actor actor_of(const http::Principal& p) {
   ledger::Actor a;
   a.credential = p.id();

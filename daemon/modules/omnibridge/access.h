@@ -11,21 +11,15 @@
 #include "daemon/http/auth.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/ledger/queries.h"
+#include "daemon/modules/access.h"
 #include "daemon/modules/module.h"
 
 namespace og::omnibridge {
-
-struct Rights {
-  std::initializer_list<std::string_view> own, child, all;
-};
 
 extern const Rights kReadBalances;   // readwalletbalances / readchildwalletbalances / readallwallets, readallbalances
 extern const Rights kListHistory;    // listmyswallettx / listchildswallettx / listallwallettx
 extern const Rights kModifyProfile;  // modifymyprofile / modifychildprofile / modifyallprofiles
 extern const Rights kReceive;        // createreceivingaddress / createchildreceivingaddress
-
-// May the caller act on something owned by profile `upid` (whose parent is `parent`)?
-bool allowed(const http::Principal& p, const Rights& r, const std::string& upid, const std::string& parent);
 
 ledger::Actor actor_of(const http::Principal& p);
 

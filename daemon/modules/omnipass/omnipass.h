@@ -1,7 +1,7 @@
 #pragma once
+// Omnipass: profiles, users, teams, API keys, login, MFA, and the SSO service (/auth/...).
 #include "daemon/modules/module.h"
 
 namespace og::omnipass {
-// GET /api/v1/static/rolelist
 void register_handlers(Registry& r);
 }  // namespace og::omnipass

@@ -25,7 +25,7 @@ const std::shared_ptr<const std::string>& rolelist() {
 
 }  // namespace
 
-void register_handlers(Registry& r) {
+void register_rolelist(Registry& r) {
   r.bind("GET /api/v1/static/rolelist", blocking([](App&, Call&) {
            Reply reply;
            reply.body_text = rolelist();

@@ -1,0 +1,26 @@
+#pragma once
+// Whose things a caller may act on, from its rights: its own profile's (readmyprofile,
+// readwalletbalances, ...), a child profile's (readchildprofile, ...), or everyone's
+// (readallprofiles, ...; superuser). Shared by the modules.
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "daemon/http/auth.h"
+
+namespace og {
+
+struct Rights {
+  std::initializer_list<std::string_view> own, child, all;
+};
+
+// May the caller act on something owned by profile `upid` (whose parent is `parent`)?
+bool allowed(const http::Principal& p, const Rights& r, const std::string& upid, const std::string& parent);
+
+// May the caller hand out these roles (to a team member or an API key)? Only roles that
+// exist and whose every right the caller holds itself: nobody grants more than it has.
+bool may_grant(const http::Principal& p, const std::vector<std::string>& roles, std::string* refused);
+
+}  // namespace og

@@ -1,0 +1,37 @@
+#pragma once
+// Helpers shared by the Omnipass handlers.
+
+#include <string>
+
+#include "daemon/app.h"
+#include "daemon/modules/access.h"
+#include "daemon/modules/module.h"
+#include "daemon/modules/omnipass/accounts.h"
+
+namespace og::omnipass {
+
+extern const Rights kReadProfile;    // readmyprofile / readchildprofile / readallprofiles
+extern const Rights kModifyProfile;  // modifymyprofile / modifychildprofile / modifyallprofiles
+extern const Rights kApiKeys;        // createprofileapikey / createchildprofileapikey
+extern const Rights kTeam;           // manageteam (own; child too), superuser
+
+std::string str(const Call& call, const char* name);  // "" when absent
+bool flag(const Call& call, const char* name, bool fallback = false);
+std::vector<std::string> strings(const Call& call, const char* name);
+
+// The {upid} of a call, or the caller's own profile; nullopt + error reply when it does
+// not exist or the caller may not act on it under `rights`.
+std::optional<Profile> target_profile(pqxx::transaction_base& tx, const Call& call, const Rights& rights, Reply& error,
+                                      const char* param = "upid");
+
+// The spec's "profile" object of GET /profile (individual or organization attributes).
+Json profile_object(const Profile& p);
+// The whole GET /profile answer for `p` as seen by the caller.
+Json profile_answer(const Profile& p, const http::Principal& caller);
+
+// Link in a mail: the client's callback URL with ?token=... appended.
+std::string link_with_token(const std::string& callbackurl, const std::string& token);
+// Sends a mail, or answers why it cannot. Returns std::nullopt when sent.
+std::optional<Reply> send_mail(App& app, const std::string& to, const std::string& subject, const std::string& text);
+
+}  // namespace og::omnipass

@@ -1,0 +1,68 @@
+#pragma once
+// Access tokens: JWTs signed RS256 with a kid, payload as the spec shows ({iss?, sub: uuid,
+// iat, exp, scope, context: {upid, roles}}), verifiable by anyone with GET /auth/jwks.json.
+// The newest signing key signs; rotate() retires it (it stays published until the tokens
+// it signed have expired). Also the Bearer side of authentication: verify() turns a token
+// into a Principal.
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/jwt.h"
+#include "daemon/http/auth.h"
+
+namespace og::store {
+class Pool;
+}
+namespace og::secrets {
+class SecretStore;
+}
+
+namespace og::omnipass {
+
+struct TokenClaims {
+  std::string uuid, upid, scope = "*", client_id;
+  std::vector<std::string> roles;
+};
+
+class TokenService : public http::TokenVerifier {
+ public:
+  TokenService(store::Pool& pool, secrets::SecretStore& secrets, std::chrono::seconds lifetime,
+               std::string issuer = {});
+  ~TokenService() override;
+
+  // At start-up: makes a signing key if there is none, loads the keys.
+  void start();
+  std::string issue(const TokenClaims& claims);
+  std::chrono::seconds lifetime() const { return lifetime_; }
+  // {"keys":[...]}: every key whose tokens may still be valid.
+  std::string jwks();
+  // A new signing key; the current one is retired.
+  void rotate();
+
+  // http::TokenVerifier: signature, kid, expiry, and that the user is still active.
+  http::AuthResult verify(std::string_view token) override;
+  // Signature and expiry only: the claims of a valid token.
+  std::optional<TokenClaims> claims_of(std::string_view token, std::string* error = nullptr);
+
+ private:
+  void load(bool force);
+  store::Pool& pool_;
+  secrets::SecretStore& secrets_;
+  std::chrono::seconds lifetime_;
+  std::string issuer_;
+  std::mutex mu_;
+  std::shared_ptr<jwt::SigningKey> signer_;
+  std::shared_ptr<jwt::Verifier> verifier_;
+  std::string jwks_;
+  std::chrono::steady_clock::time_point loaded_at_{};
+  // uuid/upid -> (active, checked at): a deactivated user's tokens stop working within seconds.
+  std::map<std::string, std::pair<bool, std::chrono::steady_clock::time_point>> user_status_;
+};
+
+}  // namespace og::omnipass
