@@ -318,22 +318,24 @@ std::optional<Error> check_value(const Param& p, const Json& value) {
   return std::nullopt;
 }
 
-std::optional<Error> validate(const catalog::Endpoint& ep, const Inputs& in, Json& out) {
+std::optional<Error> validate(const catalog::Endpoint& ep, const Inputs& in, Json& out, bool ignore_unknown) {
   out = Json::object();
 
   // Unknown parameters first: a typo must not pass silently as "missing".
-  if (in.body) {
-    if (!in.body->is_object()) return Error{Rc::MalformedJson, "", "the body must be a JSON object"};
-    for (const auto& [key, _] : in.body->items()) {
-      const Param* p = ep.param(key);
-      if (!p || p->in != In::Body)
-        return Error{Rc::UnknownParameter, key, key + " is not a parameter of " + ep.key()};
+  if (in.body && !in.body->is_object()) return Error{Rc::MalformedJson, "", "the body must be a JSON object"};
+  if (!ignore_unknown) {
+    if (in.body) {
+      for (const auto& [key, _] : in.body->items()) {
+        const Param* p = ep.param(key);
+        if (!p || p->in != In::Body)
+          return Error{Rc::UnknownParameter, key, key + " is not a parameter of " + ep.key()};
+      }
     }
-  }
-  for (const auto& [key, _] : in.query) {
-    const Param* p = ep.param(key);
-    if (!p || p->in != In::Query)
-      return Error{Rc::UnknownParameter, key, key + " is not a query parameter of " + ep.key()};
+    for (const auto& [key, _] : in.query) {
+      const Param* p = ep.param(key);
+      if (!p || p->in != In::Query)
+        return Error{Rc::UnknownParameter, key, key + " is not a query parameter of " + ep.key()};
+    }
   }
 
   for (const Param& p : ep.params) {

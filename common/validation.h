@@ -32,7 +32,9 @@ struct Inputs {
 // object holding every supplied parameter, converted to its catalog type (query and path
 // strings become booleans/numbers; lenient forms such as "true" for a Boolean in a body
 // are converted too).
-std::optional<Error> validate(const catalog::Endpoint& ep, const Inputs& in, Json& out);
+// With ignore_unknown (OAuth 2.0 endpoints), parameters the endpoint does not take are
+// dropped instead of refused.
+std::optional<Error> validate(const catalog::Endpoint& ep, const Inputs& in, Json& out, bool ignore_unknown = false);
 
 // Checks one value already of the right JSON type against length/accepted/format.
 std::optional<Error> check_value(const catalog::Param& p, const Json& value);

@@ -97,6 +97,7 @@ void auth(std::vector<Endpoint>& out) {
                  query(P("hd").len(1, 253).desc("Hosted domain (Google)")),
                  query(P("prompt").len(1, 50).desc("Prompt shown (Google)"))},
       .command = "auth p callback",
+      .handler_reports_errors = true,
       .notes = "Write: it may register a user (public registration) and opens a session. Besides code, state "
                "and error, the query parameters the providers add are declared so that validation, which "
                "refuses unknown parameters, does not reject a real callback.",
@@ -136,6 +137,7 @@ void auth(std::vector<Endpoint>& out) {
       .auth = Auth::Public,
       .params = authorize_params(In::Query),
       .command = "auth authorize",
+      .handler_reports_errors = true,
       .notes = "state, scope, code_challenge and code_challenge_method (PKCE) are ours; the spec's table "
                "has client_id, redirect_uri and response_type.",
   });
@@ -153,7 +155,8 @@ void auth(std::vector<Endpoint>& out) {
         .access = Access::Write,
         .auth = Auth::Public,
         .params = std::move(ps),
-        .command = "auth authorize submit",
+        .command = "auth authorizesubmit",
+        .handler_reports_errors = true,
         .extension = true,
     });
   }
@@ -176,9 +179,26 @@ void auth(std::vector<Endpoint>& out) {
                  P("refresh_token").hidden().desc("The refresh token (grant_type refresh_token)"),
                  P("code_verifier").len(43, 128).hidden().desc("PKCE code verifier (RFC 7636)")},
       .command = "auth token",
+      .handler_reports_errors = true,
       .notes = "One entry for the spec's two token requests (authorization code, refresh). code, redirect_uri "
                "and refresh_token depend on grant_type; client_secret is optional for public clients, which "
                "prove the code with code_verifier (PKCE, ours).",
+  });
+  out.push_back({
+      .method = Method::Post,
+      .path = "/auth/revoke",
+      .summary = "Revoke a refresh token and the tokens rotated from it (RFC 7009)",
+      .component = Component::Omnipass,
+      .access = Access::Write,
+      .auth = Auth::Public,
+      .params = {P("token").req().len(1, 4096).hidden().desc("The refresh token to revoke"),
+                 P("token_type_hint").one_of({"refresh_token", "access_token"}).desc("What the token is"),
+                 P("client_id").req().len(8, 8).desc("The Client ID the token was issued to"),
+                 P("client_secret").len(32, 32).hidden().desc("The application's Client Secret (confidential clients)")},
+      .command = "auth revoke",
+      .handler_reports_errors = true,
+      .extension = true,
+      .notes = "Ours: the issue asks that refresh tokens can be revoked; RFC 7009 is how OAuth 2.0 clients do it.",
   });
   out.push_back({
       .method = Method::Get,

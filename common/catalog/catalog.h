@@ -110,6 +110,10 @@ struct Endpoint {
   // only by an optional leading path parameter share a command (GET /wallet and
   // GET /wallet/{waid} are both "wallet get").
   std::string_view command;
+  // OAuth 2.0 endpoints (RFC 6749): unknown parameters are ignored, and a parameter error
+  // is handed to the handler (Call::invalid), which reports it the RFC's way (a redirect
+  // with error=..., or {"error": ...}) instead of the pipeline's answer.
+  bool handler_reports_errors = false;
   int timeout_seconds = 5;   // the spec's "Timeout in your application"
   bool extension = false;    // ours, not in the spec (documented in docs/)
   std::string_view notes;    // where we depart from the spec, and why

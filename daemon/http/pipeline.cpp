@@ -373,7 +373,8 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
 
     // Validate.
     Json params;
-    if (auto err = validation::validate(ep, inputs, params)) return finish(x, Reply::error(err->rc, err->detail));
+    std::optional<validation::Error> invalid = validation::validate(ep, inputs, params, ep.handler_reports_errors);
+    if (invalid && !ep.handler_reports_errors) return finish(x, Reply::error(invalid->rc, invalid->detail));
 
     // Idempotency-Key header (financial operations use it).
     std::string idempotency_key;
@@ -395,7 +396,7 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
     // Handler.
     if (!bound) return finish(x, Reply::error(Rc::NotImplemented, ep.key()));
     auto call = std::make_shared<Call>(Call{ep, std::move(params), std::move(principal), x->request_id,
-                                            std::move(idempotency_key), x->info, x->req});
+                                            std::move(idempotency_key), x->info, x->req, std::move(invalid)});
     auto once = std::make_shared<std::atomic<bool>>(false);
     bound->handler(app_, *call, [this, x, call, once](Reply reply) {
       if (once->exchange(true)) return;

@@ -285,6 +285,8 @@ std::string scrub(std::string text, const std::string& secret) {
   return text;
 }
 
+std::string compose(const Message& message, const Mailbox& sender);
+
 // ---------------------------------------------------------------- SMTP (libcurl)
 
 void curl_init_once() {
@@ -348,7 +350,7 @@ class SmtpMailer final : public Mailer {
   ~SmtpMailer() override { OPENSSL_cleanse(s_.password.data(), s_.password.size()); }
 
   void send(const Message& message) override {
-    std::string data = format_message(message, format_mailbox(from_));
+    std::string data = compose(message, from_);
     std::string context = "cannot send mail to " + message.to + " via " + where_ + ": ";
 
     CURL* c = curl_easy_init();
@@ -448,7 +450,7 @@ std::string file_timestamp() {
   std::time_t t = std::chrono::system_clock::to_time_t(now);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[32];
+  char buf[80];
   std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02d%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   return buf;
@@ -465,7 +467,7 @@ class DirectoryMailer final : public Mailer {
   }
 
   void send(const Message& message) override {
-    std::string data = format_message(message, format_mailbox(from_));
+    std::string data = compose(message, from_);
     std::string stamp = file_timestamp();
     unsigned n = ++counter_;
     fs::path tmp = dir_ / ("." + stamp + "-" + std::to_string(n) + "-" + std::to_string(::getpid()) + ".tmp");
@@ -553,15 +555,15 @@ bool valid_address(std::string_view s) {
   return true;
 }
 
-std::string format_message(const Message& message, std::string_view from) {
+namespace {
+
+std::string compose(const Message& message, const Mailbox& sender) {
   if (!valid_address(message.to))
     throw MailError(Kind::Invalid, "invalid recipient address: \"" + shown(message.to) + "\"");
   if (has_control(message.subject))
     throw MailError(Kind::Invalid, "the subject contains a control character (CR, LF, ...)");
   if (!valid_utf8(message.subject)) throw MailError(Kind::Invalid, "the subject is not UTF-8");
   if (!valid_utf8(message.text)) throw MailError(Kind::Invalid, "the text is not UTF-8");
-  Mailbox sender = checked_from(from);
-
   std::string out;
   out.reserve(message.text.size() * 11 / 10 + 512);
   out += "Date: " + rfc5322_date(std::time(nullptr)) + "\r\n";
@@ -576,6 +578,12 @@ std::string format_message(const Message& message, std::string_view from) {
   out += "\r\n";
   out += quoted_printable(message.text);
   return out;
+}
+
+}  // namespace
+
+std::string format_message(const Message& message, std::string_view from) {
+  return compose(message, checked_from(from));
 }
 
 std::unique_ptr<Mailer> smtp_mailer(SmtpSettings settings) {

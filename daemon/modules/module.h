@@ -13,6 +13,7 @@
 #include "common/catalog/catalog.h"
 #include "common/json.h"
 #include "common/result_codes.h"
+#include "common/validation.h"
 #include "daemon/http/auth.h"
 #include "daemon/http/server.h"
 
@@ -28,6 +29,8 @@ struct Call {
   std::string idempotency_key;  // "" when absent
   http::RequestInfo info;
   const http::Request& request; // raw headers, for the rare handler that needs them
+  // Endpoints with handler_reports_errors: the parameter error, reported by the handler.
+  std::optional<validation::Error> invalid;
 };
 
 struct Reply {

@@ -75,10 +75,10 @@ using Names = std::vector<std::string_view>;
 }  // namespace
 
 TEST_CASE("catalog: counts", "[catalog]") {
-  REQUIRE(all().size() == 112);
+  REQUIRE(all().size() == 115);
   std::map<Component, int> per;
   for (const auto& e : all()) ++per[e.component];
-  CHECK(per[Component::Omnipass] == 49);
+  CHECK(per[Component::Omnipass] == 52);
   CHECK(per[Component::Omnibridge] == 38);
   CHECK(per[Component::Omnipay] == 6);
   CHECK(per[Component::System] == 7);
@@ -91,10 +91,11 @@ TEST_CASE("catalog: counts", "[catalog]") {
     if (e.path.starts_with("/auth/")) ++sso;
     if (e.extension) ++ext;
   }
-  CHECK(api == 91);
-  CHECK(sso == 11);
-  // health, generic deposit/withdrawals/close, GET /auth/p/{strategy}, POST /auth/authorize.
-  CHECK(ext == 6);
+  CHECK(api == 93);
+  CHECK(sso == 12);
+  // health, generic deposit/withdrawals/close, GET /auth/p/{strategy}, POST /auth/authorize,
+  // POST /auth/revoke, POST /api/v1/user/activate/confirm, POST /api/v1/user/email/confirm.
+  CHECK(ext == 9);
 }
 
 TEST_CASE("catalog: keys are unique and find() returns each entry", "[catalog]") {
@@ -329,6 +330,9 @@ TEST_CASE("catalog: public and optional authentication", "[catalog]") {
                    "POST /api/v1/user/resetpassword",
                    "POST /api/v1/user/login",
                    "POST /api/v1/user/activate",
+                   "POST /api/v1/user/activate/confirm",
+                   "POST /api/v1/user/email/confirm",
+                   "POST /auth/revoke",
                    "POST /api/v1/system/{component}/unlock",
                    "GET /api/v1/system/health",
                    "POST /auth/unlock",

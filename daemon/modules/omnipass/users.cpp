@@ -5,6 +5,7 @@
 #include "common/password.h"
 #include "common/totp.h"
 #include "daemon/modules/omnipass/common.h"
+#include "daemon/modules/omnipass/credentials.h"
 #include "daemon/modules/omnipass/omnipass.h"
 #include "daemon/modules/omnipass/tokens.h"
 #include "daemon/secrets/secret_store.h"
@@ -19,47 +20,7 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 const Reply kWrongCredentials = Reply::error(Rc::InvalidCredentials, "wrong e-mail address or password");
-
-// Checks a password like login does: throttled per account and per address, the same
-// time and answer whether or not the e-mail exists. On failure returns the reply.
-struct PasswordCheck {
-  std::optional<User> user;
-  std::optional<Reply> refused;
-};
-PasswordCheck check_password(pqxx::work& tx, const Call& call, const std::string& email, const std::string& password) {
-  const std::string account = "acct:" + lower(email), address = "addr:" + call.info.remote_address;
-  for (const auto& key : {account, address})
-    if (auto wait = throttled(tx, key))
-      return {std::nullopt, Reply::error(Rc::TooFast, "too many failed attempts: retry in " +
-                                                          std::to_string(wait->count()) + " s")};
-  auto user = find_user_by_email(tx, email, /*for_update=*/true);
-  bool ok = user && !user->password_hash.empty() ? password::verify(password, user->password_hash)
-                                                  : password::dummy_verify(password);
-  if (!ok) {
-    record_failure(tx, account);
-    record_failure(tx, address);
-    return {std::nullopt, kWrongCredentials};
-  }
-  clear_failures(tx, account);
-  return {std::move(user), std::nullopt};
-}
-
-// A TOTP code against a stored seed; a code is accepted once (its step must be newer
-// than the last accepted one).
-bool accept_code(App& app, pqxx::work& tx, User& user, const std::string& secret_id, const std::string& code) {
-  if (code.empty() || secret_id.empty()) return false;
-  std::string seed = app.secrets->get(tx, secret_id);
-  auto step = totp::verify(seed, code, unix_now(), 1);
-  if (!step || static_cast<long long>(*step) <= user.mfa_last_step) return false;
-  user.mfa_last_step = static_cast<long long>(*step);
-  return true;
-}
-
 // The caller must be a user (Bearer token), not an API key.
 std::optional<Reply> need_user(const Call& call) {
   if (call.principal.kind != http::Principal::Kind::User)
@@ -70,7 +31,7 @@ std::optional<Reply> need_user(const Call& call) {
 Reply login(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto check = check_password(tx, call, str(call, "email"), str(call, "password"));
+  auto check = check_password(tx, call.info.remote_address, str(call, "email"), str(call, "password"));
   if (check.refused) {
     tx.commit();  // the failure counts
     return *check.refused;
@@ -138,7 +99,7 @@ Reply profile_list(App& app, Call& call) {
 Reply activate(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto check = check_password(tx, call, str(call, "email"), str(call, "password"));
+  auto check = check_password(tx, call.info.remote_address, str(call, "email"), str(call, "password"));
   if (check.refused) {
     tx.commit();
     return *check.refused;
@@ -175,7 +136,7 @@ Reply change_email(App& app, Call& call) {
   const std::string email = str(call, "email"), new_email = str(call, "newemail");
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto check = check_password(tx, call, email, str(call, "password"));
+  auto check = check_password(tx, call.info.remote_address, email, str(call, "password"));
   if (check.refused) {
     tx.commit();
     return *check.refused;
@@ -239,7 +200,7 @@ Reply change_password(App& app, Call& call) {
     if (user->status == "pending") user->status = "active";  // the e-mail proved itself
   } else {
     if (!call.params.contains("password")) return Reply::error(Rc::MissingParameter, "password (or token)");
-    auto check = check_password(tx, call, email, str(call, "password"));
+    auto check = check_password(tx, call.info.remote_address, email, str(call, "password"));
     if (check.refused) {
       tx.commit();
       return *check.refused;
@@ -303,7 +264,7 @@ Reply mfa_enable(App& app, Call& call) {
   if (auto e = need_user(call)) return *e;
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto check = check_password(tx, call, str(call, "email"), str(call, "password"));
+  auto check = check_password(tx, call.info.remote_address, str(call, "email"), str(call, "password"));
   if (check.refused) {
     tx.commit();
     return *check.refused;
@@ -339,7 +300,7 @@ Reply mfa_disable(App& app, Call& call) {
   pqxx::work tx(*conn);
   auto user = find_user(tx, call.principal.uuid, true);
   if (!user) return Reply::error(Rc::NotFound, "user not found");
-  auto check = check_password(tx, call, user->email, str(call, "password"));
+  auto check = check_password(tx, call.info.remote_address, user->email, str(call, "password"));
   if (check.refused) {
     tx.commit();
     return *check.refused;

@@ -1,0 +1,811 @@
+// The e-mail sender against a real SMTP server (tests/support/smtp_server.py, Debian's
+// python3-aiosmtpd): plain SMTP, STARTTLS, implicit TLS, AUTH PLAIN/LOGIN; what arrives is
+// decoded by Python's email package (an independent MIME implementation) and compared
+// byte for byte. Also the failure paths (refused, silent server, untrusted certificate,
+// wrong password, header injection) and the .eml directory mailer.
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/json.h"
+#include "common/tls_cert.h"
+#include "daemon/log.h"
+#include "daemon/mail/mailer.h"
+#include "tests/support/omnid_process.h"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using og::Json;
+using og::mail::MailError;
+using og::mail::Message;
+using og::mail::SmtpSettings;
+
+namespace {
+
+constexpr const char* kPython = "/usr/bin/python3";  // Debian's, with python3-aiosmtpd
+const std::string kServerScript = std::string(OMNIGATE_SOURCE_DIR) + "/tests/support/smtp_server.py";
+constexpr const char* kPassword = "Tr0ub4dor&3-horse-staple";
+constexpr const char* kFrom = "Omnigate <noreply@example.com>";
+
+// One self-signed certificate (localhost, 127.0.0.1) for every TLS test.
+struct Certificate {
+  og::test::TempDir dir{"ogmailcert"};
+  fs::path cert = dir.path() / "cert.pem";
+  fs::path key = dir.path() / "key.pem";
+  Certificate() { og::tls::write_pem_pair(og::tls::make_self_signed({}), cert, key); }
+};
+const Certificate& certificate() {
+  static Certificate c;
+  return c;
+}
+
+struct ServerOptions {
+  std::string tls = "none";  // none | starttls | implicit
+  std::string auth_user;     // "" = no AUTH required
+  std::string auth_mechanisms;
+};
+
+struct Received {
+  Json meta;        // the server's JSON: envelope, TLS state, decoded subject and body
+  std::string raw;  // the DATA as received
+
+  // Raw (still encoded) header value, unfolded.
+  std::string header(const std::string& name) const {
+    for (const auto& h : meta["headers"])
+      if (h[0].get<std::string>() == name) {
+        std::string v = h[1].get<std::string>();
+        std::string out;
+        for (std::size_t i = 0; i < v.size(); ++i)
+          if (!(v[i] == '\r' && i + 1 < v.size() && v[i + 1] == '\n')) out += v[i];
+        return std::regex_replace(out, std::regex("\n"), "");
+      }
+    return {};
+  }
+};
+
+// smtp_server.py as a child process: started on a free port, SIGTERM on destruction.
+class SmtpServer {
+ public:
+  explicit SmtpServer(ServerOptions options = {}) : mail_dir_(dir_.path() / "mail") {
+    fs::create_directories(mail_dir_);
+    std::vector<std::string> args{kPython, kServerScript, "--dir", mail_dir_.string(), "--tls", options.tls};
+    if (options.tls != "none")
+      args.insert(args.end(), {"--cert", certificate().cert.string(), "--key", certificate().key.string()});
+    if (!options.auth_user.empty()) args.insert(args.end(), {"--auth-user", options.auth_user});
+    if (!options.auth_mechanisms.empty()) args.insert(args.end(), {"--auth-mechanisms", options.auth_mechanisms});
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e)
+      if (std::string_view(*e).rfind("SMTP_TEST_PASSWORD=", 0) != 0) env.emplace_back(*e);
+    env.push_back(std::string("SMTP_TEST_PASSWORD=") + kPassword);
+
+    std::vector<char*> argv, envp;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    std::string err_path = (dir_.path() / "stderr").string();
+
+    int out[2];
+    REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
+    pid_t parent = ::getpid();
+    pid_ = ::fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {  // only async-signal-safe calls from here on
+      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+      if (::getppid() != parent) ::_exit(127);
+      ::dup2(out[1], STDOUT_FILENO);
+      int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (err >= 0) ::dup2(err, STDERR_FILENO);
+      ::execve(argv[0], argv.data(), envp.data());
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    std::string first_line;
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (first_line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      pollfd p{out[0], POLLIN, 0};
+      if (::poll(&p, 1, 200) <= 0) continue;
+      char buf[64];
+      ssize_t n = ::read(out[0], buf, sizeof buf);
+      if (n <= 0) break;
+      first_line.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(out[0]);
+    port_ = std::atoi(first_line.c_str());
+    if (port_ <= 0) {
+      stop();
+      FAIL("smtp_server.py did not start: " << og::test::read_file(err_path));
+    }
+  }
+  ~SmtpServer() { stop(); }
+  SmtpServer(const SmtpServer&) = delete;
+  SmtpServer& operator=(const SmtpServer&) = delete;
+
+  int port() const { return port_; }
+  std::string log() const { return og::test::read_file(dir_.path() / "stderr"); }
+
+  // Every message received so far, in order.
+  std::vector<Received> received() const {
+    std::vector<fs::path> metas;
+    for (const auto& e : fs::directory_iterator(mail_dir_))
+      if (e.path().extension() == ".json") metas.push_back(e.path());
+    std::sort(metas.begin(), metas.end());
+    std::vector<Received> out;
+    for (const auto& m : metas) {
+      Received r;
+      r.meta = Json::parse(og::test::read_file(m));
+      r.raw = og::test::read_file(fs::path(m).replace_extension(".eml"));
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  SmtpSettings settings(SmtpSettings::Tls tls = SmtpSettings::Tls::None) const {
+    SmtpSettings s;
+    s.host = "127.0.0.1";
+    s.port = port_;
+    s.tls = tls;
+    s.from = kFrom;
+    s.timeout_seconds = 10;
+    if (tls != SmtpSettings::Tls::None) s.cacert = certificate().cert.string();
+    return s;
+  }
+
+ private:
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    for (int i = 0; i < 100; ++i) {
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return;
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+
+  og::test::TempDir dir_{"ogsmtp"};
+  fs::path mail_dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// A TCP socket on 127.0.0.1 that listens but never accepts: connections complete (the
+// kernel's backlog) and then hear nothing. pending() tells whether anyone connected.
+class SilentListener {
+ public:
+  SilentListener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    REQUIRE(::listen(fd_, 8) == 0);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+  }
+  ~SilentListener() { ::close(fd_); }
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+  int port() const { return port_; }
+  bool pending() const {
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, 0) > 0;
+  }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+// A port on 127.0.0.1 where nothing listens (connection refused).
+int closed_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+// Captures what the process writes on stderr (where og::log writes) while it lives.
+class StderrCapture {
+ public:
+  StderrCapture() : path_(dir_.path() / "stderr") {
+    ::fflush(stderr);
+    og::log::flush();
+    saved_ = ::dup(STDERR_FILENO);
+    int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(fd, STDERR_FILENO);
+    ::close(fd);
+  }
+  ~StderrCapture() { restore(); }
+  StderrCapture(const StderrCapture&) = delete;
+  StderrCapture& operator=(const StderrCapture&) = delete;
+  std::string text() {
+    restore();
+    return og::test::read_file(path_);
+  }
+
+ private:
+  void restore() {
+    if (saved_ < 0) return;
+    og::log::flush();
+    ::fflush(stderr);
+    ::dup2(saved_, STDERR_FILENO);
+    ::close(saved_);
+    saved_ = -1;
+  }
+  og::test::TempDir dir_{"ogmaillog"};
+  fs::path path_;
+  int saved_ = -1;
+};
+
+std::string crlf_to_lf(std::string s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (!(s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n')) out += s[i];
+  return out;
+}
+
+// Every line ends in CRLF, no bare CR or LF, 7-bit only, no line longer than `max_line`.
+void check_wire_format(const std::string& raw, std::size_t max_line = 78) {
+  REQUIRE(raw.size() >= 2);
+  CHECK(raw.substr(raw.size() - 2) == "\r\n");
+  std::size_t start = 0, longest = 0;
+  std::string longest_line;
+  while (start < raw.size()) {
+    auto end = raw.find("\r\n", start);
+    REQUIRE(end != std::string::npos);
+    std::string line = raw.substr(start, end - start);
+    INFO("line: " << line);
+    CHECK(line.find('\r') == std::string::npos);
+    CHECK(line.find('\n') == std::string::npos);
+    CHECK(std::all_of(line.begin(), line.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
+    if (line.size() > longest) longest = line.size(), longest_line = line;
+    start = end + 2;
+  }
+  INFO("longest line: " << longest_line);
+  CHECK(longest <= max_line);
+}
+
+// "Sat, 21 Nov 2026 10:15:30 +0000" and within a few minutes of now.
+void check_date(const std::string& date) {
+  INFO("Date: " << date);
+  std::smatch m;
+  REQUIRE(std::regex_match(date, m,
+                           std::regex(R"((Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d\d):(\d\d):(\d\d) \+0000)")));
+  static const std::vector<std::string> months{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::tm tm{};
+  tm.tm_mday = std::stoi(m[2]);
+  tm.tm_mon = static_cast<int>(std::find(months.begin(), months.end(), m[3].str()) - months.begin());
+  tm.tm_year = std::stoi(m[4]) - 1900;
+  tm.tm_hour = std::stoi(m[5]);
+  tm.tm_min = std::stoi(m[6]);
+  tm.tm_sec = std::stoi(m[7]);
+  std::time_t t = ::timegm(&tm);
+  CHECK(std::llabs(static_cast<long long>(t - std::time(nullptr))) < 300);
+  std::tm back{};
+  ::gmtime_r(&t, &back);
+  static const std::vector<std::string> days{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  CHECK(days[static_cast<std::size_t>(back.tm_wday)] == m[1].str());
+}
+
+// A text that exercises quoted-printable and SMTP transparency.
+std::string tricky_text() {
+  std::string long_line;
+  for (int i = 0; i < 250; ++i) long_line += "Lorem ipsum é€𝄞 = ";  // ~5000 octets, no break
+  return "Bonjour Zoë,\n"
+         "\n"
+         "Cliquez ici : https://omnigate.example/activate?token=abc=def&x=1\n"
+         ".\n"
+         "..\n"
+         ". leading dot and space\n"
+         ".hidden\n"
+         "trailing spaces   \n"
+         "trailing tab\t\n"
+         "From the start of a line\n"
+         "=?UTF-8?B?w6k=?= is not an encoded-word in a body\n"
+         "soft break look-alike =\n"
+         "CRLF line\r\n"
+         "lone\rCR\n" +
+         long_line +
+         "\n"
+         "\n"
+         "日本語のテキスト、絵文字 🎉🚀\n"
+         "-- \n"
+         "Omnigate\n";
+}
+
+std::string python_decode(const fs::path& eml) {
+  // The same decoding the server does, for files the directory mailer wrote.
+  auto r = og::test::run_process(
+      {kPython, "-c",
+       "import email, email.policy, json, sys\n"
+       "m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=email.policy.default)\n"
+       "a = m['from'].addresses[0]\n"
+       "print(json.dumps({'subject': str(m['subject']), 'from_name': a.display_name, 'from_addr': a.addr_spec,\n"
+       "  'to': str(m['to']),\n"
+       "  'body': m.get_content(), 'defects': len(m.defects), 'type': m.get_content_type(),\n"
+       "  'charset': m.get_content_charset()}))\n",
+       eml.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return r.out;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+TEST_CASE("valid_address: a simple, strict syntax check", "[mail]") {
+  using og::mail::valid_address;
+  for (const char* good : {"alice@example.com", "a.b-c+tag@sub.example.co.uk", "x_y@a-b.io", "o'neil@example.ie",
+                           "1234@123.example", "admin@omnigate.local"}) {
+    INFO(good);
+    CHECK(valid_address(good));
+  }
+  for (const char* bad : {"", "alice", "@example.com", "alice@", "alice@example", "alice@@example.com",
+                          "al ice@example.com", "alice@exa mple.com", ".alice@example.com", "alice.@example.com",
+                          "al..ice@example.com", "alice@-example.com", "alice@example-.com", "alice@example..com",
+                          "alice@.example.com", "\"alice\"@example.com", "alice@[127.0.0.1]", "zoë@example.com",
+                          "alice@exämple.com", "alice@example.com\r\nBcc: eve@evil.example",
+                          "alice@example.com\n", "<alice@example.com>", "alice@example.com,bob@example.com"}) {
+    INFO(bad);
+    CHECK_FALSE(valid_address(bad));
+  }
+  CHECK_FALSE(valid_address(std::string("a@b.c\0d", 7)));
+  CHECK(valid_address(std::string(64, 'a') + "@example.com"));
+  CHECK_FALSE(valid_address(std::string(65, 'a') + "@example.com"));
+  CHECK_FALSE(valid_address("a@" + std::string(64, 'b') + ".com"));
+  std::string long_domain;
+  for (int i = 0; i < 5; ++i) long_domain += std::string(50, 'd') + ".";
+  CHECK_FALSE(valid_address("alice@" + long_domain + "com"));  // > 254 in all
+}
+
+TEST_CASE("plain SMTP: envelope, headers and body arrive exactly", "[mail]") {
+  SmtpServer server;
+  auto mailer = og::mail::smtp_mailer(server.settings());
+  const std::string subject = "Activez votre compte Omnigate — Zoë ✓ 日本 🎉";
+  const std::string text = tricky_text();
+  auto t0 = std::chrono::steady_clock::now();
+  mailer->send({"alice@example.com", subject, text});
+  mailer->send({"bob@example.org", "Password reset", "Your code: 123456\n"});
+  INFO("two sends took " << seconds_since(t0) << " s");
+
+  auto got = server.received();
+  REQUIRE(got.size() == 2);
+  const auto& m = got[0];
+  INFO(m.meta.dump(1));
+  CHECK(m.meta["mail_from"] == "noreply@example.com");
+  CHECK(m.meta["rcpt_tos"] == Json::array({"alice@example.com"}));
+  CHECK(m.meta["tls"] == false);
+  CHECK_FALSE(m.meta.contains("parse_error"));
+
+  SECTION("headers") {
+    check_date(m.header("Date"));
+    CHECK(m.header("From") == "Omnigate <noreply@example.com>");
+    CHECK(m.header("To") == "alice@example.com");
+    CHECK(std::regex_match(m.header("Message-ID"), std::regex("<[0-9A-F]{32}@example\\.com>")));
+    CHECK(m.header("Message-ID") != got[1].header("Message-ID"));
+    CHECK(m.header("MIME-Version") == "1.0");
+    CHECK(m.header("Content-Type") == "text/plain; charset=UTF-8");
+    CHECK(m.header("Content-Transfer-Encoding") == "quoted-printable");
+    CHECK(m.header("Auto-Submitted") == "auto-generated");
+    CHECK(m.header("Subject").rfind("=?UTF-8?B?", 0) == 0);
+    CHECK(m.meta["subject"] == subject);  // RFC 2047, decoded by Python
+    CHECK(got[1].header("Subject") == "Password reset");  // short ASCII stays readable
+    CHECK(got[1].meta["rcpt_tos"] == Json::array({"bob@example.org"}));
+  }
+  SECTION("body: byte-exact after decoding, wire format 7-bit CRLF with short lines") {
+    // Text line breaks are CRLF in the message (RFC 2045 canonical form); a lone CR stays a CR.
+    std::string body = m.meta["body"].get<std::string>();
+    CHECK(crlf_to_lf(body) == crlf_to_lf(text));
+    check_wire_format(m.raw);
+    CHECK(got[1].meta["body"] == "Your code: 123456\r\n");
+  }
+  SECTION("a line holding only \".\" survives SMTP transparency (curl dot-stuffs it)") {
+    // Received after the server removed the transparency dot: the raw DATA has the line as sent.
+    CHECK(m.raw.find("\r\n.\r\n..\r\n. leading dot and space\r\n.hidden\r\n") != std::string::npos);
+    CHECK(crlf_to_lf(m.meta["body"].get<std::string>()).find("\n.\n..\n") != std::string::npos);
+  }
+  SECTION("a 5000-octet line is folded by quoted-printable soft breaks (servers refuse > 998)") {
+    CHECK(m.raw.find("=\r\n") != std::string::npos);
+    check_wire_format(m.raw, 78);
+  }
+}
+
+TEST_CASE("STARTTLS: the session is encrypted before MAIL, the certificate is verified", "[mail]") {
+  SmtpServer server({.tls = "starttls"});
+
+  SECTION("trusted certificate (cacert): delivered over TLS after STARTTLS") {
+    og::mail::smtp_mailer(server.settings(SmtpSettings::Tls::StartTls))->send({"alice@example.com", "Hi", "Hello\n"});
+    auto got = server.received();
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].meta["starttls"] == true);
+    CHECK(got[0].meta["tls"] == true);
+    CHECK(got[0].meta["tls_version"].get<std::string>().rfind("TLSv1.", 0) == 0);
+    CHECK(got[0].meta["body"] == "Hello\r\n");
+  }
+  SECTION("certificate not trusted (system store): MailError, nothing delivered") {
+    auto s = server.settings(SmtpSettings::Tls::StartTls);
+    s.cacert.clear();
+    try {
+      og::mail::smtp_mailer(s)->send({"alice@example.com", "Hi", "Hello\n"});
+      FAIL("sent despite an untrusted certificate");
+    } catch (const MailError& e) {
+      INFO(e.what());
+      CHECK(e.kind() == MailError::Kind::Tls);
+      CHECK(std::string(e.what()).find("127.0.0.1:" + std::to_string(server.port())) != std::string::npos);
+    }
+    CHECK(server.received().empty());
+  }
+  SECTION("verify_peer = false accepts the self-signed certificate") {
+    auto s = server.settings(SmtpSettings::Tls::StartTls);
+    s.cacert.clear();
+    s.verify_peer = false;
+    og::mail::smtp_mailer(s)->send({"alice@example.com", "Hi", "Hello\n"});
+    REQUIRE(server.received().size() == 1);
+    CHECK(server.received()[0].meta["starttls"] == true);
+  }
+  SECTION("without STARTTLS the server refuses MAIL (530): the server really requires it") {
+    try {
+      og::mail::smtp_mailer(server.settings(SmtpSettings::Tls::None))->send({"alice@example.com", "Hi", "x\n"});
+      FAIL("sent without STARTTLS");
+    } catch (const MailError& e) {
+      INFO(e.what());
+      CHECK(e.kind() == MailError::Kind::Rejected);
+      CHECK(e.smtp_code() == 530);
+      CHECK_FALSE(e.transient());
+    }
+    CHECK(server.received().empty());
+  }
+}
+
+TEST_CASE("STARTTLS demanded but not offered: refused, never sent in clear", "[mail]") {
+  SmtpServer server;  // plain, no STARTTLS
+  try {
+    og::mail::smtp_mailer(server.settings(SmtpSettings::Tls::StartTls))->send({"alice@example.com", "Hi", "x\n"});
+    FAIL("sent in clear text");
+  } catch (const MailError& e) {
+    INFO(e.what());
+    CHECK(e.kind() == MailError::Kind::Tls);
+    CHECK(std::string(e.what()).find("STARTTLS") != std::string::npos);
+  }
+  CHECK(server.received().empty());
+}
+
+TEST_CASE("implicit TLS (SMTPS)", "[mail]") {
+  SmtpServer server({.tls = "implicit"});
+
+  SECTION("delivered over TLS from the first byte") {
+    og::mail::smtp_mailer(server.settings(SmtpSettings::Tls::Implicit))
+        ->send({"alice@example.com", "Ünïcödé", "Grüße\n"});
+    auto got = server.received();
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].meta["tls"] == true);
+    CHECK(got[0].meta["starttls"] == false);
+    CHECK(got[0].meta["subject"] == "Ünïcödé");
+    CHECK(got[0].meta["body"] == "Grüße\r\n");
+  }
+  SECTION("certificate not trusted: MailError") {
+    auto s = server.settings(SmtpSettings::Tls::Implicit);
+    s.cacert.clear();
+    try {
+      og::mail::smtp_mailer(s)->send({"alice@example.com", "Hi", "x\n"});
+      FAIL("sent despite an untrusted certificate");
+    } catch (const MailError& e) {
+      INFO(e.what());
+      CHECK(e.kind() == MailError::Kind::Tls);
+    }
+    CHECK(server.received().empty());
+  }
+  SECTION("a plain-text client against SMTPS fails cleanly") {
+    auto s = server.settings(SmtpSettings::Tls::None);
+    s.timeout_seconds = 1;
+    auto t0 = std::chrono::steady_clock::now();
+    CHECK_THROWS_AS(og::mail::smtp_mailer(s)->send({"alice@example.com", "Hi", "x\n"}), MailError);
+    CHECK(seconds_since(t0) < 3);
+  }
+}
+
+TEST_CASE("AUTH: right credentials deliver, a wrong password fails without showing it", "[mail]") {
+  for (std::string mechanism : {"PLAIN", "LOGIN"}) {
+    DYNAMIC_SECTION("STARTTLS + AUTH " << mechanism) {
+      SmtpServer server({.tls = "starttls", .auth_user = "omnigate", .auth_mechanisms = mechanism});
+      auto s = server.settings(SmtpSettings::Tls::StartTls);
+      s.username = "omnigate";
+      s.password = kPassword;
+      og::mail::smtp_mailer(s)->send({"alice@example.com", "Hi", "Hello\n"});
+      auto got = server.received();
+      REQUIRE(got.size() == 1);
+      CHECK(got[0].meta["auth_user"] == "omnigate");
+      CHECK(got[0].meta["starttls"] == true);
+
+      s.password = "wrong-Pa55word-xyzzy";
+      StderrCapture log;
+      try {
+        og::mail::smtp_mailer(s)->send({"alice@example.com", "Hi", "Hello\n"});
+        FAIL("sent with a wrong password");
+      } catch (const MailError& e) {
+        std::string what = e.what();
+        INFO(what);
+        CHECK(e.kind() == MailError::Kind::Auth);
+        CHECK(what.find("wrong-Pa55word-xyzzy") == std::string::npos);
+        CHECK(what.find(kPassword) == std::string::npos);
+        CHECK(what.find("535") != std::string::npos);  // the server's reply is shown
+      }
+      std::string logged = log.text();
+      INFO(logged);
+      CHECK(logged.find("mail not sent") != std::string::npos);
+      CHECK(logged.find("127.0.0.1") != std::string::npos);
+      CHECK(logged.find("wrong-Pa55word-xyzzy") == std::string::npos);
+      CHECK(server.received().size() == 1);
+    }
+  }
+  SECTION("implicit TLS + AUTH") {
+    SmtpServer server({.tls = "implicit", .auth_user = "omnigate"});
+    auto s = server.settings(SmtpSettings::Tls::Implicit);
+    s.username = "omnigate";
+    s.password = kPassword;
+    og::mail::smtp_mailer(s)->send({"alice@example.com", "Hi", "Hello\n"});
+    REQUIRE(server.received().size() == 1);
+    CHECK(server.received()[0].meta["auth_user"] == "omnigate");
+  }
+  SECTION("no credentials where the server requires AUTH: refused (530)") {
+    SmtpServer server({.tls = "starttls", .auth_user = "omnigate"});
+    try {
+      og::mail::smtp_mailer(server.settings(SmtpSettings::Tls::StartTls))->send({"alice@example.com", "Hi", "x\n"});
+      FAIL("sent without AUTH");
+    } catch (const MailError& e) {
+      INFO(e.what());
+      CHECK(e.kind() == MailError::Kind::Rejected);
+      CHECK(e.smtp_code() == 530);
+    }
+    CHECK(server.received().empty());
+  }
+}
+
+TEST_CASE("server down or silent: MailError quickly", "[mail]") {
+  SECTION("connection refused") {
+    SmtpSettings s;
+    s.host = "127.0.0.1";
+    s.port = closed_port();
+    s.tls = SmtpSettings::Tls::None;
+    s.from = kFrom;
+    auto t0 = std::chrono::steady_clock::now();
+    try {
+      og::mail::smtp_mailer(s)->send({"alice@example.com", "Hi", "x\n"});
+      FAIL("sent to nowhere");
+    } catch (const MailError& e) {
+      INFO(e.what());
+      CHECK(e.kind() == MailError::Kind::Connect);
+      CHECK(e.transient());
+      CHECK(std::string(e.what()).find("alice@example.com") != std::string::npos);
+    }
+    CHECK(seconds_since(t0) < 2);
+  }
+  SECTION("a server that accepts but never greets: Timeout after timeout_seconds") {
+    SilentListener silent;
+    SmtpSettings s;
+    s.host = "127.0.0.1";
+    s.port = silent.port();
+    s.tls = SmtpSettings::Tls::StartTls;
+    s.from = kFrom;
+    s.timeout_seconds = 1;
+    auto t0 = std::chrono::steady_clock::now();
+    try {
+      og::mail::smtp_mailer(s)->send({"alice@example.com", "Hi", "x\n"});
+      FAIL("sent to a silent server");
+    } catch (const MailError& e) {
+      INFO(e.what());
+      CHECK(e.kind() == MailError::Kind::Timeout);
+      CHECK(e.transient());
+    }
+    double took = seconds_since(t0);
+    CHECK(took >= 0.9);
+    CHECK(took < 3);
+  }
+}
+
+TEST_CASE("header injection and bad input are refused before any network activity", "[mail]") {
+  SilentListener listener;
+  SmtpSettings s;
+  s.host = "127.0.0.1";
+  s.port = listener.port();
+  s.tls = SmtpSettings::Tls::None;
+  s.from = kFrom;
+  s.timeout_seconds = 1;
+  auto mailer = og::mail::smtp_mailer(s);
+  og::test::TempDir dir("ogmaildir");
+  auto files = og::mail::directory_mailer(dir.path() / "out");
+
+  const std::vector<Message> bad{
+      {"alice@example.com", "Hello\r\nBcc: eve@evil.example", "x\n"},
+      {"alice@example.com", "Hello\nBcc: eve@evil.example", "x\n"},
+      {"alice@example.com", "Hello\rBcc: eve@evil.example", "x\n"},
+      {"alice@example.com", std::string("Hello\0World", 11), "x\n"},
+      {"alice@example.com\r\nBcc: eve@evil.example", "Hello", "x\n"},
+      {"alice@example.com\nBcc: eve@evil.example", "Hello", "x\n"},
+      {"alice@example.com>\r\nRCPT TO:<eve@evil.example", "Hello", "x\n"},
+      {"", "Hello", "x\n"},
+      {"alice@example.com", "bad UTF-8 \xC3\x28", "x\n"},
+      {"alice@example.com", "Hello", "overlong \xC0\xAF\n"},
+      {"alice@example.com", "Hello", "surrogate \xED\xA0\x80\n"},
+  };
+  for (const auto& m : bad) {
+    INFO("to=" << m.to << " subject=" << m.subject);
+    try {
+      mailer->send(m);
+      FAIL("accepted");
+    } catch (const MailError& e) {
+      CHECK(e.kind() == MailError::Kind::Invalid);
+      CHECK_FALSE(e.transient());
+      CHECK(std::string(e.what()).find('\n') == std::string::npos);
+    }
+    CHECK_THROWS_AS(files->send(m), MailError);
+    CHECK_THROWS_AS(og::mail::format_message(m, kFrom), MailError);
+  }
+  CHECK_FALSE(listener.pending());  // nobody connected
+  CHECK(fs::is_empty(dir.path() / "out"));
+
+  SECTION("unusable settings are refused when the mailer is made") {
+    for (auto change : std::vector<std::function<void(SmtpSettings&)>>{
+             [](SmtpSettings& x) { x.host = ""; },
+             [](SmtpSettings& x) { x.host = "smtp.example.com/evil"; },
+             [](SmtpSettings& x) { x.host = "user@smtp.example.com"; },
+             [](SmtpSettings& x) { x.port = 0; },
+             [](SmtpSettings& x) { x.port = 70000; },
+             [](SmtpSettings& x) { x.from = "not an address"; },
+             [](SmtpSettings& x) { x.from = "Omnigate <noreply@example.com>\r\nBcc: eve@evil.example"; },
+             [](SmtpSettings& x) { x.timeout_seconds = 0; },
+             [](SmtpSettings& x) { x.password = "a\r\nb"; }}) {
+      SmtpSettings copy = s;
+      change(copy);
+      try {
+        og::mail::smtp_mailer(copy);
+        FAIL("accepted");
+      } catch (const MailError& e) {
+        CHECK(e.kind() == MailError::Kind::Invalid);
+        CHECK(std::string(e.what()).find("a\r\nb") == std::string::npos);
+      }
+    }
+    CHECK_THROWS_AS(og::mail::directory_mailer(dir.path(), "nobody"), MailError);
+    CHECK_FALSE(listener.pending());
+  }
+}
+
+TEST_CASE("one mailer used by several threads at once", "[mail]") {
+  SmtpServer server;
+  auto mailer = og::mail::smtp_mailer(server.settings());
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 3; ++i) {
+        try {
+          mailer->send({"user" + std::to_string(t) + "@example.com", "Message " + std::to_string(i), "Body\n"});
+        } catch (const std::exception&) {
+          ++failures;
+        }
+      }
+    });
+  for (auto& th : threads) th.join();
+  CHECK(failures == 0);
+  auto got = server.received();
+  CHECK(got.size() == 12);
+  std::map<std::string, int> per_recipient;
+  for (const auto& r : got) ++per_recipient[r.meta["rcpt_tos"][0].get<std::string>()];
+  CHECK(per_recipient == std::map<std::string, int>{{"user0@example.com", 3},
+                                                    {"user1@example.com", 3},
+                                                    {"user2@example.com", 3},
+                                                    {"user3@example.com", 3}});
+}
+
+TEST_CASE("directory_mailer: one parseable .eml per message, mode 0600", "[mail]") {
+  og::test::TempDir dir("ogmaildir");
+  fs::path out = dir.path() / "dev" / "mail";  // made on demand
+  auto mailer = og::mail::directory_mailer(out, "Ömnigate, Inc. <noreply@omnigate.local>");
+  CHECK((fs::status(out).permissions() & fs::perms::all) == fs::perms::owner_all);
+
+  const std::string text = tricky_text();
+  std::vector<Message> sent;
+  for (int i = 0; i < 3; ++i)
+    sent.push_back({"user" + std::to_string(i) + "@example.com", "Réinitialisation n°" + std::to_string(i), text});
+  for (const auto& m : sent) mailer->send(m);
+
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(out)) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() == 3);  // no temporary file left behind
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    INFO(files[i]);
+    CHECK(std::regex_match(files[i].filename().string(), std::regex(R"(\d{8}T\d{9}Z-\d{6}\.eml)")));
+    struct stat st{};
+    REQUIRE(::stat(files[i].c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0600);
+    std::string raw = og::test::read_file(files[i]);
+    check_wire_format(raw);
+    Json parsed = Json::parse(python_decode(files[i]));
+    INFO(parsed.dump(1));
+    CHECK(parsed["defects"] == 0);
+    CHECK(parsed["to"] == sent[i].to);  // names sort in sending order
+    CHECK(parsed["subject"] == sent[i].subject);
+    CHECK(parsed["from_name"] == "Ömnigate, Inc.");
+    CHECK(parsed["from_addr"] == "noreply@omnigate.local");
+    CHECK(parsed["type"] == "text/plain");
+    CHECK(parsed["charset"] == "utf-8");
+    CHECK(crlf_to_lf(parsed["body"].get<std::string>()) == crlf_to_lf(text));
+    CHECK(raw.find("\r\nMessage-ID: <") != std::string::npos);
+    CHECK(raw.find("@omnigate.local>\r\n") != std::string::npos);
+  }
+}
+
+TEST_CASE("format_message: headers for odd subjects and senders", "[mail]") {
+  og::test::TempDir dir("ogmailfmt");
+  auto decode = [&](const Message& m, const std::string& from) {
+    std::string raw = og::mail::format_message(m, from);
+    check_wire_format(raw);
+    fs::path p = dir.path() / "m.eml";
+    std::ofstream(p, std::ios::binary) << raw;
+    return Json::parse(python_decode(p));
+  };
+  const std::string long_ascii(300, 'x');
+  for (std::string subject : {std::string(""), std::string("Plain"), std::string("  leading and  double spaces "),
+                              std::string("looks like =?UTF-8?B?w6k=?= an encoded-word"), long_ascii,
+                              std::string("tab\tinside"), std::string(100, 'a') + " " + "ü" + std::string(100, 'b')}) {
+    INFO("subject: [" << subject << "]");
+    auto j = decode({"alice@example.com", subject, ""}, kFrom);
+    CHECK(j["subject"] == subject);
+    CHECK(j["defects"] == 0);
+  }
+  auto plain = decode({"alice@example.com", "s", "t"}, "noreply@example.com");
+  CHECK(plain["from_name"] == "");
+  CHECK(plain["from_addr"] == "noreply@example.com");
+  auto quoted = decode({"alice@example.com", "s", "t"}, "\"Quoted \\\"Name\\\"\" <a@example.com>");
+  CHECK(quoted["from_name"] == "Quoted \"Name\"");
+  CHECK(quoted["from_addr"] == "a@example.com");
+  for (const std::string& name : std::vector<std::string>{"Omnigate", "Omnigate Support", "Omnigate, Inc.",
+                                                          "O'Brien (ops)", "Zoë & Co", std::string(120, 'n') + " é"}) {
+    INFO("display name: " << name);
+    auto j = decode({"alice@example.com", "s", "t"}, "\"" + name + "\" <noreply@example.com>");
+    CHECK(j["from_name"] == name);
+    CHECK(j["from_addr"] == "noreply@example.com");
+    CHECK(j["defects"] == 0);
+  }
+  CHECK(decode({"alice@example.com", "s", "no final newline"}, kFrom)["body"] == "no final newline\r\n");
+  CHECK(decode({"alice@example.com", "s", ""}, kFrom)["body"] == "");
+}
