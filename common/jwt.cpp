@@ -49,8 +49,6 @@ template <class E = std::runtime_error>
   throw E(what + (e ? std::string(": ") + buf : std::string()));
 }
 
-std::string_view as_view(const std::string& s) { return s; }
-
 const unsigned char* bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
@@ -118,7 +116,10 @@ PkeyPtr rsa_public_key(std::string_view n_bytes, std::string_view e_bytes) {
 #endif
 }
 
-int no_passphrase(char*, int, int, void*) { return 0; }  // never prompt on a terminal
+// Encrypted keys fail instead of OpenSSL prompting for a passphrase on the terminal.
+int no_passphrase(char*, int, int, void*) {
+  return 0;
+}
 
 std::optional<Json> parse_object(std::string_view text) {
   Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
@@ -188,16 +189,17 @@ SigningKey SigningKey::from_pem(std::string_view pem) {
 
 std::string SigningKey::to_pem() const {
   BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio ||
-      PEM_write_bio_PrivateKey(bio.get(), impl_->pkey.get(), nullptr, nullptr, 0, nullptr,
-                               nullptr) != 1)
+  if (!bio || PEM_write_bio_PrivateKey(bio.get(), impl_->pkey.get(), nullptr, nullptr, 0, nullptr,
+                                       nullptr) != 1)
     fail("cannot encode the private key");
   char* data = nullptr;
   long n = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<std::size_t>(n));
 }
 
-const std::string& SigningKey::kid() const { return impl_->kid; }
+const std::string& SigningKey::kid() const {
+  return impl_->kid;
+}
 
 std::string SigningKey::public_jwk() const {
   Json j;
@@ -332,18 +334,18 @@ std::optional<std::string> Verifier::verify(std::string_view token, std::string*
   }
   const std::string* kid = string_member(*header, "kid");
   if (!kid) return refuse("kid missing");
-  auto key = impl_->keys.find(as_view(*kid));
+  auto key = impl_->keys.find(*kid);
   if (key == impl_->keys.end()) return refuse("unknown kid");
 
   auto signature = crypto::base64url_decode(signature_b64);
   if (!signature) return refuse("signature is not base64url");
   std::string_view input = token.substr(0, dot2);
   MdCtxPtr ctx(EVP_MD_CTX_new());
-  bool ok = ctx &&
-            EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key->second.get()) ==
-                1 &&
-            EVP_DigestVerify(ctx.get(), bytes(*signature), signature->size(), bytes(input),
-                             input.size()) == 1;
+  bool ok =
+      ctx &&
+      EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key->second.get()) == 1 &&
+      EVP_DigestVerify(ctx.get(), bytes(*signature), signature->size(), bytes(input),
+                       input.size()) == 1;
   ERR_clear_error();
   if (!ok) return refuse("bad signature");
 

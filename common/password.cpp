@@ -58,8 +58,7 @@ std::string encode(const Params& q, std::string_view salt, std::string_view hash
 
 // Reads "<name>=<1 to 3 digits>" at the front of `text` and advances past it.
 bool take_number(std::string_view& text, std::string_view name, int& value) {
-  if (text.substr(0, name.size()) != name || text.size() <= name.size() ||
-      text[name.size()] != '=')
+  if (text.substr(0, name.size()) != name || text.size() <= name.size() || text[name.size()] != '=')
     return false;
   text.remove_prefix(name.size() + 1);
   std::size_t n = 0;
@@ -82,7 +81,8 @@ std::optional<Parsed> parse(std::string_view encoded) {
   if (encoded.size() > 512 || encoded.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
   std::string_view rest = encoded.substr(kPrefix.size());
   Parsed out;
-  if (!take_number(rest, "ln", out.params.ln) || rest.empty() || rest[0] != ',') return std::nullopt;
+  if (!take_number(rest, "ln", out.params.ln) || rest.empty() || rest[0] != ',')
+    return std::nullopt;
   rest.remove_prefix(1);
   if (!take_number(rest, "r", out.params.r) || rest.empty() || rest[0] != ',') return std::nullopt;
   rest.remove_prefix(1);

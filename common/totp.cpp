@@ -26,8 +26,8 @@ constexpr std::uint32_t kPowersOfTen[] = {1,      10,      100,      1000,      
                                           100000, 1000000, 10000000, 100000000, 1000000000};
 
 bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.' || c == '_' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
 }
 
 std::string percent_encode(std::string_view text) {
@@ -111,8 +111,8 @@ std::string code(std::string_view secret_bytes, std::uint64_t step, int digits) 
   }
   std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
   unsigned int mac_len = 0;
-  if (!HMAC(EVP_sha1(), secret_bytes.data(), static_cast<int>(secret_bytes.size()),
-            counter.data(), counter.size(), mac.data(), &mac_len) ||
+  if (!HMAC(EVP_sha1(), secret_bytes.data(), static_cast<int>(secret_bytes.size()), counter.data(),
+            counter.size(), mac.data(), &mac_len) ||
       mac_len != 20)
     throw std::runtime_error("HMAC-SHA-1 failed");
   // RFC 4226 section 5.3, dynamic truncation.
@@ -170,8 +170,9 @@ std::string otpauth_uri(std::string_view base32_seed, std::string_view issuer,
     seed += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
   }
   std::string enc_issuer = percent_encode(issuer);
-  return "otpauth://totp/" + enc_issuer + ":" + percent_encode(account) + "?secret=" + percent_encode(seed) +
-         "&issuer=" + enc_issuer + "&algorithm=SHA1&digits=6&period=30";
+  return "otpauth://totp/" + enc_issuer + ":" + percent_encode(account) +
+         "?secret=" + percent_encode(seed) + "&issuer=" + enc_issuer +
+         "&algorithm=SHA1&digits=6&period=30";
 }
 
 }  // namespace og::totp

@@ -27,7 +27,7 @@ std::string code(std::string_view secret_bytes, std::uint64_t step, int digits =
 // The TOTP step containing `unix_seconds` (floor(t / 30)); times before 1970 give step 0.
 std::uint64_t step_at(std::int64_t unix_seconds);
 
-// Checks a 6-digit code against the steps step_at(now) - window ... step_at(now) + window
+// Checks a 6-digit code_text against the steps step_at(now) - window ... step_at(now) + window
 // (window is clamped to 0..10) and returns the step that matched, or nullopt (also for
 // an empty secret or a code that is not exactly 6 ASCII digits). Codes are compared in
 // constant time.
@@ -35,7 +35,7 @@ std::uint64_t step_at(std::int64_t unix_seconds);
 // Replay: a code stays valid for up to (2 * window + 1) steps. The caller MUST store the
 // last accepted step per user and refuse a result <= that step, so that each code (and
 // any earlier one) is accepted at most once.
-std::optional<std::uint64_t> verify(std::string_view secret_bytes, std::string_view code,
+std::optional<std::uint64_t> verify(std::string_view secret_bytes, std::string_view code_text,
                                     std::int64_t now, int window = 1);
 
 // A fresh random seed: 10 bytes (80 bits) from the system's CSPRNG as 16 base32

@@ -16,7 +16,8 @@ if command -v apt-get >/dev/null 2>&1; then
         libboost-dev libboost-system-dev libcurl4-openssl-dev libpqxx-dev libpq-dev
         nlohmann-json3-dev libssl-dev libtomlplusplus-dev catch2 libcli11-dev
         postgresql openssl ca-certificates tzdata)
-  [ "$profile" != build ] && pkgs+=(curl mandoc shellcheck python3 procps)
+  [ "$profile" != build ] && pkgs+=(curl mandoc shellcheck python3 procps oathtool python3-jwt python3-oauthlib
+                                    python3-requests-oauthlib python3-requests python3-aiosmtpd python3-cryptography)
   [ "$profile" = bench ] && pkgs+=(wrk nginx-light)
   missing=()
   for p in "${pkgs[@]}"; do
@@ -33,7 +34,8 @@ elif command -v dnf >/dev/null 2>&1; then
         boost-devel libcurl-devel libpqxx-devel libpq-devel json-devel openssl-devel
         tomlplusplus-devel catch-devel cli11-devel
         postgresql-server postgresql-contrib openssl ca-certificates tzdata)
-  [ "$profile" != build ] && pkgs+=(curl mandoc ShellCheck python3 procps-ng)
+  [ "$profile" != build ] && pkgs+=(curl mandoc ShellCheck python3 procps-ng oathtool python3-jwt python3-oauthlib
+                                    python3-requests-oauthlib python3-requests python3-aiosmtpd python3-cryptography)
   [ "$profile" = bench ] && pkgs+=(wrk nginx)
   missing=()
   for p in "${pkgs[@]}"; do rpm -q "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -129,11 +129,10 @@ std::string base64(std::string_view in) {
   return out;
 }
 
-// RFC 2047 B encoded-words, each at most 39 octets of text (64 characters) and never
-// splitting a UTF-8 sequence, joined by folding whitespace (which decoders drop between
-// adjacent encoded-words).
-std::string encoded_words(std::string_view text) {
-  constexpr std::size_t max_chunk = 39;
+// RFC 2047 B encoded-words of at most `max_chunk` octets of text each (39 -> 64 characters,
+// 45 -> 72; never more than 75), never splitting a UTF-8 sequence, joined by folding
+// whitespace (which decoders drop between adjacent encoded-words).
+std::string encoded_words(std::string_view text, std::size_t max_chunk = 39) {
   std::string out;
   std::size_t i = 0;
   do {
@@ -198,9 +197,12 @@ std::string format_mailbox(const Mailbox& box) {
   if (box.display.empty()) return box.address;
   std::string name;
   if (!printable_ascii(box.display) || box.display.find("=?") != std::string::npos) {
-    name = encoded_words(box.display);
+    // One encoded-word up to 45 octets: Python's email parser (unlike RFC 2047 6.2) puts
+    // a space between adjacent encoded-words in a display name, so longer names may show
+    // extra spaces there.
+    name = encoded_words(box.display, 45);
   } else {
-    bool atoms = true;
+    bool atoms = box.display.front() != ' ' && box.display.back() != ' ' && box.display.find("  ") == std::string::npos;
     for (char c : box.display) atoms = atoms && (is_atext(c) || c == ' ');
     if (atoms) {
       name = box.display;
@@ -213,7 +215,9 @@ std::string format_mailbox(const Mailbox& box) {
       name += '"';
     }
   }
-  return name + " <" + box.address + ">";
+  auto last_line = name.size() - (name.rfind('\n') == std::string::npos ? 0 : name.rfind('\n') + 1);
+  bool fold = 6 + last_line + 3 + box.address.size() > 78;  // "From: " name " <" address ">"
+  return name + (fold ? "\r\n <" : " <") + box.address + ">";
 }
 
 std::string domain_of(const std::string& address) { return address.substr(address.rfind('@') + 1); }
@@ -307,12 +311,13 @@ size_t on_read(char* buffer, size_t size, size_t n, void* user) {
   return len;
 }
 
-// libcurl hands every SMTP server reply line to the header callback: keep the last one
-// for the error message ("535 5.7.8 Authentication credentials invalid").
+// libcurl hands every SMTP server reply line to the header callback: keep the last
+// negative one (4xx/5xx) for the error message ("535 5.7.8 Authentication credentials
+// invalid"); after a failure curl still sends QUIT, whose "221" is of no interest.
 size_t on_reply(char* data, size_t size, size_t n, void* user) {
   std::string line(data, size * n);
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
-  if (line.size() >= 3) *static_cast<std::string*>(user) = line;
+  if (line.size() >= 3 && (line[0] == '4' || line[0] == '5')) *static_cast<std::string*>(user) = shown(line);
   return size * n;
 }
 
@@ -396,6 +401,7 @@ class SmtpMailer final : public Mailer {
     CURLcode rc = curl_easy_perform(c);
     long code = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    if (code < 400) code = 0;  // only a refusal is of interest (not the 220 before a TLS failure)
     if (rc == CURLE_OK) {
       log::info("mail sent", {{"to", message.to}, {"host", s_.host}, {"port", s_.port}});
       return;
@@ -403,8 +409,9 @@ class SmtpMailer final : public Mailer {
     Kind kind = classify(rc, code);
     std::string reason = errbuf[0] ? errbuf : curl_easy_strerror(rc);
     while (!reason.empty() && (reason.back() == '\n' || reason.back() == '\r')) reason.pop_back();
-    if (rc == CURLE_USE_SSL_FAILED) reason += " (the server does not offer STARTTLS)";
-    if (code >= 400 && !last_reply.empty()) reason += " (server said: " + last_reply + ")";
+    if (rc == CURLE_USE_SSL_FAILED && reason.find("STARTTLS") == std::string::npos)
+      reason += " (the server does not offer STARTTLS)";
+    if (code != 0 && !last_reply.empty()) reason += " (server said: " + last_reply + ")";
     std::string what = scrub(context + reason, s_.password);
     log::warn("mail not sent", {{"to", message.to},
                                 {"host", s_.host},

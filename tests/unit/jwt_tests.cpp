@@ -102,7 +102,9 @@ std::string refusal(const jwt::Verifier& v, const std::string& token) {
   return error;
 }
 
-std::int64_t now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+std::int64_t now() {
+  return static_cast<std::int64_t>(std::time(nullptr));
+}
 
 }  // namespace
 
@@ -168,8 +170,8 @@ TEST_CASE("jwt: tampering, unknown kids and malformed tokens are refused", "[jwt
   auto p = split(token);
 
   SECTION("tampered payload") {
-    std::string forged = p.header + "." + base64url_encode(R"({"sub":"alice","admin":true})") +
-                         "." + p.signature;
+    std::string forged =
+        p.header + "." + base64url_encode(R"({"sub":"alice","admin":true})") + "." + p.signature;
     CHECK(refusal(v, forged) == "bad signature");
   }
   SECTION("tampered signature") {
@@ -197,8 +199,7 @@ TEST_CASE("jwt: tampering, unknown kids and malformed tokens are refused", "[jwt
     CHECK(refusal(v, p.header + "." + p.payload + ".") == "not a compact JWS");
     CHECK(refusal(v, token + ".") == "not a compact JWS");
     CHECK(refusal(v, p.header + ".." + p.signature) == "not a compact JWS");
-    CHECK(refusal(v, p.header + "=." + p.payload + "." + p.signature) ==
-          "header is not base64url");
+    CHECK(refusal(v, p.header + "=." + p.payload + "." + p.signature) == "header is not base64url");
     CHECK(refusal(v, p.header + "." + p.payload + "." + p.signature + "=") ==
           "signature is not base64url");
     CHECK(refusal(v, base64url_encode("{\"alg\":") + "." + p.payload + "." + p.signature) ==
@@ -256,7 +257,7 @@ TEST_CASE("jwt: alg none, HS256 and other algorithms are refused", "[jwt]") {
   // Every other name, including near misses, is refused before any key is used.
   auto sig = split(jwt::sign(key_a(), "{}")).signature;
   for (std::string alg : {"\"RS384\"", "\"RS512\"", "\"PS256\"", "\"ES256\"", "\"rs256\"",
-                                 "\"RS256 \"", "\"\"", "null", "256", "[\"RS256\"]"}) {
+                          "\"RS256 \"", "\"\"", "null", "256", "[\"RS256\"]"}) {
     INFO(alg);
     CHECK(refusal(v, header(alg) + "." + payload + "." + sig) == "alg must be RS256");
   }
@@ -311,7 +312,7 @@ TEST_CASE("jwt: check_times honours exp, nbf, iat and the leeway", "[jwt]") {
   CHECK_FALSE(jwt::check_times(payload(",\"exp\":1799999970"), t, 0));
   CHECK(jwt::check_times(payload(",\"exp\":1799999970"), t, 60));
   CHECK_FALSE(jwt::check_times(payload(",\"exp\":1799999940"), t, 60));  // exactly now - leeway
-  CHECK(jwt::check_times(payload(",\"exp\":1800000000.5"), t, 0));      // NumericDate fraction
+  CHECK(jwt::check_times(payload(",\"exp\":1800000000.5"), t, 0));       // NumericDate fraction
 
   CHECK_FALSE(jwt::check_times(payload(""), t, 0, &error));
   CHECK(error == "exp missing or not a number");
@@ -371,8 +372,9 @@ TEST_CASE("jwt: from_pem refuses other keys without revealing them", "[jwt][exte
   // fail rather than prompt on the terminal), and only a public key.
   refuses(run("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 2>/dev/null"));
   refuses(run("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null"));
-  refuses(run("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -aes-256-cbc "
-              "-pass pass:secret 2>/dev/null </dev/null"));
+  refuses(
+      run("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -aes-256-cbc "
+          "-pass pass:secret 2>/dev/null </dev/null"));
   TempDir dir;
   std::string path = dir.write("key.pem", pem);
   refuses(run("openssl pkey -in " + path + " -pubout"));
@@ -484,8 +486,7 @@ print(kid)
 )");
     std::string kid = run(kPython + " " + script + " " + dir.path.string());
     Json jwk = Json::parse(dir.read("jwk.json"));
-    CHECK(jwt::rfc7638_thumbprint(jwk["n"].get<std::string>(), jwk["e"].get<std::string>()) ==
-          kid);
+    CHECK(jwt::rfc7638_thumbprint(jwk["n"].get<std::string>(), jwk["e"].get<std::string>()) == kid);
     jwt::Verifier v;
     v.add_jwk(dir.read("jwk.json"));  // no kid in it: its thumbprint is used
     std::string error;

@@ -54,7 +54,9 @@ struct TempDir {
   }
 };
 
-std::string hex_to_bytes(const std::string& hex) { return og::crypto::hex_decode(hex).value(); }
+std::string hex_to_bytes(const std::string& hex) {
+  return og::crypto::hex_decode(hex).value();
+}
 
 // "scrypt$ln=..,r=..,p=..$salt$hash" split at '$'.
 std::vector<std::string> fields(const std::string& encoded) {
@@ -72,8 +74,8 @@ double median_ms_of_3(F&& f) {
   for (int i = 0; i < 3; ++i) {
     auto t0 = std::chrono::steady_clock::now();
     f();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                     .count());
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   }
   std::sort(ms.begin(), ms.end());
   return ms[1];
@@ -239,29 +241,29 @@ TEST_CASE("password: policy rules, with messages that do not echo the password",
   };
   const std::vector<Case> cases = {
       {"Abcdef1!", ""},
-      {"Abcdefgh12345!XY", ""},           // 16 characters
-      {"Abcdefgh12345!XYZ", "8 to 16"},   // 17
-      {"Abcde1!", "8 to 16"},             // 7
+      {"Abcdefgh12345!XY", ""},          // 16 characters
+      {"Abcdefgh12345!XYZ", "8 to 16"},  // 17
+      {"Abcde1!", "8 to 16"},            // 7
       {"", "8 to 16"},
       {"ABCDEF1!", "lowercase"},
       {"abcdef1!", "uppercase"},
       {"Abcdefg!", "digit"},
       {"Abcdefg1", "symbol"},
-      {"Abc def1", ""},                   // space is a symbol
+      {"Abc def1", ""},  // space is a symbol
       {"Abcd~ef1", ""},
       {"Abc\tdef1!", "control"},
-      {"Abc\x7f" "def1!", "control"},
-      {"Abc\xC2\x85" "def1!", "control"},  // U+0085, a C1 control
-      {"Abc\xFF" "def1!", "UTF-8"},
-      {"Abc\xC3" "def1!", "UTF-8"},        // truncated sequence
-      {"Abc\xC0\xAF" "def1!", "UTF-8"},    // overlong '/'
-      {"Abc\xED\xA0\x80" "def1!", "UTF-8"},  // surrogate U+D800
+      {"Abc\x7Fxyz1!", "control"},
+      {"Abc\xC2\x85xyz1!", "control"},  // U+0085, a C1 control
+      {"Abc\xFFxyz1!", "UTF-8"},
+      {"Abc\xC3xyz1!", "UTF-8"},          // truncated sequence
+      {"Abc\xC0\xAFxyz1!", "UTF-8"},      // overlong '/'
+      {"Abc\xED\xA0\x80xyz1!", "UTF-8"},  // surrogate U+D800
       {std::string("Abc\0def1!", 9), "control"},
       // Non-ASCII letters are neither lower nor upper case, and not symbols.
       {"Ab1!\xC3\xA4\xC3\xA4\xC3\xA4", "8 to 16"},  // 7 code points in 10 bytes
-      {"\xC3\xA4" "BCDEFG1!", "lowercase"},  // ä is not a lowercase letter here
-      {"\xC3\x84" "bcdefg1!", "uppercase"},  // Ä is not an uppercase letter here
-      {"Abcdefg1\xC3\xA9", "symbol"},        // é is not a symbol
+      {"\xC3\xA4XYZWVU1!", "lowercase"},            // ä is not a lowercase letter here
+      {"\xC3\x84xyzwvu1!", "uppercase"},            // Ä is not an uppercase letter here
+      {"Abcdefg1\xC3\xA9", "symbol"},               // é is not a symbol
   };
   for (const auto& c : cases) {
     INFO(og::crypto::hex_encode(c.password));
@@ -278,8 +280,8 @@ TEST_CASE("password: policy rules, with messages that do not echo the password",
 
 TEST_CASE("password: length counts Unicode code points, not bytes", "[password][policy]") {
   // 16 code points, 25 bytes: accepted. One more code point: refused.
-  const std::string euro = "\xE2\x82\xAC";                        // U+20AC, 3 bytes
-  const std::string emoji = "\xF0\x9F\x94\x91";                   // U+1F511, 4 bytes
+  const std::string euro = "\xE2\x82\xAC";       // U+20AC, 3 bytes
+  const std::string emoji = "\xF0\x9F\x94\x91";  // U+1F511, 4 bytes
   std::string sixteen = "Ab1!" + euro + euro + emoji + emoji + "cdefghij";
   REQUIRE(sixteen.size() == 4 + 6 + 8 + 8);
   CHECK_FALSE(pw::policy_violation(sixteen));

@@ -63,7 +63,7 @@ TEST_CASE("totp: base32 decoding is case-insensitive, ignores spaces, refuses ju
   CHECK_FALSE(totp::base32_decode("MZXW6YTB1"));  // '1' is not in the alphabet
   CHECK_FALSE(totp::base32_decode("MZXW0"));      // nor '0'
   CHECK_FALSE(totp::base32_decode("MZXW-6YT"));
-  CHECK_FALSE(totp::base32_decode("M"));          // 1, 3, 6 trailing symbols: impossible
+  CHECK_FALSE(totp::base32_decode("M"));  // 1, 3, 6 trailing symbols: impossible
   CHECK_FALSE(totp::base32_decode("MZX"));
   CHECK_FALSE(totp::base32_decode("MZXW6Y"));
   CHECK_FALSE(totp::base32_decode("MZ======X"));  // data after padding
