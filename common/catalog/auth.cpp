@@ -147,6 +147,8 @@ void auth(std::vector<Endpoint>& out) {
     ps.push_back(P("password").len(8, 16).fmt(Format::Password).desc("Password of the user (login form)"));
     ps.push_back(P("mfacode").len(6, 6).fmt(Format::Digits).desc("Multi-factor authentication code"));
     ps.push_back(P("consent").len(4, 5).one_of({"allow", "deny"}).desc("The user's answer on the consent page"));
+    ps.push_back(P("csrf_token").len(1, 100).hidden()
+                     .desc("Anti-CSRF token of the login page (double submit: the same value as its cookie)"));
     out.push_back({
         .method = Method::Post,
         .path = "/auth/authorize",

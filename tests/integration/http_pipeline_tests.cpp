@@ -157,7 +157,7 @@ TEST_CASE("validation: each failure has its own code and names the parameter", "
     require_reached_handler(dev().call("GET", "/api/v1/wallet/transaction/txid_1234567812345678"));
   }
   SECTION("query parameters are typed and validated") {
-    require_code(dev().call("GET", "/api/v1/system/user?email=someone%40example.com"), 10130, 501);
+    require_reached_handler(dev().call("GET", "/api/v1/system/user?email=someone%40example.com"));
     require_code(dev().call("GET", "/api/v1/system/user?email=not-an-email"), 10113, 400);
     require_code(dev().call("GET", "/api/v1/system/user?uuid=uuid_1&uuid=uuid_2"), 10113, 400);
   }
@@ -288,8 +288,15 @@ TEST_CASE("every catalog endpoint answers JSON through the pipeline, routed to i
     Answer a = dev().call(method, path, body, std::nullopt, {{"X-Request-Id", id}});
     INFO(ep.key() << " -> " << method << " " << path << ": HTTP " << a.status << " " << a.body);
     REQUIRE(a.failure == og::net::Failure::None);
-    REQUIRE(a.json.is_object());
     REQUIRE(a.status >= 200);
+    if (ep.handler_reports_errors && a.raw.header("content-type").rfind("text/html", 0) == 0) {
+      // The authorization endpoint answers a browser: without a valid client it shows an
+      // error page and never redirects (RFC 6749 4.1.2.1).
+      CHECK(a.status == 400);
+      CHECK(a.body.find("<!DOCTYPE html>") == 0);
+      continue;
+    }
+    REQUIRE(a.json.is_object());
     // Whatever the answer, it came from this endpoint's pipeline, never from routing.
     if (ep.style() == og::catalog::Style::Tenant && a.status < 300) continue;
     int rc = a.json.contains("resultcode") ? a.json["resultcode"].get<int>() : 10000;
