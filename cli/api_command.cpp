@@ -47,7 +47,7 @@ int exit_code_for(const Json& answer, long http_status) {
 }
 
 ApiOutcome call_api(net::Client& client, const Connection& conn, const std::string& method, const std::string& path,
-                    const std::string& body) {
+                    const std::string& body, const std::vector<std::pair<std::string, std::string>>& extra_headers) {
   ApiOutcome out;
   net::HttpRequest req;
   req.method = method;
@@ -63,6 +63,7 @@ ApiOutcome call_api(net::Client& client, const Connection& conn, const std::stri
   }
   if (!conn.apikey.empty()) req.headers.emplace_back("X-APIKey", conn.apikey);
   else if (!conn.token.empty()) req.headers.emplace_back("Authorization", "Bearer " + conn.token);
+  for (const auto& h : extra_headers) req.headers.push_back(h);
 
   out.http = client.perform(req);
   if (!out.http.ok()) {
@@ -78,13 +79,23 @@ ApiOutcome call_api(net::Client& client, const Connection& conn, const std::stri
   }
   out.exit_code = exit_code_for(answer, out.http.response.status);
   if (out.exit_code != kExitOk) {
-    if (answer.contains("resultcode"))
+    if (answer.is_object() && answer.contains("resultcode") && answer["resultcode"].is_number_integer()) {
       out.message = std::to_string(answer["resultcode"].get<int>()) + " " +
                     (answer.contains("resultmessage") && answer["resultmessage"].is_string()
                          ? answer["resultmessage"].get<std::string>()
                          : std::string());
-    else
+    } else {
       out.message = "HTTP " + std::to_string(out.http.response.status);
+      // The tenant API's errors: {"errors":[{"type":...,"message":...}]}; OAuth's {"error":...}.
+      if (answer.is_object() && answer.contains("errors") && answer["errors"].is_array() &&
+          !answer["errors"].empty() && answer["errors"][0].is_object()) {
+        const Json& e = answer["errors"][0];
+        if (e.contains("type") && e["type"].is_string()) out.message += " " + e["type"].get<std::string>();
+        if (e.contains("message") && e["message"].is_string()) out.message += ": " + e["message"].get<std::string>();
+      } else if (answer.is_object() && answer.contains("error") && answer["error"].is_string()) {
+        out.message += " " + answer["error"].get<std::string>();
+      }
+    }
   }
   out.json = std::move(answer);
   return out;

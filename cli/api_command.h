@@ -2,6 +2,8 @@
 // `omnictl api METHOD PATH [--data JSON|@file|-]`: the escape hatch that sends any request.
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/json.h"
 #include "common/http_client.h"
@@ -24,8 +26,10 @@ struct ApiOutcome {
 };
 
 // Sends one request; classifies the answer into an exit code.
+// extra_headers are sent as given (e.g. Idempotency-Key).
 ApiOutcome call_api(net::Client& client, const Connection& conn, const std::string& method, const std::string& path,
-                    const std::string& body);
+                    const std::string& body,
+                    const std::vector<std::pair<std::string, std::string>>& extra_headers = {});
 
 // "system/health" -> "/api/v1/system/health"; absolute paths are kept.
 std::string normalize_path(const std::string& path);

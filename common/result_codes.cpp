@@ -98,6 +98,11 @@ constexpr std::array kTable{
     ResultCodeInfo{Rc::AccountNotActive, "ACCOUNT_NOT_ACTIVE", "Account not active", 403, false,
                    "The account has not confirmed its e-mail address yet (POST /api/v1/user/activate sends the "
                    "link again), or it was deactivated."},
+    ResultCodeInfo{Rc::WrongApplicationPassword, "WRONG_APPLICATION_PASSWORD", "Wrong application password", 403,
+                   false,
+                   "The password given to unlock a component is not the application password of this "
+                   "installation. Nothing was unlocked; the attempt is audited, and repeated failures from one "
+                   "address are slowed down (10004 TOO_FAST with Retry-After)."},
 };
 
 }  // namespace

@@ -58,6 +58,9 @@ enum class Rc : int {
   MfaRequired = 10170,
   MfaInvalid = 10171,
   AccountNotActive = 10172,
+
+  // Components and unlock.
+  WrongApplicationPassword = 10180,
 };
 
 struct ResultCodeInfo {

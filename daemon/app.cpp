@@ -11,4 +11,8 @@ bool ComponentLocks::locked(catalog::Component c) const {
   }
 }
 
+bool ComponentLocks::blocks(const catalog::Endpoint& ep) const {
+  return locked(ep.component) && !ep.path.ends_with("/unlock");
+}
+
 }  // namespace og

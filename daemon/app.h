@@ -23,18 +23,22 @@ class TokenService;
 }
 namespace secrets {
 class SecretStore;
+class EncryptedSecretStore;
 }
 namespace mail {
 class Mailer;
 }
 
 // omnipass, omnibridge, omnipay: locked after a restart until unlocked with the
-// application password (the unlock issue). Nothing locks them yet: no secret is stored
-// encrypted at rest so far, so every component starts unlocked.
+// application password (docs/unlock.md) when the database has a keyring; unlocked from the
+// start when it has none (omnid --dev, or a database not set up by omnictl install).
 class ComponentLocks {
  public:
   enum Index { Omnipass = 0, Omnibridge = 1, Omnipay = 2 };
   bool locked(catalog::Component c) const;
+  // Whether the pipeline refuses `ep` (10132): its component is locked and it is not one of
+  // the unlock endpoints themselves.
+  bool blocks(const catalog::Endpoint& ep) const;
   void set_locked(Index i, bool locked) { locked_[i] = locked; }
   bool locked(Index i) const { return locked_[i]; }
 
@@ -50,6 +54,8 @@ struct App {
   ledger::Ledger* ledger = nullptr;  // set once the database is ready
   omnipass::TokenService* tokens = nullptr;
   secrets::SecretStore* secrets = nullptr;
+  // The same store when secrets are encrypted at rest (the database has a keyring), else nullptr.
+  secrets::EncryptedSecretStore* encrypted = nullptr;
   mail::Mailer* mailer = nullptr;    // nullptr: no mail transport configured
   std::atomic<int> schema_version{0};
   std::string version = "0.1.0";

@@ -150,10 +150,17 @@ Config parse_config(std::string_view text, const std::string& origin) {
   if (c.ledger.max_batch > 10000) r.fail(led ? led->get("max_batch") : nullptr, "ledger.max_batch", "must be at most 10000");
 
   const auto* op = r.table("omnipass");
-  r.only(op, "omnipass", {"public_registration", "token_lifetime_seconds", "issuer"});
+  r.only(op, "omnipass", {"public_registration", "token_lifetime_seconds", "signing_key_rotation_seconds", "issuer"});
   r.get(op, "omnipass", "public_registration", c.omnipass.public_registration);
   r.get(op, "omnipass", "token_lifetime_seconds", c.omnipass.token_lifetime_seconds);
   r.get(op, "omnipass", "issuer", c.omnipass.issuer);
+  r.get(op, "omnipass", "signing_key_rotation_seconds", c.omnipass.signing_key_rotation_seconds);
+  if (c.omnipass.token_lifetime_seconds < 60 || c.omnipass.token_lifetime_seconds > 86400)
+    r.fail(op ? op->get("token_lifetime_seconds") : nullptr, "omnipass.token_lifetime_seconds",
+           "must be between 60 and 86400");
+  if (c.omnipass.signing_key_rotation_seconds < 0)
+    r.fail(op ? op->get("signing_key_rotation_seconds") : nullptr, "omnipass.signing_key_rotation_seconds",
+           "must be 0 (never) or a number of seconds");
 
   const auto* mail = r.table("mail");
   r.only(mail, "mail", {"transport", "from", "directory", "smtp_host", "smtp_port", "smtp_tls", "smtp_username",

@@ -57,6 +57,9 @@ struct Config {
   struct Omnipass {
     bool public_registration = false;  // anonymous POST /profile with registeruser
     int token_lifetime_seconds = 3600;
+    // The signing key is replaced by a new one when it is this old (0: never); the old
+    // public key stays in the JWKS until the tokens it signed have expired.
+    long long signing_key_rotation_seconds = 30LL * 24 * 3600;
     std::string issuer;                // "iss" of tokens not issued to an OAuth client
   } omnipass;
 

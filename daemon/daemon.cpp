@@ -13,6 +13,7 @@
 #include "daemon/app.h"
 #include "daemon/config.h"
 #include "daemon/http/pipeline.h"
+#include "daemon/http/tls_identity.h"
 #include "daemon/jobs/maintenance.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/mail/mailer.h"
@@ -142,9 +143,29 @@ int run_daemon(const DaemonOptions& opt) {
                            .max_batch = static_cast<std::size_t>(config.ledger.max_batch),
                            .deliver = [&workers](std::function<void()> f) { boost::asio::post(workers, std::move(f)); }});
     jobs::Maintenance maintenance(pool, std::chrono::hours(config.ledger.idempotency_retention_hours));
-    secrets::PlainSecretStore secret_store;
+    // Secrets at rest: encrypted when the database has a keyring (made by omnictl install);
+    // then every component stays locked until the application password is supplied.
+    bool keyring = false;
+    {
+      auto conn = pool.acquire();
+      pqxx::read_transaction tx(*conn);
+      keyring = secrets::has_keyring(tx);
+    }
+    secrets::PlainSecretStore plain_store;
+    secrets::EncryptedSecretStore encrypted_store;
+    secrets::SecretStore& secret_store =
+        keyring ? static_cast<secrets::SecretStore&>(encrypted_store) : static_cast<secrets::SecretStore&>(plain_store);
+    if (keyring)
+      log::info("secrets are encrypted at rest: omnipass, omnibridge and omnipay are locked until unlocked "
+                "with the application password (omnictl unlock --all)");
+    else if (opt.dev)
+      log::info("--dev: no keyring, secrets are stored unencrypted and every component is unlocked");
+    else
+      log::warn("this database has no keyring: secrets are stored unencrypted and every component is unlocked "
+                "(a database set up by omnictl install has one)");
     omnipass::TokenService tokens(pool, secret_store, std::chrono::seconds(config.omnipass.token_lifetime_seconds),
                                   config.omnipass.issuer);
+    tokens.set_rotation(std::chrono::seconds(config.omnipass.signing_key_rotation_seconds));
     tokens.start();
     auth.set_token_verifier(&tokens);
     std::unique_ptr<mail::Mailer> mailer;
@@ -165,6 +186,11 @@ int run_daemon(const DaemonOptions& opt) {
     app.ledger = &ledger;
     app.tokens = &tokens;
     app.secrets = &secret_store;
+    if (keyring) {
+      app.encrypted = &encrypted_store;
+      for (auto i : {ComponentLocks::Omnipass, ComponentLocks::Omnibridge, ComponentLocks::Omnipay})
+        app.locks.set_locked(i, true);
+    }
     app.mailer = mailer.get();
     app.schema_version = version;
     Registry registry;
@@ -175,9 +201,12 @@ int run_daemon(const DaemonOptions& opt) {
     http::Pipeline pipeline(app, registry, workers, limiter.get(), {.log_requests = config.log.requests});
 
     http::ServerOptions so;
+    std::unique_ptr<http::TlsIdentity> tls_identity;  // outlives the server: SIGHUP replaces its pair
     if (!config.server.listen.empty()) {
       so.https = http::parse_endpoint(config.server.listen);
       so.tls = http::make_tls_context(config.tls.cert_file.string(), config.tls.key_file.string());
+      tls_identity = std::make_unique<http::TlsIdentity>(config.tls.cert_file, config.tls.key_file);
+      tls_identity->attach(*so.tls);
     }
     if (!config.server.http_listen.empty()) so.http = http::parse_endpoint(config.server.http_listen);
     so.io_threads = config.server.io_threads;
@@ -193,7 +222,8 @@ int run_daemon(const DaemonOptions& opt) {
     Json listening = Json::object();
     if (server.https_port()) listening["https"] = so.https->address().to_string() + ":" + std::to_string(server.https_port());
     if (server.http_port()) listening["http"] = so.http->address().to_string() + ":" + std::to_string(server.http_port());
-    log::info("omnid ready", {{"listening", listening}, {"handlers", registry.size()}, {"dev", opt.dev}});
+    log::info("omnid ready",
+              {{"listening", listening}, {"handlers", registry.size()}, {"dev", opt.dev}, {"locked", keyring}});
     log::flush();  // whoever waits for this line should not wait for the next flush
 
     if (opt.dev) {
@@ -216,14 +246,25 @@ int run_daemon(const DaemonOptions& opt) {
                 << "Ctrl-C stops omnid and everything it started.\n"
                 << std::flush;
     }
-    sd_notify("READY=1\nSTATUS=serving");
+    sd_notify(keyring ? "READY=1\nSTATUS=serving; components locked until unlocked" : "READY=1\nSTATUS=serving");
 
     // Wait for a termination signal.
     for (;;) {
       int sig = 0;
       sigwait(&signals, &sig);
-      if (sig == SIGHUP) {
-        log::info("SIGHUP received: nothing to reload yet");
+      if (sig == SIGHUP) {  // systemctl reload: the TLS certificate and key, nothing else
+        if (!tls_identity) {
+          log::info("SIGHUP received: no HTTPS listener, nothing to reload");
+        } else {
+          try {
+            tls_identity->reload();
+            log::info("TLS certificate reloaded", {{"cert_file", config.tls.cert_file.string()},
+                                                   {"sha256", tls_identity->fingerprint()}});
+          } catch (const std::exception& e) {
+            log::error("TLS certificate not reloaded, the previous one stays", {{"error", e.what()}});
+          }
+        }
+        log::flush();
         continue;
       }
       log::info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"},

@@ -18,6 +18,10 @@ if command -v apt-get >/dev/null 2>&1; then
         postgresql openssl ca-certificates tzdata)
   [ "$profile" != build ] && pkgs+=(curl mandoc shellcheck python3 procps oathtool python3-jwt python3-oauthlib
                                     python3-requests-oauthlib python3-requests python3-aiosmtpd python3-cryptography)
+  # Packaging test (tests/e2e/packaging_test.sh): rpmbuild, rpmlint, systemd-analyze, ...
+  [ "$profile" != build ] && pkgs+=(rpm rpmlint cpio systemd man-db logrotate gnupg)
+  # Completion test (tests/e2e/completion_test.sh): the zsh and fish scripts are run too.
+  [ "$profile" != build ] && pkgs+=(zsh fish)
   [ "$profile" = bench ] && pkgs+=(wrk nginx-light)
   missing=()
   for p in "${pkgs[@]}"; do
@@ -36,6 +40,8 @@ elif command -v dnf >/dev/null 2>&1; then
         postgresql-server postgresql-contrib openssl ca-certificates tzdata)
   [ "$profile" != build ] && pkgs+=(curl mandoc ShellCheck python3 procps-ng oathtool python3-jwt python3-oauthlib
                                     python3-requests-oauthlib python3-requests python3-aiosmtpd python3-cryptography)
+  [ "$profile" != build ] && pkgs+=(rpm-build rpmlint cpio systemd man-db logrotate gnupg2)
+  [ "$profile" != build ] && pkgs+=(zsh fish)  # fish: EPEL
   [ "$profile" = bench ] && pkgs+=(wrk nginx)
   missing=()
   for p in "${pkgs[@]}"; do rpm -q "$p" >/dev/null 2>&1 || missing+=("$p"); done

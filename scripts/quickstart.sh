@@ -26,9 +26,16 @@ PATH="$build/cli:$PATH"
 sleep 0.2
 echo
 echo "\$ . $data/omnictl.env"
-echo "\$ omnictl api GET /api/v1/system/health"
-omnictl api GET /api/v1/system/health
-echo "\$ omnictl api POST /api/v1/wallet/transfer --data '{\"amount\":\"-1\"}'   # refused, exit 2"
+echo "\$ omnictl status"
+omnictl status
+echo "\$ omnictl wallet create --walletname savings"
+omnictl wallet create --walletname savings
+echo "\$ omnictl wallet get -o json"
+omnictl wallet get -o json
+echo "\$ omnictl wallet transfer --amount -1 --currency CAD ...   # refused before sending, exit 1"
+omnictl wallet transfer --amount -1 --currency CAD --sourcewaid waid_1111111111111111 \
+  --destinationwaid waid_2222222222222222 || echo "(exit $?)"
+echo "\$ omnictl api POST /api/v1/wallet/transfer --data '{\"amount\":\"-1\",...}'   # refused by omnid, exit 2"
 omnictl api POST /api/v1/wallet/transfer --data '{"amount":"-1","currency":"CAD","sourcewaid":"waid_1111111111111111","destinationwaid":"waid_2222222222222222"}' || echo "(exit $?)"
 if [ "${1:-}" = "--exit" ]; then exit 0; fi
 echo

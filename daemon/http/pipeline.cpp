@@ -345,7 +345,7 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
     inputs.body = body ? &*body : nullptr;
 
     // Component lock.
-    if (app_.locks.locked(ep.component))
+    if (app_.locks.blocks(ep))
       return finish(x, Reply::error(Rc::ComponentLocked, std::string(catalog::to_string(ep.component)) +
                                                              " is locked; unlock it with omnictl unlock"));
 

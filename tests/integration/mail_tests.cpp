@@ -840,3 +840,110 @@ TEST_CASE("format_message: headers for odd subjects and senders", "[mail]") {
   CHECK(decoded[bare]["body"] == "no final newline\r\n");  // SMTP data always ends with CRLF
   CHECK(decoded[empty]["body"] == "");
 }
+
+// The whole path: omnid (not --dev) configured to send through SMTP with STARTTLS and
+// AUTH; the mails arrive at the real SMTP server, and the test follows their links.
+namespace {
+
+// The token in a mailed link (callbackurl?token=...), from the body Python decoded.
+std::string token_in(const Received& r) {
+  std::smatch m;
+  std::string body = r.meta["body"].get<std::string>();
+  if (std::regex_search(body, m, std::regex(R"(token=([0-9A-F]{32}))"))) return m[1];
+  return "";
+}
+
+const Received* wait_for_mail_to(const SmtpServer& smtp, const std::string& to, std::size_t skip,
+                                 std::vector<Received>& store) {
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    store = smtp.received();
+    for (std::size_t i = skip; i < store.size(); ++i)
+      for (const auto& rcpt : store[i].meta["rcpt_tos"])
+        if (rcpt == to) return &store[i];
+    std::this_thread::sleep_for(100ms);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("omnid mails through SMTP (STARTTLS, AUTH): activation, reset and e-mail change links work",
+          "[mail][omnid]") {
+  SmtpServer smtp({.tls = "starttls", .auth_user = "omnid-mailer"});
+  og::test::Omnid omnid({.dev = false,
+                         .config = {{"omnipass.public_registration", "true"},
+                                    {"mail.transport", "\"smtp\""},
+                                    {"mail.from", "\"Omnigate <noreply@example.com>\""},
+                                    {"mail.smtp_host", "\"127.0.0.1\""},
+                                    {"mail.smtp_port", std::to_string(smtp.port())},
+                                    {"mail.smtp_tls", "\"starttls\""},
+                                    {"mail.smtp_username", "\"omnid-mailer\""},
+                                    {"mail.smtp_password", std::string("\"") + kPassword + "\""},
+                                    {"mail.smtp_cacert", "\"" + certificate().cert.string() + "\""}}});
+  auto post = [&](const std::string& path, const Json& body) { return omnid.call_json("POST", path, body, ""); };
+  auto ok = [](const og::test::Answer& a) {
+    INFO(a.body << a.error);
+    REQUIRE(a.resultcode() == 10000);
+  };
+  std::vector<Received> store;
+
+  // Registration: the activation mail arrives over an encrypted, authenticated session.
+  const std::string email = "carol@example.com";
+  std::string password = "Carol$pass1";
+  ok(post("/api/v1/profile", Json{{"type", "individual"},
+                                  {"email", email},
+                                  {"registeruser", true},
+                                  {"password", password},
+                                  {"firstname", "Carol"},
+                                  {"lastname", "Jones"},
+                                  {"callbackurl", "https://app.example.com/activate"}}));
+  const Received* activation = wait_for_mail_to(smtp, email, 0, store);
+  REQUIRE(activation != nullptr);
+  CHECK(activation->meta["tls"] == true);
+  CHECK(activation->meta["starttls"] == true);
+  CHECK(activation->meta["auth_user"] == "omnid-mailer");
+  CHECK(activation->meta["mail_from"] == "noreply@example.com");
+  CHECK_THAT(activation->meta["body"].get<std::string>(), Catch::Contains("https://app.example.com/activate?token="));
+  std::string token = token_in(*activation);
+  REQUIRE(token.size() == 32);
+  // Not activated yet: login says so (the password is right).
+  CHECK(post("/api/v1/user/login", Json{{"email", email}, {"password", password}}).resultcode() == 10172);
+  ok(post("/api/v1/user/activate/confirm", Json{{"token", token}}));
+  ok(post("/api/v1/user/login", Json{{"email", email}, {"password", password}}));
+
+  // Password reset: the mailed link's token sets a new password, once.
+  std::size_t seen = smtp.received().size();
+  ok(post("/api/v1/user/resetpassword", Json{{"email", email}, {"callbackurl", "https://app.example.com/reset"}}));
+  const Received* reset = wait_for_mail_to(smtp, email, seen, store);
+  REQUIRE(reset != nullptr);
+  CHECK_THAT(reset->meta["body"].get<std::string>(), Catch::Contains("https://app.example.com/reset?token="));
+  token = token_in(*reset);
+  REQUIRE(token.size() == 32);
+  ok(post("/api/v1/user/password", Json{{"email", email}, {"token", token}, {"newpassword", "Carol$new22"}}));
+  CHECK(post("/api/v1/user/password", Json{{"email", email}, {"token", token}, {"newpassword", "Carol$new33"}})
+            .resultcode() == 10113);
+  CHECK(post("/api/v1/user/login", Json{{"email", email}, {"password", password}}).resultcode() == 10121);
+  password = "Carol$new22";
+  auto login = post("/api/v1/user/login", Json{{"email", email}, {"password", password}});
+  ok(login);
+  const std::string jwt = login.json["token"];
+
+  // E-mail change: confirmed from the new mailbox.
+  seen = smtp.received().size();
+  const std::string new_email = "carol.jones@example.org";
+  auto change = omnid.call("POST", "/api/v1/user/email",
+                           Json{{"email", email}, {"newemail", new_email}, {"password", password}}.dump(), "",
+                           {{"Authorization", "Bearer " + jwt}});
+  ok(change);
+  const Received* confirm = wait_for_mail_to(smtp, new_email, seen, store);
+  REQUIRE(confirm != nullptr);
+  token = token_in(*confirm);
+  REQUIRE(token.size() == 32);
+  ok(post("/api/v1/user/email/confirm", Json{{"token", token}}));
+  ok(post("/api/v1/user/login", Json{{"email", new_email}, {"password", password}}));
+  CHECK(post("/api/v1/user/login", Json{{"email", email}, {"password", password}}).resultcode() == 10121);
+
+  // The SMTP password never reaches omnid's log.
+  CHECK(omnid.log().find(kPassword) == std::string::npos);
+}

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/crypto.h"
+#include "common/jwt.h"
 #include "common/rbac.h"
 #include "tests/support/omnid_process.h"
 
@@ -262,11 +263,86 @@ except jwt.InvalidSignatureError:
   std::string none = og::crypto::base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." +
                      token.substr(token.find('.') + 1, token.rfind('.') - token.find('.') - 1) + ".";
   CHECK(with_token("GET", "/api/v1/profile", none).resultcode() == 10121);
+  // Signed with omnid's own key but expired; signed with a key omnid never published.
+  std::string pem;
+  {
+    pqxx::connection c(dev().db_conninfo());
+    pqxx::read_transaction tx(c);
+    auto r = tx.exec(
+        "SELECT convert_from(s.value, 'UTF8') FROM signing_keys k JOIN secrets s ON s.id = k.private_key "
+        "WHERE k.retired_at IS NULL AND s.scheme = 'plain'");
+    REQUIRE(r.size() == 1);
+    pem = r[0][0].as<std::string>();
+  }
+  long long now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  Json claims{{"sub", dave.uuid}, {"iat", now - 3700}, {"exp", now - 100}, {"scope", "*"},
+              {"context", {{"upid", dave.upid}, {"roles", {"profile-admin"}}}}};
+  auto own = og::jwt::SigningKey::from_pem(pem);
+  CHECK(with_token("GET", "/api/v1/profile", og::jwt::sign(own, claims.dump())).resultcode() == 10121);
+  claims["exp"] = now + 600;
+  CHECK(with_token("GET", "/api/v1/profile", og::jwt::sign(own, claims.dump())).resultcode() == 10000);  // the control
+  CHECK(with_token("GET", "/api/v1/profile", og::jwt::sign(og::jwt::SigningKey::generate(), claims.dump()))
+            .resultcode() == 10121);
   // A deactivated user's token stops working.
   require_ok(post("/api/v1/system/user/update", Json{{"uuid", dave.uuid}, {"status", "inactive"}}, dev().apikey()));
   std::this_thread::sleep_for(std::chrono::seconds(6));  // the per-user status cache
   CHECK(with_token("GET", "/api/v1/profile", token).resultcode() == 10121);
   require_ok(post("/api/v1/system/user/update", Json{{"uuid", dave.uuid}, {"status", "active"}}, dev().apikey()));
+}
+
+TEST_CASE("signing keys rotate by age; the old public key stays published for its tokens", "[omnipass][jwt]") {
+  og::test::TempDir maildir("ogrotmail");
+  Omnid omnid({.dev = false,
+               .config = {{"omnipass.public_registration", "true"},
+                          {"omnipass.signing_key_rotation_seconds", "2"},
+                          {"mail.transport", "\"directory\""},
+                          {"mail.directory", "\"" + maildir.path().string() + "\""}}});
+  auto call = [&](const std::string& path, const Json& body) { return omnid.call_json("POST", path, body, ""); };
+  require_ok(call("/api/v1/profile", Json{{"type", "individual"}, {"email", "rota@example.com"}, {"registeruser", true},
+                                          {"password", "Rotate$pass1"}, {"firstname", "R"}, {"lastname", "K"},
+                                          {"callbackurl", "https://app.example.com/a"}}));
+  std::string token;
+  for (const auto& e : fs::directory_iterator(maildir.path())) {
+    std::smatch m;
+    // Quoted-printable: soft line breaks and "=3D" for "=".
+    std::string text = std::regex_replace(og::test::read_file(e.path()), std::regex("=\r?\n"), "");
+    text = std::regex_replace(text, std::regex("=3D"), "=");
+    if (std::regex_search(text, m, std::regex(R"(token=([0-9A-F]{32}))"))) token = m[1];
+  }
+  REQUIRE(token.size() == 32);
+  require_ok(call("/api/v1/user/activate/confirm", Json{{"token", token}}));
+  auto kid_of = [](const std::string& jwt) {
+    auto header = og::crypto::base64url_decode(jwt.substr(0, jwt.find('.')));
+    REQUIRE(header);
+    return Json::parse(*header)["kid"].get<std::string>();
+  };
+  auto login_token = [&] {
+    Answer a = call("/api/v1/user/login", Json{{"email", "rota@example.com"}, {"password", "Rotate$pass1"}});
+    require_ok(a);
+    return a.json["token"].get<std::string>();
+  };
+  auto jwks_kids = [&] {
+    std::set<std::string> kids;
+    Answer jwks = omnid.call("GET", "/auth/jwks.json", "", std::string());
+    for (const auto& k : jwks.json["keys"]) kids.insert(k["kid"].get<std::string>());
+    return kids;
+  };
+  auto profile_with = [&](const std::string& jwt) {
+    return omnid.call("GET", "/api/v1/profile", "", std::string(), {{"Authorization", "Bearer " + jwt}}).resultcode();
+  };
+  std::string first = login_token();
+  std::this_thread::sleep_for(std::chrono::milliseconds(3100));
+  std::string second = login_token();
+  CHECK(kid_of(first) != kid_of(second));
+  auto kids = jwks_kids();
+  CHECK(kids.count(kid_of(first)) == 1);
+  CHECK(kids.count(kid_of(second)) == 1);
+  // Tokens signed by the retired key keep working until they expire; new ones too.
+  CHECK(profile_with(first) == 10000);
+  CHECK(profile_with(second) == 10000);
+  // The next token within the rotation period keeps the new key.
+  CHECK(kid_of(login_token()) == kid_of(second));
+  CHECK(omnid.wait_for_log("JWT signing key rotated", std::chrono::seconds(1)));
 }
 
 TEST_CASE("MFA: oathtool codes are accepted once; login then needs the code", "[omnipass][mfa]") {

@@ -21,6 +21,12 @@ TokenService::TokenService(store::Pool& pool, secrets::SecretStore& secrets, std
 TokenService::~TokenService() = default;
 
 void TokenService::start() {
+  if (!secrets_.unlocked()) {
+    // Secrets encrypted at rest and not unlocked yet: publish and verify with the public
+    // keys only; the unlock of omnipass calls start() again to load the signing key.
+    load(true);
+    return;
+  }
   {
     auto conn = pool_.acquire();
     pqxx::work tx(*conn);
@@ -37,6 +43,25 @@ void TokenService::start() {
     tx.commit();
   }
   load(true);
+}
+
+void TokenService::rotate_if_due() {
+  if (rotating_.exchange(true)) return;  // one thread checks; the others go on with the current key
+  try {
+    auto conn = pool_.acquire();
+    pqxx::work tx(*conn);
+    tx.exec("SELECT pg_advisory_xact_lock(7303427364850211671)");
+    // Checked again under the lock: another node may have rotated it already.
+    auto r = tx.exec_params(
+        "SELECT 1 FROM signing_keys WHERE retired_at IS NULL AND created_at < now() - make_interval(secs => $1)",
+        static_cast<double>(rotation_.count()));
+    tx.commit();
+    if (!r.empty()) rotate();
+    else load(true);
+  } catch (const std::exception& e) {
+    log::warn("JWT signing key rotation failed; the current key goes on signing", {{"error", e.what()}});
+  }
+  rotating_ = false;
 }
 
 void TokenService::rotate() {
@@ -68,23 +93,36 @@ void TokenService::load(bool force) {
   auto verifier = std::make_shared<jwt::Verifier>();
   Json keys = Json::array();
   std::shared_ptr<jwt::SigningKey> signer;
+  std::chrono::system_clock::time_point created{};
   for (const auto& r : tx.exec(
-           "SELECT kid, private_key, public_jwk::text, retired_at IS NULL FROM signing_keys "
+           "SELECT kid, private_key, public_jwk::text, retired_at IS NULL, "
+           "floor(extract(epoch FROM created_at))::bigint FROM signing_keys "
            "WHERE expires_at IS NULL OR expires_at > now() ORDER BY created_at DESC")) {
     std::string jwk = r[2].as<std::string>();
     verifier->add_jwk(jwk);
     keys.push_back(Json::parse(jwk));
-    if (r[3].as<bool>() && !signer)
+    if (r[3].as<bool>() && !signer && secrets_.unlocked()) {
       signer = std::make_shared<jwt::SigningKey>(jwt::SigningKey::from_pem(secrets_.get(tx, r[1].as<std::string>())));
+      created = std::chrono::system_clock::time_point(std::chrono::seconds(r[4].as<std::int64_t>()));
+    }
   }
   std::lock_guard lock(mu_);
   verifier_ = std::move(verifier);
-  if (signer) signer_ = std::move(signer);
+  if (signer) {
+    signer_ = std::move(signer);
+    signer_created_ = created;
+  }
   jwks_ = Json{{"keys", keys}}.dump();
   loaded_at_ = std::chrono::steady_clock::now();
 }
 
 std::string TokenService::issue(const TokenClaims& c) {
+  bool due = false;
+  {
+    std::lock_guard lock(mu_);
+    due = rotation_.count() > 0 && signer_ && std::chrono::system_clock::now() - signer_created_ > rotation_;
+  }
+  if (due) rotate_if_due();
   std::shared_ptr<jwt::SigningKey> signer;
   {
     std::lock_guard lock(mu_);

@@ -5,6 +5,7 @@
 // it signed have expired). Also the Bearer side of authentication: verify() turns a token
 // into a Principal.
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -36,7 +37,8 @@ class TokenService : public http::TokenVerifier {
                std::string issuer = {});
   ~TokenService() override;
 
-  // At start-up: makes a signing key if there is none, loads the keys.
+  // At start-up: makes a signing key if there is none, loads the keys. While the secret
+  // store is locked: loads the public keys only (call it again after the unlock).
   void start();
   std::string issue(const TokenClaims& claims);
   std::chrono::seconds lifetime() const { return lifetime_; }
@@ -44,6 +46,8 @@ class TokenService : public http::TokenVerifier {
   std::string jwks();
   // A new signing key; the current one is retired.
   void rotate();
+  // Rotate the signing key once it is this old (0: never), checked when a token is issued.
+  void set_rotation(std::chrono::seconds age) { rotation_ = age; }
 
   // http::TokenVerifier: signature, kid, expiry, and that the user is still active.
   http::AuthResult verify(std::string_view token) override;
@@ -52,12 +56,17 @@ class TokenService : public http::TokenVerifier {
 
  private:
   void load(bool force);
+  // rotate() if the signing key is older than rotation_ (another node may have done it).
+  void rotate_if_due();
   store::Pool& pool_;
   secrets::SecretStore& secrets_;
   std::chrono::seconds lifetime_;
   std::string issuer_;
   std::mutex mu_;
   std::shared_ptr<jwt::SigningKey> signer_;
+  std::chrono::system_clock::time_point signer_created_{};
+  std::chrono::seconds rotation_{0};
+  std::atomic<bool> rotating_{false};
   std::shared_ptr<jwt::Verifier> verifier_;
   std::string jwks_;
   std::chrono::steady_clock::time_point loaded_at_{};

@@ -34,7 +34,8 @@ Reply health(App& app, Call&) {
   Json body{{"status", reachable ? "ok" : "unavailable"},
             {"version", app.version},
             {"database", database},
-            {"components", components}};
+            {"components", components},
+            {"secretsatrest", app.encrypted ? "encrypted" : "plain"}};
   Reply r = Reply::ok(std::move(body));
   if (!reachable) {
     r.rc = Rc::SystemError;
@@ -45,6 +46,9 @@ Reply health(App& app, Call&) {
 
 }  // namespace
 
-void register_handlers(Registry& r) { r.bind("GET /api/v1/system/health", blocking(health)); }
+void register_handlers(Registry& r) {
+  r.bind("GET /api/v1/system/health", blocking(health));
+  register_components(r);
+}
 
 }  // namespace og::system_module

@@ -2,6 +2,8 @@
 #include "daemon/modules/module.h"
 
 namespace og::system_module {
-// GET /api/v1/system/health
+// GET /api/v1/system/health, and register_components().
 void register_handlers(Registry& r);
+// Unlock (system/{component}/unlock, /auth/unlock) and component attributes (components.cpp).
+void register_components(Registry& r);
 }  // namespace og::system_module
