@@ -11,6 +11,7 @@
 #include "cli/exit_codes.h"
 #include "cli/present.h"
 #include "cli/secrets.h"
+#include "cli/session_commands.h"
 #include "common/json.h"
 #include "common/validation.h"
 
@@ -624,6 +625,8 @@ int run_catalog_command(const std::vector<std::string>& args, const GlobalOption
     return local_error(opts, kExitAuth,
                        "the login token of context \"" + r.context + "\" has expired: run omnictl login", std::cout,
                        std::cerr);
+  if (ep.key() != "POST /api/v1/user/token/renew")
+    renew_login_token_if_due(r, static_cast<long long>(std::time(nullptr)));
   RetryPolicy policy;
   policy.financial = ep.financial;
   if (opts.retries) policy.retries = *opts.retries;

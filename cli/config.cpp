@@ -145,15 +145,17 @@ void save_config(const ConfigFile& config) {
   write_private(config.path, out.str());
 }
 
-long long jwt_expiry(const std::string& token) {
+long long jwt_expiry(const std::string& token) { return jwt_number_claim(token, "exp"); }
+
+long long jwt_number_claim(const std::string& token, const char* name) {
   auto a = token.find('.');
   auto b = a == std::string::npos ? a : token.find('.', a + 1);
   if (b == std::string::npos) return 0;
   auto payload = crypto::base64url_decode(std::string_view(token).substr(a + 1, b - a - 1));
   if (!payload) return 0;
   Json claims = Json::parse(*payload, nullptr, false);
-  if (!claims.is_object() || !claims.contains("exp") || !claims["exp"].is_number()) return 0;
-  return claims["exp"].get<long long>();
+  if (!claims.is_object() || !claims.contains(name) || !claims[name].is_number()) return 0;
+  return claims[name].get<long long>();
 }
 
 std::optional<CachedToken> load_cached_token(const fs::path& dir, const std::string& context) {

@@ -53,6 +53,8 @@ void save_cached_token(const std::filesystem::path& dir, const std::string& cont
 bool remove_cached_token(const std::filesystem::path& dir, const std::string& context);
 // "exp" of a JWT (no signature check: the server checks); 0 when absent.
 long long jwt_expiry(const std::string& token);
+// Any numeric claim of a JWT ("iat", "auth_time"); 0 when absent.
+long long jwt_number_claim(const std::string& token, const char* name);
 
 // Where each setting came from, for whoami and tests.
 struct Resolved {

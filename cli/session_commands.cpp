@@ -297,4 +297,27 @@ int run_config_current_context(const GlobalOptions& opts) {
   }
 }
 
+void renew_login_token_if_due(Resolved& r, long long now_unix) {
+  if (r.auth_source != "login token" || r.conn.token.empty()) return;
+  const long long exp = jwt_expiry(r.conn.token), iat = jwt_number_claim(r.conn.token, "iat");
+  if (exp == 0 || iat == 0 || exp <= now_unix || now_unix < iat + (exp - iat) / 2) return;
+  auto cached = load_cached_token(r.cache_dir, r.context);
+  if (!cached || cached->token != r.conn.token) return;
+  Connection conn = r.conn;
+  conn.apikey.clear();
+  net::Client client;
+  ApiOutcome out = call_api(client, conn, "POST", "/api/v1/user/token/renew", "{}");
+  if (out.exit_code != kExitOk || !out.json || !out.json->contains("token") || !(*out.json)["token"].is_string())
+    return;  // e.g. the session is over: the current token serves until it expires
+  cached->token = (*out.json)["token"].get<std::string>();
+  cached->expires = jwt_expiry(cached->token);
+  try {
+    save_cached_token(r.cache_dir, r.context, *cached);
+  } catch (const std::exception&) {
+    // An unwritable cache: use the new token for this command only.
+  }
+  r.conn.token = cached->token;
+  r.token_expires = cached->expires;
+}
+
 }  // namespace og::cli

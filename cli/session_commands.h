@@ -36,6 +36,10 @@ int run_config_get_contexts(const GlobalOptions& opts);
 int run_config_current_context(const GlobalOptions& opts);
 int run_config_delete_context(const GlobalOptions& opts, const std::string& name);
 
+// A cached login token past half its life is renewed (POST /api/v1/user/token/renew), the
+// cache updated and r.conn given the new token; on any failure the current one is kept.
+void renew_login_token_if_due(Resolved& r, long long now_unix);
+
 // Resolves the connection or prints why not (exit code in *failed).
 std::optional<Resolved> resolve_or_report(const GlobalOptions& opts, int* failed, bool need_url = true);
 

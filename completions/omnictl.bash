@@ -43,8 +43,9 @@ _omnictl_children() {
         'tenant digital-wallet') echo 'deposit' ;;
         'tenant onchain-preauth') echo 'cancel' ;;
         'tenant transaction') echo 'add-fund' ;;
-        'user') echo 'activate activateconfirm email emailconfirm login mfa password profilelist resetpassword' ;;
+        'user') echo 'activate activateconfirm email emailconfirm login mfa password profilelist resetpassword token' ;;
         'user mfa') echo 'disable enable seed status' ;;
+        'user token') echo 'renew' ;;
         'wallet') echo 'create depositaddress get list listbyname transaction transactionlist transfer trustlines withdraw withdrawtest' ;;
         'wallet depositaddress') echo 'create get' ;;
     esac
@@ -132,6 +133,7 @@ _omnictl_flags() {
         'user mfa enable') echo '--email --password-stdin --password-file --mfacode --data' ;;
         'user password') echo '--email --password-stdin --password-file --newpassword-stdin --newpassword-file --mfacode --token-stdin --token-file --data' ;;
         'user resetpassword') echo '--email --callbackurl --data' ;;
+        'user token renew') echo '--data' ;;
         'wallet create') echo '--walletname --upid --trading --market --data' ;;
         'wallet depositaddress create') echo '--method --waid --mainaddress --data' ;;
         'wallet depositaddress get') echo '--depositmethod --currencycode --waid' ;;

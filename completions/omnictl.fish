@@ -80,9 +80,11 @@ function __omnictl_children
         case 'tenant transaction'
             printf '%s\n' add-fund
         case 'user'
-            printf '%s\n' activate activateconfirm email emailconfirm login mfa password profilelist resetpassword
+            printf '%s\n' activate activateconfirm email emailconfirm login mfa password profilelist resetpassword token
         case 'user mfa'
             printf '%s\n' disable enable seed status
+        case 'user token'
+            printf '%s\n' renew
         case 'wallet'
             printf '%s\n' create depositaddress get list listbyname transaction transactionlist transfer trustlines withdraw withdrawtest
         case 'wallet depositaddress'
@@ -182,7 +184,7 @@ complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a status -d 'Health and lock s
 complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a system -d 'bridge, component, currency, fee, health, profile, tiers, user'
 complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a tenant -d 'business-user, cards, consent, customer, digital-wallet, onchain-preauth, transaction'
 complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a unlock -d 'Unlock a component (or all) with the application password'
-complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a user -d 'activate, activateconfirm, email, emailconfirm, login, mfa, password, profilelist, resetpassword'
+complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a user -d 'activate, activateconfirm, email, emailconfirm, login, mfa, password, profilelist, resetpassword, token'
 complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a wallet -d 'create, depositaddress, get, list, listbyname, transaction, transactionlist, transfer, trustlines, withdraw, withdrawtest'
 complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a whoami -d 'Show who the current credential belongs to'
 complete -c omnictl -n '__omnictl_arg_is \'auth\' 0' -a apps -d 'create, list'
@@ -303,10 +305,12 @@ complete -c omnictl -n '__omnictl_arg_is \'user\' 0' -a mfa -d 'disable, enable,
 complete -c omnictl -n '__omnictl_arg_is \'user\' 0' -a password -d 'Change password for a user'
 complete -c omnictl -n '__omnictl_arg_is \'user\' 0' -a profilelist -d 'Get a list of profiles available to the user'
 complete -c omnictl -n '__omnictl_arg_is \'user\' 0' -a resetpassword -d 'Reset user password: email a single-use password reset token'
+complete -c omnictl -n '__omnictl_arg_is \'user\' 0' -a token -d 'renew'
 complete -c omnictl -n '__omnictl_arg_is \'user mfa\' 0' -a disable -d 'Disable multi-factor authentication from a profile'
 complete -c omnictl -n '__omnictl_arg_is \'user mfa\' 0' -a enable -d 'Enable multi-factor authentication for a personal profile'
 complete -c omnictl -n '__omnictl_arg_is \'user mfa\' 0' -a seed -d 'Get a new MFA seed'
 complete -c omnictl -n '__omnictl_arg_is \'user mfa\' 0' -a status -d 'Get multi factor authentication security status'
+complete -c omnictl -n '__omnictl_arg_is \'user token\' 0' -a renew -d 'Renew the caller\'s access token before it expires'
 complete -c omnictl -n '__omnictl_arg_is \'wallet\' 0' -a create -d 'Create a new wallet for default (or specific) profile'
 complete -c omnictl -n '__omnictl_arg_is \'wallet\' 0' -a depositaddress -d 'create, get'
 complete -c omnictl -n '__omnictl_arg_is \'wallet\' 0' -a get -d 'Get balances from default (or specific) wallet'
@@ -762,6 +766,7 @@ complete -c omnictl -n '__omnictl_cmd_is \'user password\'' -l data -x -d 'JSON 
 complete -c omnictl -n '__omnictl_cmd_is \'user resetpassword\'' -l email -x -d 'Email address of the user'
 complete -c omnictl -n '__omnictl_cmd_is \'user resetpassword\'' -l callbackurl -x -d 'The url where the client will be redirected (in the email message)'
 complete -c omnictl -n '__omnictl_cmd_is \'user resetpassword\'' -l data -x -d 'JSON body: the text itself, @FILE, or - for standard input; flags override its fields'
+complete -c omnictl -n '__omnictl_cmd_is \'user token renew\'' -l data -x -d 'JSON body: the text itself, @FILE, or - for standard input; flags override its fields'
 complete -c omnictl -n '__omnictl_cmd_is \'wallet create\'' -l walletname -x -d 'Name of the wallet to be created'
 complete -c omnictl -n '__omnictl_cmd_is \'wallet create\'' -l upid -x -d 'Profile to add wallet to'
 complete -c omnictl -n '__omnictl_cmd_is \'wallet create\'' -l trading -d 'Is it a trading wallet'

@@ -150,11 +150,16 @@ Config parse_config(std::string_view text, const std::string& origin) {
   if (c.ledger.max_batch > 10000) r.fail(led ? led->get("max_batch") : nullptr, "ledger.max_batch", "must be at most 10000");
 
   const auto* op = r.table("omnipass");
-  r.only(op, "omnipass", {"public_registration", "token_lifetime_seconds", "signing_key_rotation_seconds", "issuer"});
+  r.only(op, "omnipass", {"public_registration", "token_lifetime_seconds", "signing_key_rotation_seconds",
+                          "session_max_seconds", "issuer"});
   r.get(op, "omnipass", "public_registration", c.omnipass.public_registration);
   r.get(op, "omnipass", "token_lifetime_seconds", c.omnipass.token_lifetime_seconds);
   r.get(op, "omnipass", "issuer", c.omnipass.issuer);
   r.get(op, "omnipass", "signing_key_rotation_seconds", c.omnipass.signing_key_rotation_seconds);
+  r.get(op, "omnipass", "session_max_seconds", c.omnipass.session_max_seconds);
+  if (c.omnipass.session_max_seconds < 60 || c.omnipass.session_max_seconds > 30 * 24 * 3600)
+    r.fail(op ? op->get("session_max_seconds") : nullptr, "omnipass.session_max_seconds",
+           "must be between 60 and 2592000");
   if (c.omnipass.token_lifetime_seconds < 60 || c.omnipass.token_lifetime_seconds > 86400)
     r.fail(op ? op->get("token_lifetime_seconds") : nullptr, "omnipass.token_lifetime_seconds",
            "must be between 60 and 86400");

@@ -60,6 +60,9 @@ struct Config {
     // The signing key is replaced by a new one when it is this old (0: never); the old
     // public key stays in the JWKS until the tokens it signed have expired.
     long long signing_key_rotation_seconds = 30LL * 24 * 3600;
+    // A user's access token can be renewed (user/token/renew) until its session, counted
+    // from the login, is this old.
+    int session_max_seconds = 12 * 3600;
     std::string issuer;                // "iss" of tokens not issued to an OAuth client
   } omnipass;
 

@@ -117,6 +117,20 @@ void user(std::vector<Endpoint>& out) {
       .command = "user login",
   });
   out.push_back({
+      .method = Method::Post,
+      .path = "/api/v1/user/token/renew",
+      .summary = "Renew the caller's access token before it expires",
+      .component = Component::Omnipass,
+      .access = Access::Write,
+      .rights = {},
+      .command = "user token renew",
+      .extension = true,
+      .notes = "Ours, like vault token renew: a user's valid access token is exchanged for a new one of the "
+               "same session (its auth_time), with the user's current roles; refused once the session is "
+               "older than [omnipass] session_max_seconds. Tokens of an OAuth application renew with their "
+               "refresh token instead.",
+  });
+  out.push_back({
       .method = Method::Get,
       .path = "/api/v1/user/profilelist",
       .summary = "Get a list of profiles available to the user",

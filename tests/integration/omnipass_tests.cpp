@@ -123,6 +123,28 @@ std::string oathtool(const std::string& seed, long long offset_seconds = 0) {
   return run("oathtool --totp --base32 --now=\"@" + std::to_string(t) + "\" " + seed);
 }
 
+// omnid --dev's current signing key (dev keeps secrets unencrypted), to forge test tokens.
+og::jwt::SigningKey dev_signing_key() {
+  pqxx::connection c(dev().db_conninfo());
+  pqxx::read_transaction tx(c);
+  auto r = tx.exec(
+      "SELECT convert_from(s.value, 'UTF8') FROM signing_keys k JOIN secrets s ON s.id = k.private_key "
+      "WHERE k.retired_at IS NULL AND s.scheme = 'plain'");
+  REQUIRE(r.size() == 1);
+  return og::jwt::SigningKey::from_pem(r[0][0].as<std::string>());
+}
+
+long long unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Json jwt_claims(const std::string& jwt) {
+  auto a = jwt.find('.'), b = jwt.rfind('.');
+  auto payload = og::crypto::base64url_decode(jwt.substr(a + 1, b - a - 1));
+  REQUIRE(payload);
+  return Json::parse(*payload);
+}
+
 }  // namespace
 
 TEST_CASE("registration: a user confirms the e-mail, then logs in", "[omnipass]") {
@@ -264,20 +286,10 @@ except jwt.InvalidSignatureError:
                      token.substr(token.find('.') + 1, token.rfind('.') - token.find('.') - 1) + ".";
   CHECK(with_token("GET", "/api/v1/profile", none).resultcode() == 10121);
   // Signed with omnid's own key but expired; signed with a key omnid never published.
-  std::string pem;
-  {
-    pqxx::connection c(dev().db_conninfo());
-    pqxx::read_transaction tx(c);
-    auto r = tx.exec(
-        "SELECT convert_from(s.value, 'UTF8') FROM signing_keys k JOIN secrets s ON s.id = k.private_key "
-        "WHERE k.retired_at IS NULL AND s.scheme = 'plain'");
-    REQUIRE(r.size() == 1);
-    pem = r[0][0].as<std::string>();
-  }
-  long long now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  long long now = unix_now();
   Json claims{{"sub", dave.uuid}, {"iat", now - 3700}, {"exp", now - 100}, {"scope", "*"},
               {"context", {{"upid", dave.upid}, {"roles", {"profile-admin"}}}}};
-  auto own = og::jwt::SigningKey::from_pem(pem);
+  auto own = dev_signing_key();
   CHECK(with_token("GET", "/api/v1/profile", og::jwt::sign(own, claims.dump())).resultcode() == 10121);
   claims["exp"] = now + 600;
   CHECK(with_token("GET", "/api/v1/profile", og::jwt::sign(own, claims.dump())).resultcode() == 10000);  // the control
@@ -343,6 +355,66 @@ TEST_CASE("signing keys rotate by age; the old public key stays published for it
   // The next token within the rotation period keeps the new key.
   CHECK(kid_of(login_token()) == kid_of(second));
   CHECK(omnid.wait_for_log("JWT signing key rotated", std::chrono::seconds(1)));
+}
+
+TEST_CASE("token renewal: same session, current roles, bounded by session_max_seconds; omnictl renews its cache",
+          "[omnipass][jwt]") {
+  auto rene = register_user("rene@example.com");
+  std::string token = login(rene);
+  Json first = jwt_claims(token);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  Answer a = with_token("POST", "/api/v1/user/token/renew", token, Json::object());
+  require_ok(a);
+  std::string renewed = a.json["token"];
+  CHECK(renewed != token);
+  Json second = jwt_claims(renewed);
+  CHECK(second["auth_time"] == first["auth_time"]);
+  CHECK(second["iat"].get<long long>() > first["iat"].get<long long>());
+  CHECK(second["sub"] == rene.uuid);
+  CHECK(a.json["roles"] == Json{"profile-admin"});
+  require_ok(with_token("GET", "/api/v1/profile", renewed));
+
+  // Bad callers: no token, an API key, a session older than 12 hours, a tampered token.
+  CHECK(post("/api/v1/user/token/renew", Json::object()).resultcode() == 10120);
+  CHECK(post("/api/v1/user/token/renew", Json::object(), dev().apikey()).resultcode() == 10120);
+  long long now = unix_now();
+  Json old_session{{"sub", rene.uuid}, {"iat", now - 60}, {"exp", now + 600}, {"auth_time", now - 12 * 3600 - 5},
+                   {"scope", "*"}, {"context", {{"upid", rene.upid}, {"roles", {"profile-admin"}}}}};
+  std::string stale = og::jwt::sign(dev_signing_key(), old_session.dump());
+  require_ok(with_token("GET", "/api/v1/profile", stale));  // still a valid token...
+  Answer refused = with_token("POST", "/api/v1/user/token/renew", stale, Json::object());
+  CHECK(refused.resultcode() == 10121);  // ...that cannot be renewed
+  CHECK_THAT(refused.message(), Catch::Contains("log in again"));
+  std::string tampered = renewed;
+  tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
+  CHECK(with_token("POST", "/api/v1/user/token/renew", tampered, Json::object()).resultcode() == 10121);
+
+  // omnictl renews a cached login token past half its life, and keeps the session.
+  og::test::TempDir home("ogrenew");
+  fs::create_directories(home.path() / "cache/omnictl/tokens");
+  Json aging{{"sub", rene.uuid}, {"iat", now - 2000}, {"exp", now + 1600}, {"auth_time", now - 2000},
+             {"scope", "*"}, {"context", {{"upid", rene.upid}, {"roles", {"profile-admin"}}}}};
+  std::string aged = og::jwt::sign(dev_signing_key(), aging.dump());
+  const fs::path cache = home.path() / "cache/omnictl/tokens/default.json";
+  std::ofstream(cache) << Json{{"url", dev().url()}, {"token", aged}, {"email", rene.email}, {"expires", now + 1600}}.dump();
+  fs::permissions(cache, fs::perms::owner_read | fs::perms::owner_write);
+  std::map<std::string, std::string> env{{"OMNICTL_URL", dev().url()},
+                                         {"OMNICTL_CACERT", dev().cacert()},
+                                         {"XDG_CONFIG_HOME", (home.path() / "config").string()},
+                                         {"XDG_CACHE_HOME", (home.path() / "cache").string()}};
+  auto r = og::test::run_process({OMNICTL_PATH, "profile", "get", "-o", "json"}, "", env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(Json::parse(r.out)["profile"]["email"] == rene.email);
+  Json cached = Json::parse(og::test::read_file(cache));
+  std::string fresh = cached["token"];
+  CHECK(fresh != aged);
+  CHECK(jwt_claims(fresh)["auth_time"] == now - 2000);
+  CHECK(cached["expires"].get<long long>() >= now + 3500);
+  // A young token is left alone.
+  r = og::test::run_process({OMNICTL_PATH, "profile", "get", "-o", "json"}, "", env);
+  CHECK(r.exit_code == 0);
+  CHECK(Json::parse(og::test::read_file(cache))["token"] == fresh);
 }
 
 TEST_CASE("MFA: oathtool codes are accepted once; login then needs the code", "[omnipass][mfa]") {

@@ -75,10 +75,10 @@ using Names = std::vector<std::string_view>;
 }  // namespace
 
 TEST_CASE("catalog: counts", "[catalog]") {
-  REQUIRE(all().size() == 115);
+  REQUIRE(all().size() == 116);
   std::map<Component, int> per;
   for (const auto& e : all()) ++per[e.component];
-  CHECK(per[Component::Omnipass] == 52);
+  CHECK(per[Component::Omnipass] == 53);
   CHECK(per[Component::Omnibridge] == 38);
   CHECK(per[Component::Omnipay] == 6);
   CHECK(per[Component::System] == 7);
@@ -91,11 +91,12 @@ TEST_CASE("catalog: counts", "[catalog]") {
     if (e.path.starts_with("/auth/")) ++sso;
     if (e.extension) ++ext;
   }
-  CHECK(api == 93);
+  CHECK(api == 94);
   CHECK(sso == 12);
   // health, generic deposit/withdrawals/close, GET /auth/p/{strategy}, POST /auth/authorize,
-  // POST /auth/revoke, POST /api/v1/user/activate/confirm, POST /api/v1/user/email/confirm.
-  CHECK(ext == 9);
+  // POST /auth/revoke, POST /api/v1/user/activate/confirm, POST /api/v1/user/email/confirm,
+  // POST /api/v1/user/token/renew.
+  CHECK(ext == 10);
 }
 
 TEST_CASE("catalog: keys are unique and find() returns each entry", "[catalog]") {

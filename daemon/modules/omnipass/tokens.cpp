@@ -137,6 +137,7 @@ std::string TokenService::issue(const TokenClaims& c) {
   payload["iat"] = now;
   payload["exp"] = now + lifetime_.count();
   payload["scope"] = c.scope;
+  payload["auth_time"] = c.auth_time > 0 ? c.auth_time : now;
   payload["context"] = Json{{"upid", c.upid}, {"roles", c.roles}};
   return jwt::sign(*signer, payload.dump());
 }
@@ -177,6 +178,7 @@ std::optional<TokenClaims> TokenService::claims_of(std::string_view token, std::
     for (const auto& r : p.at("context").at("roles")) c.roles.push_back(r.get<std::string>());
     c.scope = p.value("scope", "*");
     c.client_id = p.value("iss", "");
+    c.auth_time = p.value("auth_time", p.value("iat", std::int64_t{0}));
     return c;
   } catch (const std::exception&) {
     if (error) *error = "the token's claims are not ours";

@@ -29,6 +29,9 @@ namespace og::omnipass {
 struct TokenClaims {
   std::string uuid, upid, scope = "*", client_id;
   std::vector<std::string> roles;
+  // When the user gave the password (the OIDC "auth_time" claim): a renewed token keeps
+  // it, so a session cannot be stretched forever. 0: now.
+  std::int64_t auth_time = 0;
 };
 
 class TokenService : public http::TokenVerifier {

@@ -1,9 +1,11 @@
 // Users: login, profile list, activation, e-mail change, password change and reset, MFA,
 // and the system view of a user.
 #include <algorithm>
+#include <chrono>
 
 #include "common/password.h"
 #include "common/totp.h"
+#include "daemon/http/router.h"
 #include "daemon/modules/omnipass/common.h"
 #include "daemon/modules/omnipass/credentials.h"
 #include "daemon/modules/omnipass/omnipass.h"
@@ -74,6 +76,36 @@ Reply login(App& app, Call& call) {
                         {"roles", chosen->roles},
                         {"token", token},
                         {"availableprofilelist", available}});
+}
+
+// POST /api/v1/user/token/renew (ours): a new token for the same session, with the
+// user's current roles on the token's profile.
+Reply renew_token(App& app, Call& call) {
+  if (auto e = need_user(call)) return *e;
+  auto header = call.request.find(http::bhttp::field::authorization);
+  std::string_view value = header == call.request.end() ? std::string_view() : http::sv(header->value());
+  if (value.size() <= 7 || value.substr(0, 7) != "Bearer ")
+    return Reply::error(Rc::NotAuthenticated, "this call needs a user's access token (Authorization: Bearer)");
+  std::string why;
+  auto claims = app.tokens->claims_of(value.substr(7), &why);
+  if (!claims) return Reply::error(Rc::InvalidCredentials, "invalid access token (" + why + ")");
+  if (!claims->client_id.empty())
+    return Reply::error(Rc::Forbidden, "a token issued to an OAuth application renews with its refresh token");
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  if (now - claims->auth_time > app.config.omnipass.session_max_seconds)
+    return Reply::error(Rc::InvalidCredentials, "the session is older than " +
+                                                    std::to_string(app.config.omnipass.session_max_seconds) +
+                                                    " seconds: log in again");
+  auto conn = app.pool.acquire();
+  pqxx::read_transaction tx(*conn);
+  std::optional<Membership> member;
+  for (auto& m : memberships_of_user(tx, claims->uuid))
+    if (m.upid == claims->upid) member = std::move(m);
+  if (!member) return Reply::error(Rc::InvalidCredentials, "the user no longer belongs to the token's profile");
+  TokenClaims renewed = *claims;
+  renewed.roles = member->roles;
+  std::string token = app.tokens->issue(renewed);
+  return Reply::ok(Json{{"upid", renewed.upid}, {"uuid", renewed.uuid}, {"roles", renewed.roles}, {"token", token}});
 }
 
 Reply profile_list(App& app, Call& call) {
@@ -355,6 +387,7 @@ Reply system_update_user(App& app, Call& call) {
 void register_users(Registry& r) {
   r.bind("POST /api/v1/user/login", blocking(login));
   r.bind("GET /api/v1/user/profilelist", blocking(profile_list));
+  r.bind("POST /api/v1/user/token/renew", blocking(renew_token));
   r.bind("POST /api/v1/user/activate", blocking(activate));
   r.bind("POST /api/v1/user/activate/confirm", blocking(confirm_activation));
   r.bind("POST /api/v1/user/email", blocking(change_email));
