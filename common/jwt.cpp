@@ -17,14 +17,12 @@
 
 #include "common/crypto.h"
 #include "common/json.h"
+#include "common/openssl_util.h"
 
 namespace og::jwt {
 namespace {
 
-template <class T, void (*F)(T*)>
-struct Deleter {
-  void operator()(T* p) const { F(p); }
-};
+using ossl::Deleter;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX, EVP_PKEY_CTX_free>>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
@@ -39,15 +37,7 @@ constexpr std::size_t kMaxTokenBytes = 8192;
 constexpr int kMinRsaBits = 2048;
 constexpr int kMaxRsaBits = 8192;
 
-// Throws with OpenSSL's reason (never key material) and leaves the error queue empty.
-template <class E = std::runtime_error>
-[[noreturn]] void fail(const std::string& what) {
-  unsigned long e = ERR_get_error();
-  char buf[256] = {0};
-  if (e) ERR_error_string_n(e, buf, sizeof buf);
-  ERR_clear_error();
-  throw E(what + (e ? std::string(": ") + buf : std::string()));
-}
+using ossl::fail;
 
 const unsigned char* bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());

@@ -14,24 +14,17 @@
 #include <memory>
 #include <stdexcept>
 
+#include "common/openssl_util.h"
 namespace og::tls {
 namespace {
 
-template <class T, void (*F)(T*)>
-struct Deleter {
-  void operator()(T* p) const { F(p); }
-};
+using ossl::Deleter;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX, EVP_PKEY_CTX_free>>;
 using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
 using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
 
-[[noreturn]] void fail(const std::string& what) {
-  unsigned long e = ERR_get_error();
-  char buf[256] = {0};
-  if (e) ERR_error_string_n(e, buf, sizeof buf);
-  throw std::runtime_error(what + (e ? std::string(": ") + buf : std::string()));
-}
+using ossl::fail;
 
 void check(int ok, const char* what) {
   if (ok != 1) fail(what);

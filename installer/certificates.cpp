@@ -12,26 +12,18 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/openssl_util.h"
 namespace og::installer {
 
 namespace {
 
-template <class T, void (*F)(T*)>
-struct Deleter {
-  void operator()(T* p) const { F(p); }
-};
+using ossl::Deleter;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
 using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
 using ReqPtr = std::unique_ptr<X509_REQ, Deleter<X509_REQ, X509_REQ_free>>;
 using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
 
-[[noreturn]] void fail(const std::string& what) {
-  unsigned long e = ERR_get_error();
-  char buf[256] = {0};
-  if (e) ERR_error_string_n(e, buf, sizeof buf);
-  ERR_clear_error();
-  throw std::runtime_error(what + (e ? std::string(": ") + buf : std::string()));
-}
+using ossl::fail;
 
 bool is_ip(const std::string& host) {
   unsigned char buf[16];
