@@ -304,6 +304,8 @@ def expect(pattern, timeout=120):
         if left <= 0:
             sys.exit("timed out waiting for %r; got:\n%s" % (pattern, buf.decode(errors="replace")))
         r, _, _ = select.select([fd], [], [], left)
+        if not r:
+            continue  # timed out: the deadline check above ends the run
         try:
             chunk = os.read(fd, 4096)
         except OSError:
