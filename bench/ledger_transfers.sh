@@ -10,13 +10,18 @@
 # balances, no user balance is negative, every acknowledged transfer is in the database.
 #
 #   bench/ledger_transfers.sh [--duration SECONDS] [--wallets N] [--committers N] [--max-batch N]
+#                             [--clients "1 16 64"]
 #
 # Environment: OMNIGATE_BENCH_BUILD (default build-bench, a Release build made here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-duration=10 wallets=1000 committers=2 max_batch=128
-usage="usage: $0 [--duration S] [--wallets N] [--committers N] [--max-batch N] (N, S: positive integers)"
+duration=10 wallets=1000 committers=2 max_batch=128 clients="1 16 64"
+usage="usage: $0 [--duration S] [--wallets N] [--committers N] [--max-batch N] [--clients \"N N ...\"] (N, S: positive integers)"
 while [ $# -gt 0 ]; do
+  if [ "$1" = --clients ]; then
+    [[ "${2:-}" =~ ^[1-9][0-9]*( [1-9][0-9]*)*$ ]] || { echo "$usage" >&2; exit 1; }
+    clients=$2; shift 2; continue
+  fi
   case "$1" in
     --duration) duration=${2:-} ;;
     --wallets) wallets=${2:-} ;;
@@ -28,7 +33,7 @@ while [ $# -gt 0 ]; do
   shift 2
 done
 [ "$wallets" -ge 2 ] || { echo "--wallets: at least 2" >&2; exit 1; }
-clients_list=(1 16 64)
+read -r -a clients_list <<<"$clients"
 start_time=$SECONDS
 
 scripts/deps.sh bench >/dev/null
@@ -183,6 +188,7 @@ per_transfer() {  # per_transfer TICKS COUNT: microseconds per transfer
 }
 
 wrk_ok_total=0
+t_ratio="-" t_p99=0 t_err="64 clients not run"
 run_omnid() {  # run_omnid CLIENTS SECONDS -> "rps p50_us p99_us ok cpu_us errors"
   local out line o0 p0 o1 p1
   o0=$(cpu_ticks omnid) p0=$(cpu_ticks postgres)

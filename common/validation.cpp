@@ -262,6 +262,13 @@ bool is_currency(std::string_view s) {
   return true;
 }
 
+// Text the database can store: valid UTF-8 without NUL (PostgreSQL's text cannot hold it).
+std::optional<Error> check_text(const std::string& name, const std::string& s) {
+  if (!is_valid_utf8(s)) return Error{Rc::BadValue, name, name + " is not valid UTF-8"};
+  if (s.find('\0') != std::string::npos) return Error{Rc::BadValue, name, name + " must not contain the NUL character"};
+  return std::nullopt;
+}
+
 std::optional<Error> check_value(const Param& p, const Json& value) {
   const std::string name(p.name);
   // Length bounds.
@@ -270,7 +277,7 @@ std::optional<Error> check_value(const Param& p, const Json& value) {
     switch (p.type) {
       case Type::String: {
         const auto& s = value.get_ref<const std::string&>();
-        if (!is_valid_utf8(s)) return Error{Rc::BadValue, name, name + " is not valid UTF-8"};
+        if (auto e = check_text(name, s)) return e;
         n = utf8_length(s);
         break;
       }
@@ -291,8 +298,8 @@ std::optional<Error> check_value(const Param& p, const Json& value) {
       return Error{Rc::BadLength, name,
                    name + " must be " + bounds + " " + unit_of(p.type) + " long, got " + std::to_string(n)};
     }
-  } else if (p.type == Type::String && !is_valid_utf8(value.get_ref<const std::string&>())) {
-    return Error{Rc::BadValue, name, name + " is not valid UTF-8"};
+  } else if (p.type == Type::String) {
+    if (auto e = check_text(name, value.get_ref<const std::string&>())) return e;
   }
 
   // Accepted values.

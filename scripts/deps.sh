@@ -15,7 +15,7 @@ if command -v apt-get >/dev/null 2>&1; then
   pkgs=(cmake g++ ninja-build pkg-config
         libboost-dev libboost-system-dev libcurl4-openssl-dev libpqxx-dev libpq-dev
         nlohmann-json3-dev libssl-dev libtomlplusplus-dev catch2 libcli11-dev
-        postgresql openssl ca-certificates tzdata)
+        postgresql openssl ca-certificates tzdata libjemalloc-dev)
   [ "$profile" != build ] && pkgs+=(curl mandoc shellcheck python3 procps oathtool python3-jwt python3-oauthlib
                                     python3-requests-oauthlib python3-requests python3-aiosmtpd python3-cryptography)
   # Packaging test (tests/e2e/packaging_test.sh): rpmbuild, rpmlint, systemd-analyze, ...
@@ -37,7 +37,7 @@ elif command -v dnf >/dev/null 2>&1; then
   pkgs=(cmake gcc-c++ ninja-build pkgconf-pkg-config
         boost-devel libcurl-devel libpqxx-devel libpq-devel json-devel openssl-devel
         tomlplusplus-devel catch-devel cli11-devel
-        postgresql-server postgresql-contrib openssl ca-certificates tzdata)
+        postgresql-server postgresql-contrib openssl ca-certificates tzdata jemalloc-devel)
   [ "$profile" != build ] && pkgs+=(curl mandoc ShellCheck python3 procps-ng oathtool python3-jwt python3-oauthlib
                                     python3-requests-oauthlib python3-requests python3-aiosmtpd python3-cryptography)
   [ "$profile" != build ] && pkgs+=(rpm-build rpmlint cpio systemd man-db logrotate gnupg2)

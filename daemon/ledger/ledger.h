@@ -12,6 +12,10 @@
 //    alone). If the batch fails as a whole, its operations are retried one by one.
 //  * Rows are locked in one global order (transactions by txid, then balances by wallet and
 //    currency), so nodes never deadlock each other.
+//  * Within one node, a committer forms its batch from queued operations that share no
+//    wallet with a batch another committer is running: batches run side by side instead of
+//    waiting for each other's locks through a commit, and operations on one wallet run in
+//    the order they were submitted.
 //  * Idempotency: an operation with a key runs once; the stored outcome answers retries.
 //
 // The ledger knows nothing of HTTP or JSON: amounts arrive as decimal text and are parsed
@@ -25,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -113,6 +118,9 @@ class Ledger {
 
  private:
   void committer_loop();
+  // Takes up to max_batch queued operations that share no wallet with a batch another
+  // committer is running (called with mu_ held); empty when every queued one does.
+  std::vector<std::shared_ptr<Item>> take_batch();
   void run_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone);
   void fail_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone, const std::exception& e);
 
@@ -122,6 +130,10 @@ class Ledger {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::shared_ptr<Item>> queue_;
+  // Wallets (and other contended rows) of the batches being run, with how many batches
+  // hold each: a committer leaves operations on them queued rather than wait for the
+  // other batch's locks through its commit.
+  std::unordered_map<std::string, int> in_flight_;
   bool stopping_ = false;
   std::vector<std::thread> committers_;
 };

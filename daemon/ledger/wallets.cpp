@@ -14,7 +14,7 @@ std::string new_shortcode() {
   return out;
 }
 
-std::string create_wallet(pqxx::work& tx, const std::string& upid, const std::string& name, bool trading,
+std::string create_wallet(pqxx::transaction_base& tx, const std::string& upid, const std::string& name, bool trading,
                           const std::string& market) {
   std::string waid = new_id(IdKind::Waid);
   // The first wallet of a profile is its default. Two concurrent first wallets: the
@@ -28,7 +28,7 @@ std::string create_wallet(pqxx::work& tx, const std::string& upid, const std::st
 }
 
 namespace {
-std::string system_wallet(pqxx::work& tx, const std::string& kind, const std::string& upid, const std::string& name) {
+std::string system_wallet(pqxx::transaction_base& tx, const std::string& kind, const std::string& upid, const std::string& name) {
   auto found = tx.exec_params(
       "SELECT waid FROM wallets WHERE kind = $1 AND coalesce(upid, '') = $2 AND name = $3", kind, upid, name);
   if (!found.empty()) return found[0][0].as<std::string>();
@@ -44,11 +44,11 @@ std::string system_wallet(pqxx::work& tx, const std::string& kind, const std::st
 }
 }  // namespace
 
-std::string issuer_equity_wallet(pqxx::work& tx, const std::string& issuer_upid) {
+std::string issuer_equity_wallet(pqxx::transaction_base& tx, const std::string& issuer_upid) {
   return system_wallet(tx, "issuer_equity", issuer_upid, "equity");
 }
 
-std::string bridge_clearing_wallet(pqxx::work& tx, const std::string& bridge) {
+std::string bridge_clearing_wallet(pqxx::transaction_base& tx, const std::string& bridge) {
   return system_wallet(tx, "bridge_clearing", "", bridge);
 }
 
@@ -56,6 +56,17 @@ std::optional<std::string> default_wallet(pqxx::transaction_base& tx, const std:
   auto r = tx.exec_params("SELECT waid FROM wallets WHERE upid = $1 AND is_default", upid);
   if (r.empty()) return std::nullopt;
   return r[0][0].as<std::string>();
+}
+
+std::optional<std::unordered_map<std::string, WalletInfo>> WalletDirectory::cached(const std::vector<std::string>& waids) {
+  std::unordered_map<std::string, WalletInfo> out;
+  std::lock_guard lock(mu_);
+  for (const auto& w : waids) {
+    auto it = cache_.find(w);
+    if (it == cache_.end()) return std::nullopt;
+    out.emplace(w, it->second);
+  }
+  return out;
 }
 
 std::unordered_map<std::string, WalletInfo> WalletDirectory::get(pqxx::transaction_base& tx,

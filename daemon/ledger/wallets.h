@@ -20,13 +20,13 @@ struct WalletInfo {
 };
 
 // Creates a user wallet; the first wallet of a profile becomes its default. Returns its waid.
-std::string create_wallet(pqxx::work& tx, const std::string& upid, const std::string& name, bool trading,
+std::string create_wallet(pqxx::transaction_base& tx, const std::string& upid, const std::string& name, bool trading,
                           const std::string& market);
 
 // The account that is the other side of issued money (per issuer) or of a bridge's deposits
 // and withdrawals (per bridge). Created on first use; may go negative.
-std::string issuer_equity_wallet(pqxx::work& tx, const std::string& issuer_upid);
-std::string bridge_clearing_wallet(pqxx::work& tx, const std::string& bridge);
+std::string issuer_equity_wallet(pqxx::transaction_base& tx, const std::string& issuer_upid);
+std::string bridge_clearing_wallet(pqxx::transaction_base& tx, const std::string& bridge);
 
 // The default wallet of a profile, if it has one.
 std::optional<std::string> default_wallet(pqxx::transaction_base& tx, const std::string& upid);
@@ -36,6 +36,8 @@ class WalletDirectory {
  public:
   // Looks up every waid not cached yet with one query; unknown waids are absent.
   std::unordered_map<std::string, WalletInfo> get(pqxx::transaction_base& tx, const std::vector<std::string>& waids);
+  // The same from the cache alone: nullopt unless every waid is cached.
+  std::optional<std::unordered_map<std::string, WalletInfo>> cached(const std::vector<std::string>& waids);
 
  private:
   std::mutex mu_;

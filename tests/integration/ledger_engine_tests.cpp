@@ -276,3 +276,92 @@ TEST_CASE("idempotency keys are kept at least 24 hours, then forgotten", "[engin
   jobs::Maintenance m48(f.pool, std::chrono::hours(48));
   CHECK(m48.run_once() == 0);
 }
+
+TEST_CASE("batches of one node that share no wallet run side by side; the others wait in the queue",
+          "[engine][concurrency]") {
+  // X's batch is held up (under its locks) by the test hook. Meanwhile Y, on X's wallet,
+  // and Z, on other wallets, are submitted: the second committer takes Z alone and
+  // finishes it while X's batch still runs; Y waits in the queue (not on X's locks) and
+  // runs after X, in the order submitted.
+  Fixture f;
+  Ledger l(f.db, f.pool, {.committers = 2, .max_batch = 16});
+  auto [upid, w] = f.profile(5);
+  REQUIRE(fund(l, w[0], "CAD", "1.00").rc == Rc::Ok);
+  REQUIRE(fund(l, w[3], "CAD", "1.00").rc == Rc::Ok);
+  std::promise<void> x_holds;
+  std::atomic<bool> hold{true};
+  l.tamper_for_tests = [&](std::vector<Ledger::Posting>& postings) {
+    for (const auto& p : postings)
+      if (p.waid == w[0] && hold.exchange(false)) {
+        x_holds.set_value();
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      }
+  };
+  std::mutex mu;
+  std::vector<std::string> finished;
+  auto submit = [&](const std::string& name, const std::string& from, const std::string& to, const char* amount) {
+    auto p = std::make_shared<std::promise<Outcome>>();
+    auto fut = p->get_future();
+    l.submit(Transfer{from, to, "CAD", amount, ""}, owner(upid), std::nullopt, [&, name, p](Outcome o) {
+      {
+        std::lock_guard lock(mu);
+        finished.push_back(name);
+      }
+      p->set_value(o);
+    });
+    return fut;
+  };
+  auto x = submit("X", w[0], w[1], "0.60");
+  x_holds.get_future().wait();
+  auto y = submit("Y", w[0], w[2], "0.40");  // needs X's result: 1.00 - 0.60 leaves 0.40
+  auto z = submit("Z", w[3], w[4], "0.50");
+  CHECK(z.get().rc == Rc::Ok);
+  CHECK(x.get().rc == Rc::Ok);
+  CHECK(y.get().rc == Rc::Ok);
+  CHECK(finished == std::vector<std::string>{"Z", "X", "Y"});
+  CHECK(f.balance(w[0], "CAD") == "0/0");
+  CHECK(f.balance(w[4], "CAD") == "50/0");
+}
+
+TEST_CASE("text reaches the journal exactly, whatever characters it holds", "[engine]") {
+  // The batch's rows travel as PostgreSQL array literals: quotes, backslashes, braces,
+  // commas, the word NULL and non-ASCII text must come back as they went in, and an empty
+  // value stays distinct from the text "NULL".
+  Fixture f;
+  Ledger l(f.db, f.pool, {.committers = 1, .max_batch = 16});
+  auto [upid, w] = f.profile(2);
+  REQUIRE(fund(l, w[0], "CAD", "10.00").rc == Rc::Ok);
+  const std::vector<std::string> texts = {"a \"quoted\" word", "back\\slash\\", "{braces},commas", "NULL", "null",
+                                          "caf\xc3\xa9 \xe2\x82\xac", " spaced ", "tab\there", "'single'"};
+  std::vector<std::future<Outcome>> results;
+  for (const auto& t : texts) {
+    auto p = std::make_shared<std::promise<Outcome>>();
+    results.push_back(p->get_future());
+    l.submit(Transfer{w[0], w[1], "CAD", "0.01", t}, owner(upid), std::nullopt, [p](Outcome o) { p->set_value(o); });
+  }
+  auto conn = f.pool.acquire();
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    Outcome o = results[i].get();
+    REQUIRE(o.rc == Rc::Ok);
+    pqxx::nontransaction tx(*conn);
+    auto r = tx.exec_params1("SELECT description, external_txid IS NULL, bridge IS NULL FROM transactions WHERE txid = $1",
+                             o.txid);
+    CHECK(r[0].as<std::string>() == texts[i]);
+    CHECK(r[1].as<bool>());  // "" -> NULL
+    CHECK(r[2].as<bool>());
+  }
+  Outcome dep = l.execute(ledger::Deposit{w[1], "CAD", "1.00", "generic", "ext \"1\" \\ {x}", "addr,\"NULL\"", ""}, admin());
+  REQUIRE(dep.rc == Rc::Ok);
+  pqxx::nontransaction tx(*conn);
+  auto r = tx.exec_params1("SELECT external_txid, external_source_address, description FROM transactions WHERE txid = $1",
+                           dep.txid);
+  CHECK(r[0].as<std::string>() == "ext \"1\" \\ {x}");
+  CHECK(r[1].as<std::string>() == "addr,\"NULL\"");
+  CHECK(r[2].as<std::string>() == "Deposit");
+  // A NUL cannot be stored: the operation fails alone, nothing is written.
+  std::string nul = std::string("a\0b", 3);
+  Outcome bad = l.execute(Transfer{w[0], w[1], "CAD", "0.01", nul}, owner(upid));
+  CHECK(bad.rc == Rc::SystemError);
+  CHECK(f.count("SELECT count(*) FROM transactions WHERE type = 'transfer'") == static_cast<long>(texts.size()));
+  CHECK(f.balance(w[0], "CAD") == "991/0");
+}

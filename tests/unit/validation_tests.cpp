@@ -178,3 +178,17 @@ TEST_CASE("secrets are never quoted in errors", "[validation]") {
   CHECK(err->param == "password");
   CHECK(err->detail.find("short") == std::string::npos);
 }
+
+TEST_CASE("text must be valid UTF-8 without NUL (the database cannot store it)", "[validation]") {
+  Json body = kTransfer;
+  body["description"] = std::string("rent\0 march", 11);
+  auto e = check("POST /api/v1/wallet/transfer", body);
+  REQUIRE(e);
+  CHECK(e->rc == Rc::BadValue);
+  CHECK(e->detail == "description must not contain the NUL character");
+  body["description"] = "rent \xC3\xA9 march \"quoted\" \\ {x}";
+  CHECK_FALSE(check("POST /api/v1/wallet/transfer", body));
+  body["description"] = "bad \xC3";
+  REQUIRE(check("POST /api/v1/wallet/transfer", body));
+  CHECK(check("POST /api/v1/wallet/transfer", body)->rc == Rc::BadValue);
+}
