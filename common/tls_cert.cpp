@@ -18,11 +18,10 @@
 namespace og::tls {
 namespace {
 
-using ossl::Deleter;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX, EVP_PKEY_CTX_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
+using ossl::PkeyPtr;
+using ossl::PkeyCtxPtr;
+using ossl::X509Ptr;
+using ossl::BioPtr;
 
 using ossl::fail;
 

@@ -17,11 +17,10 @@ namespace og::installer {
 
 namespace {
 
-using ossl::Deleter;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using ReqPtr = std::unique_ptr<X509_REQ, Deleter<X509_REQ, X509_REQ_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
+using ossl::PkeyPtr;
+using ossl::X509Ptr;
+using ossl::ReqPtr;
+using ossl::BioPtr;
 
 using ossl::fail;
 

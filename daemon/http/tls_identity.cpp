@@ -1,5 +1,7 @@
 #include "daemon/http/tls_identity.h"
 
+#include "common/openssl_util.h"
+
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -37,10 +39,7 @@ std::string openssl_reason() {
   return buf;
 }
 
-struct BioCloser {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-using BioPtr = std::unique_ptr<BIO, BioCloser>;
+using ossl::BioPtr;
 
 BioPtr open_file(const fs::path& path, const char* what) {
   BioPtr bio(BIO_new_file(path.c_str(), "r"));

@@ -56,8 +56,8 @@ struct StateChange {
   std::string txid, state, external_txid, source;
 };
 
-// Rows for json_to_recordset, written straight into a string (the hot path's parameters;
-// a general JSON library costs several allocations per value here).
+// Rows for json_to_recordset (the balance keys to lock and to create), written straight
+// into a string: a general JSON library costs several allocations per value here.
 class Rows {
  public:
   Rows& row() {
@@ -85,27 +85,15 @@ class Rows {
     text_ += '"';
     return *this;
   }
-  Rows& units(const char* key, int128 v) { return str(key, int128_to_string(v)); }
   Rows& boolean(const char* key, bool v) {
     name(key);
     text_ += v ? "true" : "false";
-    return *this;
-  }
-  Rows& integer(const char* key, int v) {
-    name(key);
-    text_ += std::to_string(v);
-    return *this;
-  }
-  Rows& null(const char* key) {
-    name(key);
-    text_ += "null";
     return *this;
   }
   Rows& end() {
     text_ += '}';
     return *this;
   }
-  bool empty() const { return count_ == 0; }
   std::string text() const { return "[" + text_ + "]"; }
 
  private:
