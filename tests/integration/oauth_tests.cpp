@@ -497,7 +497,7 @@ TEST_CASE("oauth: authorization code flow with requests-oauthlib, tokens verifie
   REQUIRE_FALSE(done.contains("exception"));
   const Json& token = done["token"];
   CHECK(token["token_type"] == "Bearer");
-  CHECK(token["expires_in"] == 3600);
+  CHECK(token["expires_in"] == 900);  // omnipass's inactivity timeout (15 minutes)
   CHECK(token["scope"] == Json::array({"*"}));
   CHECK(token["refresh_token"].get<std::string>().size() == 43);
   CHECK(done["header"]["alg"] == "RS256");
@@ -506,7 +506,7 @@ TEST_CASE("oauth: authorization code flow with requests-oauthlib, tokens verifie
   CHECK(claims["iss"] == c.id);
   CHECK(claims["scope"] == "*");
   CHECK(claims["context"] == Json{{"upid", u.upid}, {"roles", {"profile-admin"}}});
-  CHECK(claims["exp"].get<long long>() - claims["iat"].get<long long>() == 3600);
+  CHECK(claims["exp"].get<long long>() - claims["iat"].get<long long>() == 900);
   const Json& refreshed = done["refreshed"];
   CHECK(refreshed["token_type"] == "Bearer");
   CHECK(refreshed["refresh_token"] != token["refresh_token"]);
@@ -582,7 +582,7 @@ TEST_CASE("oauth: the token endpoint answers as RFC 6749 says", "[oauth]") {
     CHECK(a.raw.content_type == "application/json");
     CHECK(a.json.size() == 5);
     CHECK(a.json["token_type"] == "Bearer");
-    CHECK(a.json["expires_in"] == 3600);
+    CHECK(a.json["expires_in"] == 900);
     CHECK(a.json["scope"] == "*");
     Json claims = jwt_payload(a.json["access_token"]);
     CHECK(claims["iss"] == c.id);
@@ -930,7 +930,7 @@ TEST_CASE("oauth: the implicit flow (response_type=token)", "[oauth]") {
   CHECK(location.rfind("https://spa.example.com/app?mode=1#access_token=", 0) == 0);
   auto ps = url_params(location, '#');
   CHECK(ps["token_type"] == "Bearer");
-  CHECK(ps["expires_in"] == "3600");
+  CHECK(ps["expires_in"] == "900");
   CHECK(ps["state"] == "s p&ce");
   CHECK(ps.count("refresh_token") == 0);
   CHECK(ps.count("code") == 0);

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <pqxx/pqxx>
 #include <regex>
 #include <set>
@@ -13,6 +14,7 @@
 #include "common/crypto.h"
 #include "common/jwt.h"
 #include "common/rbac.h"
+#include "daemon/modules/omnipass/tokens.h"
 #include "tests/support/omnid_process.h"
 
 using og::Json;
@@ -276,7 +278,7 @@ except jwt.InvalidSignatureError:
 )PY";
   std::string out = run("/usr/bin/python3 " + (tmp.path() / "check.py").string() + " " + (tmp.path() / "jwks.json").string() +
                         " " + (tmp.path() / "token").string());
-  CHECK(out == "RS256 JWT " + dave.uuid + " " + dave.upid + " profile-admin 3600\ntampered-refused");
+  CHECK(out == "RS256 JWT " + dave.uuid + " " + dave.upid + " profile-admin 900\ntampered-refused");  // 15 minutes of inactivity
 
   // Our own side refuses tampered, foreign and expired tokens.
   std::string tampered = token;
@@ -291,6 +293,7 @@ except jwt.InvalidSignatureError:
               {"context", {{"upid", dave.upid}, {"roles", {"profile-admin"}}}}};
   auto own = dev_signing_key();
   CHECK(with_token("GET", "/api/v1/profile", og::jwt::sign(own, claims.dump())).resultcode() == 10121);
+  claims["iat"] = now - 300;
   claims["exp"] = now + 600;
   CHECK(with_token("GET", "/api/v1/profile", og::jwt::sign(own, claims.dump())).resultcode() == 10000);  // the control
   CHECK(with_token("GET", "/api/v1/profile", og::jwt::sign(og::jwt::SigningKey::generate(), claims.dump()))
@@ -392,11 +395,11 @@ TEST_CASE("token renewal: same session, current roles, bounded by session_max_se
   // omnictl renews a cached login token past half its life, and keeps the session.
   og::test::TempDir home("ogrenew");
   fs::create_directories(home.path() / "cache/omnictl/tokens");
-  Json aging{{"sub", rene.uuid}, {"iat", now - 2000}, {"exp", now + 1600}, {"auth_time", now - 2000},
+  Json aging{{"sub", rene.uuid}, {"iat", now - 500}, {"exp", now + 400}, {"auth_time", now - 2000},
              {"scope", "*"}, {"context", {{"upid", rene.upid}, {"roles", {"profile-admin"}}}}};
   std::string aged = og::jwt::sign(dev_signing_key(), aging.dump());
   const fs::path cache = home.path() / "cache/omnictl/tokens/default.json";
-  std::ofstream(cache) << Json{{"url", dev().url()}, {"token", aged}, {"email", rene.email}, {"expires", now + 1600}}.dump();
+  std::ofstream(cache) << Json{{"url", dev().url()}, {"token", aged}, {"email", rene.email}, {"expires", now + 400}}.dump();
   fs::permissions(cache, fs::perms::owner_read | fs::perms::owner_write);
   std::map<std::string, std::string> env{{"OMNICTL_URL", dev().url()},
                                          {"OMNICTL_CACERT", dev().cacert()},
@@ -410,11 +413,70 @@ TEST_CASE("token renewal: same session, current roles, bounded by session_max_se
   std::string fresh = cached["token"];
   CHECK(fresh != aged);
   CHECK(jwt_claims(fresh)["auth_time"] == now - 2000);
-  CHECK(cached["expires"].get<long long>() >= now + 3500);
+  CHECK(cached["expires"].get<long long>() >= now + 850);
   // A young token is left alone.
   r = og::test::run_process({OMNICTL_PATH, "profile", "get", "-o", "json"}, "", env);
   CHECK(r.exit_code == 0);
   CHECK(Json::parse(og::test::read_file(cache))["token"] == fresh);
+}
+
+TEST_CASE("inactivity timeout: omnipass's attribute bounds a token's life and ends idle sessions",
+          "[omnipass][jwt][attribute]") {
+  auto ivan = register_user("ivan@example.com");
+  const std::string admin = dev().apikey();
+  auto set_timeout = [&](const std::string& minutes) {
+    return post("/api/v1/system/omnipass/attribute", Json{{"name", "inactivitytimeoutinminutes"}, {"value", minutes}},
+                admin);
+  };
+  // Whatever happens below, the other tests find the default again.
+  struct Restore {
+    std::function<void()> f;
+    ~Restore() { f(); }
+  } restore{[&] { set_timeout(std::to_string(og::omnipass::kDefaultInactivityMinutes)); }};
+
+  // Unset, the list shows the default, and the default is what tokens get.
+  Answer list = get("/api/v1/system/omnipass/attributelist", admin);
+  require_ok(list);
+  CHECK(list.json["attributelist"][0]["value"] == std::to_string(og::omnipass::kDefaultInactivityMinutes));
+  Json claims = jwt_claims(login(ivan));
+  CHECK(claims["exp"].get<long long>() - claims["iat"].get<long long>() ==
+        og::omnipass::kDefaultInactivityMinutes * 60);
+
+  // Longer than the token lifetime (3600 s): the lifetime bounds it.
+  require_ok(set_timeout("120"));
+  claims = jwt_claims(login(ivan));
+  CHECK(claims["exp"].get<long long>() - claims["iat"].get<long long>() == 3600);
+
+  // 2 minutes: new tokens live 120 s; a token issued 200 s ago is refused before its exp,
+  // by every call and by renewal; one issued 60 s ago still works and renews.
+  require_ok(set_timeout("2"));
+  std::string token = login(ivan);
+  claims = jwt_claims(token);
+  CHECK(claims["exp"].get<long long>() - claims["iat"].get<long long>() == 120);
+  long long now = unix_now();
+  auto signed_at = [&](long long iat) {
+    Json c{{"sub", ivan.uuid}, {"iat", iat}, {"exp", now + 600}, {"auth_time", iat}, {"scope", "*"},
+           {"context", {{"upid", ivan.upid}, {"roles", {"profile-admin"}}}}};
+    return og::jwt::sign(dev_signing_key(), c.dump());
+  };
+  std::string idle = signed_at(now - 200), recent = signed_at(now - 60);
+  Answer refused = with_token("GET", "/api/v1/profile", idle);
+  CHECK(refused.resultcode() == 10121);
+  CHECK_THAT(refused.message(), Catch::Contains("inactive for more than 2 minutes"));
+  CHECK(with_token("POST", "/api/v1/user/token/renew", idle, Json::object()).resultcode() == 10121);
+  require_ok(with_token("GET", "/api/v1/profile", recent));
+  Answer renewed = with_token("POST", "/api/v1/user/token/renew", recent, Json::object());
+  require_ok(renewed);
+  Json fresh = jwt_claims(renewed.json["token"]);
+  CHECK(fresh["exp"].get<long long>() - fresh["iat"].get<long long>() == 120);
+  CHECK(fresh["auth_time"] == now - 60);  // the same session, kept open by the renewal
+
+  // Bad values change nothing.
+  CHECK(set_timeout("0").resultcode() == 10113);
+  CHECK(set_timeout("1441").resultcode() == 10113);
+  CHECK(set_timeout("2.5").resultcode() == 10113);
+  claims = jwt_claims(login(ivan));
+  CHECK(claims["exp"].get<long long>() - claims["iat"].get<long long>() == 120);
 }
 
 TEST_CASE("MFA: oathtool codes are accepted once; login then needs the code", "[omnipass][mfa]") {

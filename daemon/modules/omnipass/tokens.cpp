@@ -1,5 +1,8 @@
 #include "daemon/modules/omnipass/tokens.h"
 
+#include <algorithm>
+#include <charconv>
+
 #include "common/json.h"
 #include "common/rbac.h"
 #include "daemon/log.h"
@@ -135,11 +138,53 @@ std::string TokenService::issue(const TokenClaims& c) {
   else if (!issuer_.empty()) payload["iss"] = issuer_;
   payload["sub"] = c.uuid;
   payload["iat"] = now;
-  payload["exp"] = now + lifetime_.count();
+  payload["exp"] = now + lifetime().count();
   payload["scope"] = c.scope;
   payload["auth_time"] = c.auth_time > 0 ? c.auth_time : now;
   payload["context"] = Json{{"upid", c.upid}, {"roles", c.roles}};
   return jwt::sign(*signer, payload.dump());
+}
+
+std::chrono::minutes TokenService::inactivity_timeout() {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mu_);
+    if (inactivity_read_at_ != std::chrono::steady_clock::time_point{} && now - inactivity_read_at_ < std::chrono::seconds(30))
+      return inactivity_;
+  }
+  std::chrono::minutes value{kDefaultInactivityMinutes};
+  try {
+    auto conn = pool_.acquire();
+    pqxx::nontransaction tx(*conn);
+    auto r = tx.exec(
+        "SELECT value FROM component_attributes WHERE component = 'omnipass' AND name = 'inactivitytimeoutinminutes'");
+    // Validated when it was set (1-1440); anything else keeps the default.
+    if (!r.empty()) {
+      const std::string text = r[0][0].as<std::string>();
+      int m = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), m);
+      if (ec == std::errc() && end == text.data() + text.size() && m >= 1 && m <= 1440) value = std::chrono::minutes(m);
+    }
+  } catch (const std::exception& e) {
+    // The database is unreachable: keep what we had, try again at the next call.
+    log::warn("cannot read omnipass's inactivity timeout", {{"error", e.what()}});
+    std::lock_guard lock(mu_);
+    return inactivity_;
+  }
+  std::lock_guard lock(mu_);
+  inactivity_ = value;
+  inactivity_read_at_ = now;
+  return value;
+}
+
+void TokenService::set_inactivity_timeout(std::chrono::minutes timeout) {
+  std::lock_guard lock(mu_);
+  inactivity_ = timeout;
+  inactivity_read_at_ = std::chrono::steady_clock::now();
+}
+
+std::chrono::seconds TokenService::lifetime() {
+  return std::min<std::chrono::seconds>(lifetime_, inactivity_timeout());
 }
 
 std::string TokenService::jwks() {
@@ -172,6 +217,14 @@ std::optional<TokenClaims> TokenService::claims_of(std::string_view token, std::
   }
   try {
     Json p = Json::parse(*payload);
+    if (const auto iat = p.value("iat", std::int64_t{0}); iat > 0) {
+      const auto idle = inactivity_timeout();
+      if (unix_now() - iat > std::chrono::duration_cast<std::chrono::seconds>(idle).count() + 30) {
+        if (error)
+          *error = "the session was inactive for more than " + std::to_string(idle.count()) + " minutes: log in again";
+        return std::nullopt;
+      }
+    }
     TokenClaims c;
     c.uuid = p.at("sub").get<std::string>();
     c.upid = p.at("context").at("upid").get<std::string>();

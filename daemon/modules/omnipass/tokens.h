@@ -26,6 +26,10 @@ class SecretStore;
 
 namespace og::omnipass {
 
+// omnipass's inactivitytimeoutinminutes when the attribute is unset (PCI DSS 8.2.8's 15
+// minutes of idle time before a user must authenticate again).
+inline constexpr int kDefaultInactivityMinutes = 15;
+
 struct TokenClaims {
   std::string uuid, upid, scope = "*", client_id;
   std::vector<std::string> roles;
@@ -44,7 +48,15 @@ class TokenService : public http::TokenVerifier {
   // store is locked: loads the public keys only (call it again after the unlock).
   void start();
   std::string issue(const TokenClaims& claims);
-  std::chrono::seconds lifetime() const { return lifetime_; }
+  // How long a new access token lives: [omnipass] token_lifetime_seconds, or omnipass's
+  // inactivity timeout (attribute inactivitytimeoutinminutes) when that is shorter. A session
+  // stays open only while its token is renewed (or refreshed) before it expires.
+  std::chrono::seconds lifetime();
+  // The inactivity timeout in force: the stored attribute, re-read at most every 30 seconds
+  // (another node may have changed it), kDefaultInactivityMinutes when unset.
+  std::chrono::minutes inactivity_timeout();
+  // Called by POST /system/omnipass/attribute on this node: in force at once.
+  void set_inactivity_timeout(std::chrono::minutes timeout);
   // {"keys":[...]}: every key whose tokens may still be valid.
   std::string jwks();
   // A new signing key; the current one is retired.
@@ -54,7 +66,9 @@ class TokenService : public http::TokenVerifier {
 
   // http::TokenVerifier: signature, kid, expiry, and that the user is still active.
   http::AuthResult verify(std::string_view token) override;
-  // Signature and expiry only: the claims of a valid token.
+  // Signature, expiry and inactivity (a token older than the inactivity timeout is refused
+  // even before its exp, so that a lowered timeout applies at once): the claims of a valid
+  // token.
   std::optional<TokenClaims> claims_of(std::string_view token, std::string* error = nullptr);
 
  private:
@@ -69,6 +83,8 @@ class TokenService : public http::TokenVerifier {
   std::shared_ptr<jwt::SigningKey> signer_;
   std::chrono::system_clock::time_point signer_created_{};
   std::chrono::seconds rotation_{0};
+  std::chrono::minutes inactivity_{kDefaultInactivityMinutes};
+  std::chrono::steady_clock::time_point inactivity_read_at_{};
   std::atomic<bool> rotating_{false};
   std::shared_ptr<jwt::Verifier> verifier_;
   std::string jwks_;

@@ -119,7 +119,7 @@ struct AttributeDef {
 constexpr AttributeDef kAttributes[] = {
     {"omnipass", "inactivitytimeoutinminutes",
      "Minutes of inactivity after which a user's session ends (an integer from 1 to 1440)",
-     AttrType::Minutes, "15"},
+     AttrType::Minutes, "15"},  // = omnipass::kDefaultInactivityMinutes (checked by a test)
     {"omnibridge", "notifierhost",
      "Host name of the notifier (a host name or IP address, optionally :port)", AttrType::Host, ""},
     {"omnipay", "notifierhost",
@@ -220,6 +220,9 @@ Reply set_attribute(App& app, Call& call) {
       "updated_by = EXCLUDED.updated_by",
       component, name, value, call.principal.id());
   tx.commit();
+  // In force on this node at once; the other nodes read it again within 30 seconds.
+  if (component == "omnipass" && name == "inactivitytimeoutinminutes" && app.tokens)
+    app.tokens->set_inactivity_timeout(std::chrono::minutes(std::stoi(value)));
   log::info("component attribute set",
             {{"component", component}, {"name", name}, {"value", value}});
   return Reply::ok();
