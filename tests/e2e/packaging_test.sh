@@ -62,40 +62,10 @@ mkdir -p "$T/rpmbuild/SOURCES"
 tar -C "$src" --exclude='./build*' --exclude=./.git --transform "s,^\\.,omnigate-$version," \
   -czf "$T/rpmbuild/SOURCES/omnigate-$version.tar.gz" .
 
-# Debian's rpm has no systemd-rpm-macros or firewalld-filesystem; these are their
-# definitions on RHEL 9 (systemd 252 macros.systemd, firewalld 1.x macros.firewalld).
-# Debian's brp-compress is a bash script run by dash: run it with bash, as on RHEL. Doc and
-# licence directories are named as on RHEL (redhat-rpm-config): /usr/share/licenses/omnigate.
-cat >"$T/macros" <<'EOF'
-%_unitdir /usr/lib/systemd/system
-%_sysusersdir /usr/lib/sysusers.d
-%_tmpfilesdir /usr/lib/tmpfiles.d
-%systemd_requires Requires(post): systemd\
-Requires(preun): systemd\
-Requires(postun): systemd\
-%{nil}
-%systemd_post() if [ $1 -eq 1 ] && [ -x "/usr/lib/systemd/systemd-update-helper" ]; then \
-    /usr/lib/systemd/systemd-update-helper install-system-units %{?*} || : \
-fi \
-%{nil}
-%systemd_preun() if [ $1 -eq 0 ] && [ -x "/usr/lib/systemd/systemd-update-helper" ]; then \
-    /usr/lib/systemd/systemd-update-helper remove-system-units %{?*} || : \
-fi \
-%{nil}
-%systemd_postun_with_restart() if [ $1 -ge 1 ] && [ -x "/usr/lib/systemd/systemd-update-helper" ]; then \
-    /usr/lib/systemd/systemd-update-helper mark-restart-system-units %{?*} || : \
-fi \
-%{nil}
-%tmpfiles_create() /usr/bin/systemd-tmpfiles --create %{?*} >/dev/null 2>&1 || : \
-%{nil}
-%firewalld_reload test -f /usr/bin/firewall-cmd && firewall-cmd --reload --quiet || : \
-%{nil}
-%__brp_compress /bin/bash %{_rpmconfigdir}/brp-compress %{?_prefix}
-%_docdir_fmt %%{NAME}
-EOF
+# RHEL 9 macros that Debian's rpm lacks: tests/e2e/rhel.macros.
 
 start=$(date +%s)
-if rpmbuild -bb --nodeps --load "$T/macros" \
+if rpmbuild -bb --nodeps --load "$src/tests/e2e/rhel.macros" \
      --define "_topdir $T/rpmbuild" \
      --define "packager Omnigate OS maintainers <packaging@omnigate.local>" \
      --define "omnigate_prebuilt_root $T/stage" \
