@@ -3,8 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <set>
+#include <vector>
 
 #include "cli/exit_codes.h"
 #include "cli/secrets.h"
@@ -40,12 +42,19 @@ std::string ask(const std::string& label, bool secret) {
 }
 
 // One field at the terminal: prompt with its default, re-ask on a bad answer, a secret
-// twice and never echoed.
-std::string ask_field(const installer::Field& f, const Answers& answers) {
+// twice and never echoed. `installed` (--reconfigure: the recorded answers) lets an empty
+// answer keep the installed secret, which is never shown. An optional field with a
+// default is cleared with "-".
+std::string ask_field(const installer::Field& f, const Answers& answers, const Answers* installed) {
   std::string def;
   if (!f.secret) {
     auto it = answers.find(f.key);
     def = it != answers.end() ? it->second : installer::value_or_default(f, "", answers);
+  }
+  std::string kept;  // the installed secret an empty answer keeps
+  if (f.secret && installed) {
+    auto it = installed->find(f.key);
+    if (it != installed->end()) kept = it->second;
   }
   if (!f.explanation.empty()) std::cout << "  " << f.explanation << "\n" << std::flush;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
@@ -56,8 +65,12 @@ std::string ask_field(const installer::Field& f, const Answers& answers) {
       label += " (" + list + ")";
     }
     if (!def.empty()) label += " [" + def + "]";
+    if (!def.empty() && f.optional) label += " (\"-\": none)";
+    if (!kept.empty()) label += " [keep current]";
     std::string v = ask(label, f.secret);
+    if (v.empty() && !kept.empty()) return kept;
     if (v.empty()) v = def;
+    if (v == "-" && f.optional && !def.empty()) v.clear();
     if (v.empty() && !f.optional) {
       std::cout << "  An answer is needed.\n" << std::flush;
       continue;
@@ -78,7 +91,7 @@ std::string ask_field(const installer::Field& f, const Answers& answers) {
   throw Abort("too many unaccepted answers for " + f.key);
 }
 
-void ask_step(const Step& step, int number, Answers& answers) {
+void ask_step(const Step& step, int number, Answers& answers, const Answers* installed = nullptr) {
   std::cout << "\n"
             << number << ". " << step.title << "\n"
             << step.explanation << "\n"
@@ -89,7 +102,7 @@ void ask_step(const Step& step, int number, Answers& answers) {
         answers.erase(f.key);
         continue;
       }
-      answers[f.key] = ask_field(f, answers);
+      answers[f.key] = ask_field(f, answers, installed);
     }
     if (!step.check) return;
     const std::string label = step.check_label ? step.check_label(answers) : std::string();
@@ -123,36 +136,13 @@ std::optional<std::string> check_details_file(const std::string& file) {
   return std::nullopt;
 }
 
-int reconfigure(const InstallOptions& opt, const installer::Layout& layout,
-                const installer::Environment& env) {
-  if (opt.answers_file.empty())
-    return fail(
-        "--reconfigure takes the settings to change from --answers FILE (only the sections it "
-        "holds change)");
-  Answers given;
-  try {
-    given = installer::read_answers_file(opt.answers_file);
-  } catch (const std::exception& e) {
-    return fail(e.what());
-  }
-  auto steps = installer::wizard_steps(env);
-  std::set<std::string> sections;
-  for (const auto& [key, value] : given) sections.insert(key.substr(0, key.find('.')));
-  static const std::set<std::string> kChangeable{
-      "locale", "environment", "certificate", "licence", "notification", "smtp", "server"};
-  for (const auto& s : sections)
-    if (!kChangeable.count(s))
-      return fail("step \"" + s +
-                  "\": cannot be changed by --reconfigure (changeable: locale, environment, "
-                  "certificate, licence, notification, smtp, server)");
-  if (!opt.yes) return fail("--reconfigure needs --yes");
-  Answers merged;
-  if (auto e = installer::prepare_reconfiguration(layout, steps, given, merged))
-    return fail(e->message() + "; nothing was changed");
+// Applies the merged answers of `sections` (both front ends of --reconfigure).
+int apply_reconfiguration(const InstallOptions& opt, Answers merged,
+                          const std::set<std::string>& sections) {
   installer::ApplyOptions ao;
   ao.root = opt.root;
   ao.service_user = opt.service_user;
-  installer::Installation inst(merged, ao, [](const std::string& line) {
+  installer::Installation inst(std::move(merged), ao, [](const std::string& line) {
     std::cout << "  " << line << "\n" << std::flush;
   });
   try {
@@ -165,6 +155,119 @@ int reconfigure(const InstallOptions& opt, const installer::Layout& layout,
   for (const auto& s : sections) std::cout << (first ? "" : ", ") << s, first = false;
   std::cout << ". Restart omnid to use the new settings (systemctl restart omnid).\n";
   return kExitOk;
+}
+
+// --reconfigure at a terminal: which sections, then their steps with the installed values
+// as defaults, the changes, a confirmation.
+int reconfigure_at_terminal(const InstallOptions& opt, const installer::Layout& layout,
+                            const installer::Environment& env) {
+  Answers current;
+  try {
+    current = installer::recorded_answers(layout);
+  } catch (const std::exception& e) {
+    return fail(std::string(e.what()) + "; nothing was changed");
+  }
+  const auto choices = installer::reconfigurable_steps(env);
+  Answers merged;
+  std::set<std::string> sections;
+  try {
+    std::cout << "Reconfiguring the Omnigate OS installation under " << layout.root.string()
+              << ".\nSections that can change:\n";
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+      std::string name = choices[i].name;
+      name.resize(std::max<std::size_t>(name.size(), 13), ' ');
+      std::cout << "  " << i + 1 << ". " << name << choices[i].title << "\n";
+    }
+    std::cout << std::flush;
+    std::vector<std::string> chosen;
+    for (int attempt = 0;; ++attempt) {
+      if (attempt >= kMaxAttempts) throw Abort("too many unaccepted answers");
+      auto why = installer::parse_step_choice(
+          ask("Sections to change (numbers or names, e.g. 2 smtp; Enter: none)", false), choices,
+          chosen);
+      if (!why) break;
+      std::cout << "  Not accepted: " << *why << ". Try again.\n" << std::flush;
+    }
+    if (chosen.empty()) {
+      std::cout << "Nothing to change; nothing was written.\n";
+      return kExitOk;
+    }
+    sections.insert(chosen.begin(), chosen.end());
+    std::cout << "Press Enter to keep the current value in [brackets].\n" << std::flush;
+    Answers answers = current;
+    int number = 0;
+    for (const auto& step : choices)
+      if (sections.count(step.name)) ask_step(step, ++number, answers, &current);
+    // The chosen steps' answers go the answers file's way (their checks ran while asking).
+    Answers given;
+    for (const auto& step : choices)
+      if (sections.count(step.name))
+        for (const auto& f : step.fields)
+          if (auto it = answers.find(f.key); it != answers.end()) given[f.key] = it->second;
+    if (auto e = installer::prepare_reconfiguration(layout, installer::wizard_steps(env), given,
+                                                    merged, /*checks=*/false))
+      return fail(e->message() + "; nothing was changed");
+    // Only the sections whose answers differ are applied: omnid.toml is not rewritten (its
+    // comments lost) for a section left as it was.
+    std::vector<std::string> changes;
+    std::string unchanged;
+    for (const auto& name : chosen) {
+      auto lines = installer::reconfiguration_changes(choices, {name}, current, merged);
+      if (lines.empty()) {
+        sections.erase(name);
+        unchanged += (unchanged.empty() ? "" : ", ") + name;
+      }
+      changes.insert(changes.end(), lines.begin(), lines.end());
+    }
+    if (changes.empty()) {
+      std::cout << "\nNothing changes: every answer is the installed one; nothing was written.\n";
+      return kExitOk;
+    }
+    std::cout << "\nChanges\n";
+    for (const auto& line : changes) std::cout << "  " << line << "\n";
+    if (!unchanged.empty()) std::cout << "(unchanged, left as they are: " << unchanged << ")\n";
+    std::cout << std::flush;
+    if (!opt.yes && !confirm("Reconfigure with these changes?"))
+      return fail("not confirmed; nothing was written");
+  } catch (const std::exception& e) {  // Abort included: nothing was asked to change yet
+    return fail(std::string(e.what()) + "; nothing was written");
+  }
+  return apply_reconfiguration(opt, std::move(merged), sections);
+}
+
+int reconfigure(const InstallOptions& opt, const installer::Layout& layout,
+                const installer::Environment& env) {
+  if (opt.answers_file.empty()) {
+    if (!stdin_is_tty())
+      return fail(
+          "standard input is not a terminal: --reconfigure takes the settings to change from "
+          "--answers FILE --yes (only the sections it holds change); nothing was changed");
+    return reconfigure_at_terminal(opt, layout, env);
+  }
+  Answers given;
+  try {
+    given = installer::read_answers_file(opt.answers_file);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  auto steps = installer::wizard_steps(env);
+  std::set<std::string> sections;
+  for (const auto& [key, value] : given) sections.insert(key.substr(0, key.find('.')));
+  std::set<std::string> changeable;
+  std::string changeable_list;
+  for (const auto& s : installer::reconfigurable_steps(env, /*with_checks=*/false)) {
+    changeable.insert(s.name);
+    changeable_list += (changeable_list.empty() ? "" : ", ") + s.name;
+  }
+  for (const auto& s : sections)
+    if (!changeable.count(s))
+      return fail("step \"" + s +
+                  "\": cannot be changed by --reconfigure (changeable: " + changeable_list + ")");
+  if (!opt.yes) return fail("--reconfigure needs --yes");
+  Answers merged;
+  if (auto e = installer::prepare_reconfiguration(layout, steps, given, merged))
+    return fail(e->message() + "; nothing was changed");
+  return apply_reconfiguration(opt, std::move(merged), sections);
 }
 
 }  // namespace
@@ -189,9 +292,10 @@ InstallCommands add_install_command(CLI::App& app, InstallOptions& opt) {
       ->type_name("DIR");
   c.install->add_flag("--no-start", opt.no_start,
                       "Do not enable and start omnid.service at the end (no systemctl)");
-  c.install->add_flag(
-      "--reconfigure", opt.reconfigure,
-      "Change an installed host: only the sections of --answers FILE (smtp, certificate, ...)");
+  c.install->add_flag("--reconfigure", opt.reconfigure,
+                      "Change an installed host: at a terminal, asks which sections to change "
+                      "(current values as defaults); with --answers FILE --yes, only the sections "
+                      "of FILE (smtp, certificate, ...)");
   c.install
       ->add_option("--details-file", opt.details_file,
                    "Also write the installation details to this new file (mode 0600)")
@@ -225,8 +329,9 @@ int run_install(const InstallOptions& opt) {
     return reconfigure(opt, layout, env);
   }
   if (installer::installed(layout))
-    return fail("Omnigate OS is installed already (" + layout.record_file.string() +
-                "); to change settings use --reconfigure --answers FILE --yes");
+    return fail(
+        "Omnigate OS is installed already (" + layout.record_file.string() +
+        "); to change settings use --reconfigure (at a terminal, or with --answers FILE --yes)");
   if (auto why = check_details_file(opt.details_file)) return fail(*why);
   if (!unattended && !stdin_is_tty())
     return fail("standard input is not a terminal: give the answers with --answers FILE --yes");

@@ -565,22 +565,27 @@ std::string section_of(const std::string& key) {
 
 }  // namespace
 
+Answers recorded_answers(const Layout& layout) {
+  Answers out;
+  toml::table record = parse_toml_file(layout.record_file);
+  for (const auto& [section, node] : record) {
+    if (!node.is_table() || section.str() == "record") continue;
+    for (const auto& [key, value] : *node.as_table())
+      if (value.is_string())
+        out[std::string(section.str()) + "." + std::string(key.str())] = value.as_string()->get();
+  }
+  toml::table config = parse_toml_file(layout.config_file);
+  if (auto pw = config["mail"]["smtp_password"].value<std::string>()) out["smtp.password"] = *pw;
+  return out;
+}
+
 std::optional<AnswerError> prepare_reconfiguration(const Layout& layout,
                                                    const std::vector<Step>& steps,
-                                                   const Answers& given, Answers& merged) {
+                                                   const Answers& given, Answers& merged,
+                                                   bool checks) {
   merged.clear();
   try {
-    toml::table record = parse_toml_file(layout.record_file);
-    for (const auto& [section, node] : record) {
-      if (!node.is_table() || section.str() == "record") continue;
-      for (const auto& [key, value] : *node.as_table())
-        if (value.is_string())
-          merged[std::string(section.str()) + "." + std::string(key.str())] =
-              value.as_string()->get();
-    }
-    toml::table config = parse_toml_file(layout.config_file);
-    if (auto pw = config["mail"]["smtp_password"].value<std::string>())
-      merged["smtp.password"] = *pw;
+    merged = recorded_answers(layout);
   } catch (const std::exception& e) {
     return AnswerError{"reconfigure", "", e.what()};
   }
@@ -594,7 +599,42 @@ std::optional<AnswerError> prepare_reconfiguration(const Layout& layout,
   std::vector<Step> touched;
   for (const auto& s : steps)
     if (sections.count(s.name)) touched.push_back(s);
-  return resolve_answers(touched, merged, Phase::BeforeApply);
+  return resolve_answers(touched, merged, Phase::BeforeApply, checks);
+}
+
+std::vector<std::string> reconfiguration_changes(const std::vector<Step>& steps,
+                                                 const std::set<std::string>& sections,
+                                                 const Answers& before, const Answers& after) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const auto& step : steps) {
+    if (!sections.count(step.name)) continue;
+    for (const auto& f : step.fields) {
+      if (!seen.insert(f.key).second) continue;
+      const std::string b = get(before, f.key), a = get(after, f.key);
+      if (a == b) continue;
+      if (f.secret)
+        out.push_back(f.key + ": " + (b.empty() ? "(set)" : a.empty() ? "(removed)" : "(changed)"));
+      else
+        out.push_back(f.key + ": " + (b.empty() ? "(none)" : b) + " -> " +
+                      (a.empty() ? "(none)" : a));
+    }
+  }
+  if (sections.count("certificate")) {
+    const std::string mode = get(after, "certificate.mode");
+    const std::string host = get(after, "certificate.hostname");
+    if (mode == "existing")
+      out.push_back("certificate: " + get(after, "certificate.cert_file") + " and " +
+                    get(after, "certificate.key_file") + " are copied in anew");
+    else if (mode == "csr")
+      out.push_back(
+          "certificate: a new key, a self-signed certificate and a signing request "
+          "(omnid.csr) for " +
+          host + " are made");
+    else
+      out.push_back("certificate: a new key and self-signed certificate for " + host + " are made");
+  }
+  return out;
 }
 
 void Installation::reconfigure(const std::set<std::string>& sections) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "installer/wizard.h"
 
@@ -105,13 +106,29 @@ class Installation {
   bool have_service_user_ = false;
 };
 
-// --reconfigure: the installation's recorded answers (installation.toml, plus the SMTP
-// password kept in omnid.toml) with `given` laid over them, validated for the steps of
-// the sections in `given` (their checks run: SMTP test message, certificate files).
-// Returns the first error; `merged` is complete when nullopt.
+// The installation's recorded answers: installation.toml (every answer but the secrets)
+// plus the SMTP password kept in omnid.toml. What --reconfigure starts from, and the
+// current values a front end offers as defaults. Throws std::runtime_error naming the
+// file when one cannot be read or parsed.
+Answers recorded_answers(const Layout& layout);
+
+// --reconfigure: the recorded answers with `given` laid over them, validated for the steps
+// of the sections in `given`; with `checks` their checks run too (SMTP test message,
+// certificate files: a front end that has run them while asking passes false). Returns
+// the first error; `merged` is complete when nullopt.
 std::optional<AnswerError> prepare_reconfiguration(const Layout& layout,
                                                    const std::vector<Step>& steps,
-                                                   const Answers& given, Answers& merged);
+                                                   const Answers& given, Answers& merged,
+                                                   bool checks = true);
+
+// What a reconfiguration of `sections` changes, for the confirmation: one line per answer
+// of those steps (of `steps`) whose value differs between `before` (recorded_answers) and
+// `after` (as merged), "key: old -> new" with "(none)" for no value; a secret only as
+// "(set)", "(changed)" or "(removed)". A certificate section adds what is made or copied
+// anew (a new key even when its answers are unchanged). Empty when nothing changes.
+std::vector<std::string> reconfiguration_changes(const std::vector<Step>& steps,
+                                                 const std::set<std::string>& sections,
+                                                 const Answers& before, const Answers& after);
 
 // `omnictl install certificate`: checks the signed certificate (and chain) against the
 // installation's key and host name, then replaces the served certificate with it (chain

@@ -650,6 +650,65 @@ std::vector<Step> wizard_steps(const Environment& env, bool with_checks) {
   return steps;
 }
 
+std::vector<Step> reconfigurable_steps(const Environment& env, bool with_checks) {
+  static const std::vector<std::string> kNames{"locale",  "environment",  "certificate",
+                                               "licence", "notification", "smtp"};
+  std::vector<Step> out;
+  for (auto& s : wizard_steps(env, with_checks))
+    if (std::find(kNames.begin(), kNames.end(), s.name) != kNames.end())
+      out.push_back(std::move(s));
+  out.push_back(Step{
+      .name = "server",
+      .title = "HTTPS address",
+      .explanation = "Where omnid listens ([server] listen of omnid.toml).",
+      .fields = option_fields(),
+  });
+  return out;
+}
+
+std::optional<std::string> parse_step_choice(std::string_view text, const std::vector<Step>& steps,
+                                             std::vector<std::string>& chosen) {
+  chosen.clear();
+  std::set<std::string> picked;
+  std::string word;
+  auto take = [&]() -> std::optional<std::string> {
+    if (word.empty()) return std::nullopt;
+    const Step* found = nullptr;
+    if (std::all_of(word.begin(), word.end(), ::isdigit)) {
+      if (word.size() <= 3) {
+        std::size_t n = std::stoul(word);
+        if (n >= 1 && n <= steps.size()) found = &steps[n - 1];
+      }
+    } else {
+      std::string lower = word;
+      std::transform(lower.begin(), lower.end(), lower.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      for (const auto& s : steps)
+        if (s.name == lower) found = &s;
+    }
+    if (!found) {
+      std::string names;
+      for (const auto& s : steps) names += (names.empty() ? "" : ", ") + s.name;
+      return "\"" + word + "\" is neither a number from 1 to " + std::to_string(steps.size()) +
+             " nor one of " + names;
+    }
+    picked.insert(found->name);
+    word.clear();
+    return std::nullopt;
+  };
+  for (char c : text) {
+    if (c == ',' || c == ' ' || c == '\t') {
+      if (auto why = take()) return why;
+    } else {
+      word.push_back(c);
+    }
+  }
+  if (auto why = take()) return why;
+  for (const auto& s : steps)
+    if (picked.count(s.name)) chosen.push_back(s.name);
+  return std::nullopt;
+}
+
 std::optional<AnswerError> resolve_answers(const std::vector<Step>& steps, Answers& answers,
                                            Phase phase, bool checks) {
   std::set<std::string> known;

@@ -90,6 +90,19 @@ std::optional<AnswerError> resolve_answers(const std::vector<Step>& steps, Answe
 std::optional<AnswerError> run_checks(const std::vector<Step>& steps, const Answers& answers,
                                       Phase phase);
 
+// --reconfigure: the steps an installed host can change, in the wizard's order (locale,
+// environment, certificate, licence, notification, smtp), then "server" (the HTTPS
+// address, server.listen, as a step of its own). eula, database, database-password,
+// administrator and issuer cannot change.
+std::vector<Step> reconfigurable_steps(const Environment& env, bool with_checks = true);
+
+// An operator's choice among `steps`: step names or numbers (1 = the first of `steps`)
+// separated by commas and/or spaces, e.g. "2, smtp". `chosen` gets the chosen names in the
+// order of `steps`, each once; blank text chooses nothing. Returns the reason when a word
+// is neither a name nor a number of `steps` (`chosen` is then empty).
+std::optional<std::string> parse_step_choice(std::string_view text, const std::vector<Step>& steps,
+                                             std::vector<std::string>& chosen);
+
 // Keys that are not steps' answers but options of the installation itself.
 // (server.listen: the HTTPS address omnid listens on.)
 std::vector<Field> option_fields();

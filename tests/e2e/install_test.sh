@@ -6,7 +6,9 @@
 # printed one and logs the administrator in; re-running is refused; --reconfigure changes
 # only what it is told; `install certificate` installs a certificate signed for the CSR and
 # refuses wrong ones; an interactive run through a pseudo-terminal answers every step,
-# including a bad answer that is asked again; no secret reaches install.log.
+# including a bad answer that is asked again; an interactive --reconfigure of it changes
+# only what was chosen, and changes nothing when not confirmed or without a terminal; no
+# secret reaches install.log.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 : "${OMNIGATE_SOURCE_DIR:?}"
@@ -374,6 +376,192 @@ if grep -qF -e "$ADMIN_PW" -e "$DB_PW" -e "$SMTP_PW" "$T/tty.out"; then fail "no
 check "the interactive run recorded its answers" grep -q 'name = "Production"' "$R2/etc/omnigate/installation.toml"
 check "the issuer name was recorded" grep -q 'name = "navy"' "$R2/etc/omnigate/installation.toml"
 if grep -qF -e "$ADMIN_PW" -e "$DB_PW" -e "$SMTP_PW" "$R2/var/log/omnigate/install.log"; then fail "no secret in the interactive install.log"; else pass "no secret in the interactive install.log"; fi
+
+# --- An interactive --reconfigure of that installation through a pseudo-terminal. ---
+# ptydrive.py: spawn omnictl on a pseudo-terminal, expect(regex), answer(regex, text), end().
+cat >"$T/ptydrive.py" <<'PY'
+import os, pty, re, select, sys, time
+
+buf = b""
+pid = fd = None
+
+def spawn(argv):
+    global pid, fd
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(argv[0], argv)
+
+def _read(timeout):
+    global buf
+    r, _, _ = select.select([fd], [], [], timeout)
+    if not r:
+        return True
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        chunk = b""
+    if not chunk:
+        return False
+    sys.stdout.write(chunk.decode(errors="replace")); sys.stdout.flush()
+    buf += chunk
+    return True
+
+def expect(pattern, timeout=120):
+    global buf
+    deadline = time.time() + timeout
+    rx = re.compile(pattern.encode())
+    while True:
+        m = rx.search(buf)
+        if m:
+            seen, buf = buf[:m.end()], buf[m.end():]
+            return seen
+        left = deadline - time.time()
+        if left <= 0:
+            sys.exit("timed out waiting for %r; got:\n%s" % (pattern, buf.decode(errors="replace")))
+        if not _read(left):
+            sys.exit("omnictl ended while waiting for %r; got:\n%s" % (pattern, buf.decode(errors="replace")))
+
+def answer(prompt, text):
+    expect(prompt)
+    os.write(fd, text.encode() + b"\n")
+
+def end(timeout=60):
+    """Reads to the end of the output; exits with omnictl's exit status."""
+    deadline = time.time() + timeout
+    while time.time() < deadline and _read(deadline - time.time()):
+        pass
+    _, status = os.waitpid(pid, 0)
+    sys.exit(os.waitstatus_to_exitcode(status))
+PY
+sums() { sha256sum "$R2/etc/omnigate/omnid.toml" "$R2/etc/omnigate/installation.toml" \
+  "$R2/etc/omnigate/tls/omnid.crt" "$R2/etc/omnigate/tls/omnid.key"; }
+sums >"$T/sums.before"
+unchanged() { sums | cmp -s - "$T/sums.before"; }
+tls_unchanged() { cmp -s <(sums | grep tls/) <(grep tls/ "$T/sums.before"); }
+
+rc=0
+"$OMNICTL" install --reconfigure --root "$R2" </dev/null >"$T/out" 2>&1 || rc=$?
+check "--reconfigure without --answers and without a terminal: exit 1, asks for --answers" \
+  bash -c "test $rc = 1 && grep -q 'not a terminal.*--answers FILE' '$T/out'"
+check "... nothing changed" unchanged
+
+rc=0
+PYTHONPATH=$T /usr/bin/python3 - "$OMNICTL" "$R2" >"$T/tty-none.out" 2>&1 <<'PY' || rc=$?
+import sys
+from ptydrive import spawn, expect, answer, end
+spawn([sys.argv[1], "install", "--reconfigure", "--root", sys.argv[2]])
+expect(r"6\. smtp +SMTP settings")
+answer(r"Sections to change .*: ", "")
+expect(r"Nothing to change; nothing was written")
+end()
+PY
+check "interactive --reconfigure choosing no section: exit 0" test "$rc" = 0
+check "... nothing changed" unchanged
+[ "$rc" = 0 ] || cat "$T/tty-none.out" >&2
+
+rc=0
+PYTHONPATH=$T /usr/bin/python3 - "$OMNICTL" "$R2" >"$T/tty-no.out" 2>&1 <<'PY' || rc=$?
+import sys
+from ptydrive import spawn, expect, answer, end
+spawn([sys.argv[1], "install", "--reconfigure", "--root", sys.argv[2]])
+answer(r"Sections to change .*: ", "5")
+answer(r"Notification e-mail address \[grace@example\.com\]: ", "other@example.com")
+expect(r"notification\.email: grace@example\.com -> other@example\.com")
+answer(r"Reconfigure with these changes\? \(yes/no\): ", "no")
+expect(r"not confirmed; nothing was written")
+end()
+PY
+check "interactive --reconfigure answered \"no\" at the confirmation: exit 1" test "$rc" = 1
+[ "$rc" = 1 ] || cat "$T/tty-no.out" >&2
+check "... nothing changed (omnid.toml, record, certificate and key)" unchanged
+
+cp "$R2/etc/omnigate/omnid.toml" "$T/tty-omnid.before"
+cp "$R2/etc/omnigate/installation.toml" "$T/tty-record.before"
+mails_before=$(find "$T/mail" -name '*.json' | wc -l)
+rc=0
+PYTHONPATH=$T /usr/bin/python3 - "$OMNICTL" "$R2" "$SMTP_PORT" >"$T/tty-reconf.out" 2>&1 <<'PY' || rc=$?
+import sys
+from ptydrive import spawn, expect, answer, end
+omnictl, root, smtp_port = sys.argv[1:]
+spawn([omnictl, "install", "--reconfigure", "--root", root])
+answer(r"Sections to change .*: ", "smtp, database")                 # bad: asked again
+expect(r"Not accepted: \"database\" is neither")
+answer(r"Sections to change .*: ", "smtp, 2")
+answer(r"Environment .*\[Production\]: ", "bad/name")                 # bad: asked again
+expect(r"Not accepted: must be Production")
+answer(r"Environment .*\[Production\]: ", "staging")
+# SMTP: every current value kept, the password included (the server requires it).
+answer(r"SMTP server \[127\.0\.0\.1\]: ", "")
+answer(r"TLS \(none/starttls/tls\) \[none\]: ", "")
+answer(r"SMTP port \[%s\]: " % smtp_port, "")
+answer(r"SMTP user name .*\[mailer\] \(\"-\": none\): ", "")
+answer(r"SMTP password \[keep current\]: ", "")
+answer(r"Sender \(From\) \[Omnigate <noreply@omnigate\.local>\]: ", "")
+expect(r"Sending a test message to grace@example\.com\.\.\.")
+expect(r"  OK\.")
+expect(r"Changes")
+expect(r"environment\.name: Production -> Staging")
+expect(r"\(unchanged, left as they are: smtp\)")
+answer(r"Reconfigure with these changes\? \(yes/no\): ", "yes")
+expect(r"Reconfigured: environment\. Restart omnid")
+end()
+PY
+check "interactive --reconfigure (environment, smtp with its current values): exit 0" test "$rc" = 0
+[ "$rc" = 0 ] || cat "$T/tty-reconf.out" >&2
+check "... the bad section was asked again" grep -q 'Not accepted: "database" is neither' "$T/tty-reconf.out"
+check "... the bad environment name was asked again" grep -q 'Not accepted: must be Production' "$T/tty-reconf.out"
+check "... the changes list only the environment (the SMTP answers are the current ones)" \
+  test "$(sed -n '/^Changes/,/Reconfigure with/p' "$T/tty-reconf.out" | grep -c '^  ')" = 1
+check "... the SMTP test message went out, authenticated with the kept password" \
+  test "$(find "$T/mail" -name '*.json' | wc -l)" = $((mails_before + 1))
+if grep -qF -e "$ADMIN_PW" -e "$DB_PW" -e "$SMTP_PW" "$T/tty-reconf.out" "$T/tty-no.out"; then
+  fail "... no password shown by the interactive --reconfigure"
+else
+  pass "... no password shown by the interactive --reconfigure"
+fi
+check "... the record: environment Staging, every other answer unchanged" /usr/bin/python3 - \
+  "$T/tty-record.before" "$R2/etc/omnigate/installation.toml" <<'PY'
+import sys, tomllib
+before, after = (tomllib.load(open(f, "rb")) for f in sys.argv[1:])
+before.pop("record"); after.pop("record")
+if before["environment"]["name"] != "Production" or after["environment"]["name"] != "Staging":
+    sys.exit("environment: %r -> %r" % (before["environment"], after["environment"]))
+before["environment"]["name"] = "Staging"
+sys.exit(0 if before == after else "record differs: %r != %r" % (before, after))
+PY
+check "... omnid.toml (SMTP section, password included) not rewritten: smtp was left as it was" \
+  cmp -s "$T/tty-omnid.before" "$R2/etc/omnigate/omnid.toml"
+check "... the certificate and key unchanged" tls_unchanged
+check "... still a valid configuration" "$OMNID" --config "$R2/etc/omnigate/omnid.toml" --check-config
+
+# The sender changes, the SMTP password is kept with Enter (--yes: no confirmation).
+cp "$R2/etc/omnigate/omnid.toml" "$T/tty-omnid.before"
+rc=0
+PYTHONPATH=$T /usr/bin/python3 - "$OMNICTL" "$R2" >"$T/tty-keep.out" 2>&1 <<'PY' || rc=$?
+import sys
+from ptydrive import spawn, expect, answer, end
+spawn([sys.argv[1], "install", "--reconfigure", "--yes", "--root", sys.argv[2]])
+answer(r"Sections to change .*: ", "smtp")
+for prompt in [r"SMTP server \[", r"TLS \(", r"SMTP port \[", r"SMTP user name .*: "]:
+    answer(prompt, "")
+answer(r"SMTP password \[keep current\]: ", "")
+answer(r"Sender \(From\) \[.*\]: ", "Ops <ops-sender@example.com>")
+expect(r"smtp\.from: Omnigate <noreply@omnigate\.local> -> Ops <ops-sender@example\.com>")
+expect(r"Reconfigured: smtp\. Restart omnid")
+end()
+PY
+check "interactive --reconfigure --yes of the sender, the password kept: exit 0" test "$rc" = 0
+[ "$rc" = 0 ] || cat "$T/tty-keep.out" >&2
+check "... omnid.toml: the new sender, the same SMTP password, every other setting unchanged" \
+  /usr/bin/python3 - "$T/tty-omnid.before" "$R2/etc/omnigate/omnid.toml" "$SMTP_PW" <<'PY'
+import sys, tomllib
+before, after = (tomllib.load(open(f, "rb")) for f in sys.argv[1:3])
+if after["mail"]["smtp_password"] != sys.argv[3] or after["mail"]["from"] != "Ops <ops-sender@example.com>":
+    sys.exit("mail: %r" % {k: v for k, v in after["mail"].items() if k != "smtp_password"})
+before["mail"]["from"] = after["mail"]["from"]
+sys.exit(0 if before == after else "omnid.toml differs beyond the sender")
+PY
+if grep -qF -e "$SMTP_PW" "$T/tty-keep.out"; then fail "... the kept password was not shown"; else pass "... the kept password was not shown"; fi
 
 # --- A remote database: an empty database of another PostgreSQL (omnid --dev's cluster). ---
 start_dev

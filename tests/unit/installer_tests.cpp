@@ -305,3 +305,121 @@ TEST_CASE("the example answers file in packaging/ is complete and valid", "[inst
   INFO((e ? e->message() : ""));
   CHECK_FALSE(e);
 }
+
+TEST_CASE("--reconfigure: the changeable steps, in the wizard's order, then the HTTPS address",
+          "[installer]") {
+  Environment env;
+  auto steps = reconfigurable_steps(env, false);
+  std::vector<std::string> names;
+  for (const auto& s : steps) names.push_back(s.name);
+  CHECK(names == std::vector<std::string>{"locale", "environment", "certificate", "licence",
+                                          "notification", "smtp", "server"});
+  CHECK(steps.back().title == "HTTPS address");
+  REQUIRE(steps.back().fields.size() == 1);
+  CHECK(steps.back().fields[0].key == "server.listen");
+  CHECK(steps[1].title == "Environment name");
+  CHECK(steps[5].check == nullptr);  // with_checks = false: no test message
+  CHECK(reconfigurable_steps(env, true)[5].check != nullptr);
+}
+
+TEST_CASE("--reconfigure at a terminal: sections chosen by name or number", "[installer]") {
+  Environment env;
+  auto steps = reconfigurable_steps(env, false);
+  std::vector<std::string> chosen;
+  CHECK_FALSE(parse_step_choice("smtp, 2", steps, chosen));
+  CHECK(chosen == std::vector<std::string>{"environment", "smtp"});  // in the steps' order
+  CHECK_FALSE(parse_step_choice("  7 ,,SMTP 6 server\t", steps, chosen));
+  CHECK(chosen == std::vector<std::string>{"smtp", "server"});  // each once, any case
+  CHECK_FALSE(parse_step_choice("", steps, chosen));
+  CHECK(chosen.empty());
+  CHECK_FALSE(parse_step_choice(" , ", steps, chosen));
+  CHECK(chosen.empty());
+  for (const char* bad : {"8", "0", "database", "smtp eula", "1-3", "99999999999999999999"}) {
+    INFO(bad);
+    auto why = parse_step_choice(bad, steps, chosen);
+    REQUIRE(why);
+    CHECK_THAT(*why, Catch::Contains("nor one of locale, environment"));
+    CHECK(chosen.empty());
+  }
+  auto why = parse_step_choice("2 database", steps, chosen);
+  REQUIRE(why);
+  CHECK_THAT(*why, Catch::StartsWith("\"database\" is neither a number from 1 to 7"));
+}
+
+TEST_CASE("--reconfigure: the recorded answers are the defaults; the changes hide secrets",
+          "[installer]") {
+  og::test::TempDir dir("installer");
+  Layout l(dir.path());
+  fs::create_directories(l.etc_dir);
+  write(l.record_file,
+        "[record]\nwritten_at = \"2024-01-01T00:00:00Z\"\n"
+        "[locale]\ncountry = \"CA\"\ntimezone = \"America/Toronto\"\n"
+        "[environment]\nname = \"Production\"\n"
+        "[certificate]\nmode = \"self-signed\"\nhostname = \"localhost\"\n"
+        "[licence]\nname = \"Ada Lovelace\"\norganization = \"ACME corp.\"\n"
+        "email = \"ada@example.com\"\n"
+        "[notification]\nemail = \"ops@example.com\"\n"
+        "[database]\nmode = \"local\"\n"
+        "[smtp]\nhost = \"mail.example.com\"\ntls = \"none\"\nport = \"2525\"\n"
+        "username = \"mailer\"\nfrom = \"Omnigate <noreply@example.com>\"\n"
+        "[server]\nlisten = \"127.0.0.1:8443\"\n");
+  write(l.config_file,
+        "[mail]\nsmtp_host = \"mail.example.com\"\nsmtp_password = \"Smtp-secret-42\"\n");
+  Answers current = recorded_answers(l);
+  CHECK(current.at("environment.name") == "Production");
+  CHECK(current.at("smtp.port") == "2525");
+  CHECK(current.at("server.listen") == "127.0.0.1:8443");
+  CHECK(current.at("smtp.password") == "Smtp-secret-42");  // from omnid.toml
+  CHECK(current.count("record.written_at") == 0);
+
+  Environment env;
+  auto wizard = wizard_steps(env, false);
+  auto steps = reconfigurable_steps(env, false);
+  // Nothing changed: no lines.
+  Answers merged;
+  REQUIRE_FALSE(
+      prepare_reconfiguration(l, wizard, {{"environment.name", "Production"}}, merged, false));
+  CHECK(reconfiguration_changes(steps, {"environment"}, current, merged).empty());
+
+  // A new environment and a new SMTP password: the password only as "(changed)".
+  REQUIRE_FALSE(prepare_reconfiguration(l, wizard,
+                                        {{"environment.name", "staging"},
+                                         {"smtp.host", "mail.example.com"},
+                                         {"smtp.password", "Other-secret-7"}},
+                                        merged, /*checks=*/false));
+  CHECK(merged.at("environment.name") == "Staging");
+  CHECK(merged.at("smtp.from") == "Omnigate <noreply@example.com>");  // kept from the record
+  auto lines = reconfiguration_changes(steps, {"environment", "smtp"}, current, merged);
+  CHECK(lines == std::vector<std::string>{"environment.name: Production -> Staging",
+                                          "smtp.password: (changed)"});
+  // Sections not chosen are not listed even if their answers differ.
+  CHECK(reconfiguration_changes(steps, {"smtp"}, current, merged) ==
+        std::vector<std::string>{"smtp.password: (changed)"});
+
+  // No user name any more: the password goes, the cleared name shows as (none).
+  REQUIRE_FALSE(prepare_reconfiguration(l, wizard, {{"smtp.username", ""}}, merged, false));
+  CHECK(merged.count("smtp.password") == 0);
+  lines = reconfiguration_changes(steps, {"smtp"}, current, merged);
+  CHECK(lines ==
+        std::vector<std::string>{"smtp.username: mailer -> (none)", "smtp.password: (removed)"});
+  for (const auto& line : lines) CHECK(line.find("Smtp-secret-42") == std::string::npos);
+
+  // A certificate section always makes a new key, even with the same answers.
+  REQUIRE_FALSE(prepare_reconfiguration(l, wizard, {{"certificate.mode", "csr"}}, merged, false));
+  lines = reconfiguration_changes(steps, {"certificate"}, current, merged);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0] == "certificate.mode: self-signed -> csr");
+  CHECK_THAT(lines[1], Catch::Contains("a new key") && Catch::Contains("signing request"));
+  REQUIRE_FALSE(
+      prepare_reconfiguration(l, wizard, {{"certificate.mode", "self-signed"}}, merged, false));
+  CHECK(reconfiguration_changes(steps, {"certificate"}, current, merged) ==
+        std::vector<std::string>{
+            "certificate: a new key and self-signed certificate for localhost are made"});
+
+  // A bad answer is still refused without the checks; a missing record names the file.
+  auto e = prepare_reconfiguration(l, wizard, {{"server.listen", "everywhere"}}, merged, false);
+  REQUIRE(e);
+  CHECK(e->key == "server.listen");
+  fs::remove(l.config_file);
+  CHECK_THROWS_WITH(recorded_answers(l), Catch::Contains("omnid.toml"));
+}
