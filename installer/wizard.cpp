@@ -674,7 +674,7 @@ std::optional<std::string> parse_step_choice(std::string_view text, const std::v
   auto take = [&]() -> std::optional<std::string> {
     if (word.empty()) return std::nullopt;
     const Step* found = nullptr;
-    if (std::all_of(word.begin(), word.end(), ::isdigit)) {
+    if (std::all_of(word.begin(), word.end(), [](unsigned char c) { return std::isdigit(c) != 0; })) {
       if (word.size() <= 3) {
         std::size_t n = std::stoul(word);
         if (n >= 1 && n <= steps.size()) found = &steps[n - 1];

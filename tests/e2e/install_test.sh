@@ -25,59 +25,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# shellcheck disable=SC2016 # a literal dollar sign: the password's symbol
-ADMIN_PW='Admin$pass1'
-DB_PW='Db-admin-password-42'
-SMTP_PW='Smtp-secret-77'
-
-# A real SMTP server requiring AUTH (plain TCP on loopback).
-mkdir "$T/mail"
-SMTP_TEST_PASSWORD=$SMTP_PW /usr/bin/python3 "$OMNIGATE_SOURCE_DIR/tests/support/smtp_server.py" \
-  --dir "$T/mail" --port 0 --tls none --auth-user mailer >"$T/smtp.out" 2>"$T/smtp.err" &
-SMTP_PID=$!
-for _ in $(seq 100); do [ -s "$T/smtp.out" ] && break; sleep 0.1; done
-SMTP_PORT=$(head -1 "$T/smtp.out")
-[ -n "$SMTP_PORT" ] || { cat "$T/smtp.err" >&2; echo "smtp_server.py did not start" >&2; exit 1; }
-
-answers() {  # answers FILE [sed expressions...]: the good answers, edited
-  local file=$1; shift
-  cat >"$file" <<EOF
-[eula]
-accept = true
-[locale]
-country = "CA"
-timezone = "America/Toronto"
-[environment]
-name = "Staging"
-[certificate]
-mode = "self-signed"
-hostname = "localhost"
-[licence]
-name = "Ada Lovelace"
-organization = "ACME corp."
-email = "ada@example.com"
-[notification]
-email = "ops@example.com"
-[database]
-mode = "local"
-admin_password = "$DB_PW"
-[smtp]
-host = "127.0.0.1"
-port = $SMTP_PORT
-tls = "none"
-username = "mailer"
-password = "$SMTP_PW"
-from = "Omnigate <noreply@example.com>"
-[administrator]
-password = "$ADMIN_PW"
-[issuer]
-name = "acme"
-[server]
-listen = "127.0.0.1:0"
-EOF
-  local e
-  for e in "$@"; do sed -i -e "$e" "$file"; done
-}
+# shellcheck source=install_lib.sh
+. "$(dirname "$0")/install_lib.sh"  # ADMIN_PW, DB_PW, SMTP_PW, SMTP_PID, SMTP_PORT, answers()
 
 # --- Each bad answer fails at once with its step's name, exit 1, and writes nothing. ---
 bad() {  # bad STEP DESCRIPTION sed-expression...
