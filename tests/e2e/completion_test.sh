@@ -44,13 +44,19 @@ expect() {
 expect_has() {
   local shell=$1 want=$2
   shift 2
-  if "${shell}_complete" "$@" | grep -qxF -- "$want"; then pass "$shell: $* offers $want"; else
+  # The words are read whole before grep looks at them: grep -q stops at the first match,
+  # and a completer still writing would die of SIGPIPE and fail the pipeline (pipefail).
+  local got
+  got=$("${shell}_complete" "$@")
+  if grep -qxF -- "$want" <<<"$got"; then pass "$shell: $* offers $want"; else
     fail "$shell: $* does not offer $want"; fi
 }
 expect_hasnt() {
   local shell=$1 unwanted=$2
   shift 2
-  if "${shell}_complete" "$@" | grep -qxF -- "$unwanted"; then fail "$shell: $* offers $unwanted"; else
+  local got
+  got=$("${shell}_complete" "$@")
+  if grep -qxF -- "$unwanted" <<<"$got"; then fail "$shell: $* offers $unwanted"; else
     pass "$shell: $* does not offer $unwanted"; fi
 }
 
