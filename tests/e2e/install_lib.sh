@@ -1,7 +1,20 @@
-# Shared by the install tests (sourced after lib.sh, with T set): the passwords, a real
-# SMTP server requiring AUTH, and the good answers file.
-# shellcheck shell=bash
-: "${OMNIGATE_SOURCE_DIR:?}" "${T:?}"
+# Shared by the install tests (sourced after lib.sh): the work directory T (removed at
+# exit, with omnid (OMNID_PID) and the SMTP server stopped), the passwords, a real SMTP
+# server requiring AUTH, and the good answers file.
+# shellcheck shell=bash disable=SC2034 # the sourcing tests use these
+: "${OMNIGATE_SOURCE_DIR:?}"
+
+T=$(mktemp -d /tmp/oginstall-XXXXXX)
+chmod 0711 "$T"
+SMTP_PID=""
+OMNID_PID=""
+cleanup() {
+  [ -n "$OMNID_PID" ] && { kill "$OMNID_PID" 2>/dev/null || true; wait "$OMNID_PID" 2>/dev/null || true; }
+  [ -n "$SMTP_PID" ] && { kill "$SMTP_PID" 2>/dev/null || true; wait "$SMTP_PID" 2>/dev/null || true; }
+  [ -z "${OMNIGATE_KEEP_TEST_DIRS:-}" ] && rm -rf "$T"
+  return 0
+}
+trap cleanup EXIT
 
 # shellcheck disable=SC2016 # a literal dollar sign: the password's symbol
 ADMIN_PW='Admin$pass1'
@@ -12,7 +25,6 @@ SMTP_PW='Smtp-secret-77'
 mkdir "$T/mail"
 SMTP_TEST_PASSWORD=$SMTP_PW /usr/bin/python3 "$OMNIGATE_SOURCE_DIR/tests/support/smtp_server.py" \
   --dir "$T/mail" --port 0 --tls none --auth-user mailer >"$T/smtp.out" 2>"$T/smtp.err" &
-# shellcheck disable=SC2034 # the sourcing test's cleanup stops it
 SMTP_PID=$!
 for _ in $(seq 100); do [ -s "$T/smtp.out" ] && break; sleep 0.1; done
 SMTP_PORT=$(head -1 "$T/smtp.out")

@@ -25,17 +25,8 @@ if [ -z "${OG_SERVICE_USER_NS:-}" ]; then
   exec env OG_SERVICE_USER_NS=1 unshare --mount --propagation private bash "$0" "$@"
 fi
 
-T=$(mktemp -d /tmp/oginstuser-XXXXXX)
-chmod 0711 "$T"
-SMTP_PID=""
-OMNID_PID=""
-cleanup() {
-  [ -n "$OMNID_PID" ] && { kill "$OMNID_PID" 2>/dev/null || true; wait "$OMNID_PID" 2>/dev/null || true; }
-  [ -n "$SMTP_PID" ] && { kill "$SMTP_PID" 2>/dev/null || true; wait "$SMTP_PID" 2>/dev/null || true; }
-  [ -z "${OMNIGATE_KEEP_TEST_DIRS:-}" ] && rm -rf "$T"
-  return 0
-}
-trap cleanup EXIT
+# shellcheck source=install_lib.sh
+. "$(dirname "$0")/install_lib.sh"  # T, cleanup, ADMIN_PW, DB_PW, SMTP_PW, SMTP_PORT, answers()
 
 # The package's user (sysusers.d: a system user and its group), with an id free on this host.
 id_free=""
@@ -52,9 +43,6 @@ chmod 0644 "$T/passwd" "$T/group"
 mount --bind "$T/passwd" /etc/passwd
 mount --bind "$T/group" /etc/group
 check "the omnigate user exists in this namespace (uid $id_free)" test "$(id -u omnigate)" = "$id_free"
-
-# shellcheck source=install_lib.sh
-. "$(dirname "$0")/install_lib.sh"  # ADMIN_PW, DB_PW, SMTP_PW, SMTP_PID, SMTP_PORT, answers()
 
 R="$T/root"
 mkdir "$R"

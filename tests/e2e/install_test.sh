@@ -13,20 +13,8 @@
 . "$(dirname "$0")/lib.sh"
 : "${OMNIGATE_SOURCE_DIR:?}"
 
-T=$(mktemp -d /tmp/oginstall-XXXXXX)
-chmod 0711 "$T"
-SMTP_PID=""
-OMNID_PID=""
-cleanup() {
-  [ -n "$OMNID_PID" ] && { kill "$OMNID_PID" 2>/dev/null || true; wait "$OMNID_PID" 2>/dev/null || true; }
-  [ -n "$SMTP_PID" ] && { kill "$SMTP_PID" 2>/dev/null || true; wait "$SMTP_PID" 2>/dev/null || true; }
-  [ -z "${OMNIGATE_KEEP_TEST_DIRS:-}" ] && rm -rf "$T"
-  return 0
-}
-trap cleanup EXIT
-
 # shellcheck source=install_lib.sh
-. "$(dirname "$0")/install_lib.sh"  # ADMIN_PW, DB_PW, SMTP_PW, SMTP_PID, SMTP_PORT, answers()
+. "$(dirname "$0")/install_lib.sh"  # T, cleanup, ADMIN_PW, DB_PW, SMTP_PW, SMTP_PORT, answers()
 
 # --- Each bad answer fails at once with its step's name, exit 1, and writes nothing. ---
 bad() {  # bad STEP DESCRIPTION sed-expression...
@@ -230,104 +218,7 @@ check "... with its chain, verifiable against the CA" \
 check "... the chain follows the certificate" test "$(grep -c 'BEGIN CERTIFICATE' "$R/etc/omnigate/tls/omnid.crt")" = 2
 
 # --- An interactive run through a pseudo-terminal. ---
-R2="$T/root-tty"
-mkdir "$R2"
-rc=0
-/usr/bin/python3 - "$OMNICTL" "$R2" "$SMTP_PORT" "$ADMIN_PW" "$DB_PW" "$SMTP_PW" >"$T/tty.out" 2>&1 <<'PY' || rc=$?
-import os, pty, re, select, sys, time
-
-omnictl, root, smtp_port, admin_pw, db_pw, smtp_pw = sys.argv[1:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(omnictl, [omnictl, "install", "--root", root, "--no-start"])
-
-buf = b""
-def expect(pattern, timeout=120):
-    global buf
-    deadline = time.time() + timeout
-    rx = re.compile(pattern.encode())
-    while True:
-        m = rx.search(buf)
-        if m:
-            seen, buf = buf[:m.end()], buf[m.end():]
-            return seen
-        left = deadline - time.time()
-        if left <= 0:
-            sys.exit("timed out waiting for %r; got:\n%s" % (pattern, buf.decode(errors="replace")))
-        r, _, _ = select.select([fd], [], [], left)
-        if not r:
-            continue  # timed out: the deadline check above ends the run
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            chunk = b""
-        if not chunk:
-            sys.exit("omnictl ended while waiting for %r; got:\n%s" % (pattern, buf.decode(errors="replace")))
-        sys.stdout.write(chunk.decode(errors="replace")); sys.stdout.flush()
-        buf += chunk
-
-def answer(prompt, text):
-    expect(prompt)
-    os.write(fd, text.encode() + b"\n")
-
-transcript = []
-answer(r"End User License Agreement\? \(yes/no\): ", "yes")
-answer(r"Country \(ISO 3166 code.*\]: ", "XX")                      # bad: asked again
-expect(r"Not accepted: \"XX\" is not an ISO 3166 country code")
-answer(r"Country \(ISO 3166 code.*\]: ", "CA")
-answer(r"Timezone .*\[America/[A-Za-z_]+\]: ", "America/Toronto")
-answer(r"Environment.*\[Production\]: ", "")                         # the default
-answer(r"Certificate \(self-signed/csr/existing\) \[self-signed\]: ", "")
-answer(r"Host name clients use.*: ", "localhost")
-answer(r"Your full name: ", "Grace Hopper")
-answer(r"Organization: ", "Navy")
-answer(r"E-mail address: ", "grace@example.com")
-answer(r"Notification e-mail address \[grace@example.com\]: ", "")
-answer(r"Database location \(local/remote\) \[local\]: ", "")
-answer(r"SMTP server: ", "127.0.0.1")
-answer(r"TLS \(none/starttls/tls\) \[starttls\]: ", "none")
-answer(r"SMTP port \[587\]: ", smtp_port)
-answer(r"SMTP user name.*: ", "mailer")
-answer(r"SMTP password: ", smtp_pw)
-answer(r"Again, to confirm: ", smtp_pw)
-answer(r"Sender \(From\) \[.*\]: ", "")
-expect(r"OK\.")
-answer(r"Database administrator password: ", db_pw)
-answer(r"Again, to confirm: ", db_pw + "typo")                      # mismatch: asked again
-expect(r"The two entries differ")
-answer(r"Database administrator password: ", db_pw)
-answer(r"Again, to confirm: ", db_pw)
-answer(r"Administrator password: ", "weak")                          # against the policy
-expect(r"Not accepted: ")
-answer(r"Administrator password: ", admin_pw)
-answer(r"Again, to confirm: ", admin_pw)
-expect(r"Summary")
-answer(r"Install Omnigate OS with these settings\? \(yes/no\): ", "yes")
-expect(r"Application password: +[A-Za-z0-9]{16}")
-answer(r"Issuer name: ", "Navy!")                                    # bad: asked again
-expect(r"Not accepted: ")
-answer(r"Issuer name: ", "navy")
-expect(r"Omnigate OS is installed")
-_, status = os.waitpid(pid, 0)
-try:
-    while True:
-        chunk = os.read(fd, 4096)
-        if not chunk: break
-        buf += chunk
-except OSError:
-    pass
-sys.exit(os.waitstatus_to_exitcode(status))
-PY
-check "interactive install through a pseudo-terminal: exit 0" test "$rc" = 0
-[ "$rc" = 0 ] || cat "$T/tty.out" >&2
-check "the bad country was asked again" grep -q 'Not accepted: "XX"' "$T/tty.out"
-if grep -qF -e "$ADMIN_PW" -e "$DB_PW" -e "$SMTP_PW" "$T/tty.out"; then fail "no password echoed at the terminal"; else pass "no password echoed at the terminal"; fi
-check "the interactive run recorded its answers" grep -q 'name = "Production"' "$R2/etc/omnigate/installation.toml"
-check "the issuer name was recorded" grep -q 'name = "navy"' "$R2/etc/omnigate/installation.toml"
-if grep -qF -e "$ADMIN_PW" -e "$DB_PW" -e "$SMTP_PW" "$R2/var/log/omnigate/install.log"; then fail "no secret in the interactive install.log"; else pass "no secret in the interactive install.log"; fi
-
-# --- An interactive --reconfigure of that installation through a pseudo-terminal. ---
-# ptydrive.py: spawn omnictl on a pseudo-terminal, expect(regex), answer(regex, text), end().
+# ptydrive.py (also for --reconfigure below): spawn omnictl on a pseudo-terminal, expect(regex), answer(regex, text), end().
 cat >"$T/ptydrive.py" <<'PY'
 import os, pty, re, select, sys, time
 
@@ -382,6 +273,63 @@ def end(timeout=60):
     _, status = os.waitpid(pid, 0)
     sys.exit(os.waitstatus_to_exitcode(status))
 PY
+R2="$T/root-tty"
+mkdir "$R2"
+rc=0
+PYTHONPATH=$T /usr/bin/python3 - "$OMNICTL" "$R2" "$SMTP_PORT" "$ADMIN_PW" "$DB_PW" "$SMTP_PW" >"$T/tty.out" 2>&1 <<'PY' || rc=$?
+import sys
+from ptydrive import spawn, expect, answer, end
+
+omnictl, root, smtp_port, admin_pw, db_pw, smtp_pw = sys.argv[1:]
+spawn([omnictl, "install", "--root", root, "--no-start"])
+answer(r"End User License Agreement\? \(yes/no\): ", "yes")
+answer(r"Country \(ISO 3166 code.*\]: ", "XX")                      # bad: asked again
+expect(r"Not accepted: \"XX\" is not an ISO 3166 country code")
+answer(r"Country \(ISO 3166 code.*\]: ", "CA")
+answer(r"Timezone .*\[America/[A-Za-z_]+\]: ", "America/Toronto")
+answer(r"Environment.*\[Production\]: ", "")                         # the default
+answer(r"Certificate \(self-signed/csr/existing\) \[self-signed\]: ", "")
+answer(r"Host name clients use.*: ", "localhost")
+answer(r"Your full name: ", "Grace Hopper")
+answer(r"Organization: ", "Navy")
+answer(r"E-mail address: ", "grace@example.com")
+answer(r"Notification e-mail address \[grace@example.com\]: ", "")
+answer(r"Database location \(local/remote\) \[local\]: ", "")
+answer(r"SMTP server: ", "127.0.0.1")
+answer(r"TLS \(none/starttls/tls\) \[starttls\]: ", "none")
+answer(r"SMTP port \[587\]: ", smtp_port)
+answer(r"SMTP user name.*: ", "mailer")
+answer(r"SMTP password: ", smtp_pw)
+answer(r"Again, to confirm: ", smtp_pw)
+answer(r"Sender \(From\) \[.*\]: ", "")
+expect(r"OK\.")
+answer(r"Database administrator password: ", db_pw)
+answer(r"Again, to confirm: ", db_pw + "typo")                      # mismatch: asked again
+expect(r"The two entries differ")
+answer(r"Database administrator password: ", db_pw)
+answer(r"Again, to confirm: ", db_pw)
+answer(r"Administrator password: ", "weak")                          # against the policy
+expect(r"Not accepted: ")
+answer(r"Administrator password: ", admin_pw)
+answer(r"Again, to confirm: ", admin_pw)
+expect(r"Summary")
+answer(r"Install Omnigate OS with these settings\? \(yes/no\): ", "yes")
+expect(r"Application password: +[A-Za-z0-9]{16}")
+answer(r"Issuer name: ", "Navy!")                                    # bad: asked again
+expect(r"Not accepted: ")
+answer(r"Issuer name: ", "navy")
+expect(r"Omnigate OS is installed")
+end()
+PY
+check "interactive install through a pseudo-terminal: exit 0" test "$rc" = 0
+[ "$rc" = 0 ] || cat "$T/tty.out" >&2
+check "the bad country was asked again" grep -q 'Not accepted: "XX"' "$T/tty.out"
+if grep -qF -e "$ADMIN_PW" -e "$DB_PW" -e "$SMTP_PW" "$T/tty.out"; then fail "no password echoed at the terminal"; else pass "no password echoed at the terminal"; fi
+check "the interactive run recorded its answers" grep -q 'name = "Production"' "$R2/etc/omnigate/installation.toml"
+check "the issuer name was recorded" grep -q 'name = "navy"' "$R2/etc/omnigate/installation.toml"
+if grep -qF -e "$ADMIN_PW" -e "$DB_PW" -e "$SMTP_PW" "$R2/var/log/omnigate/install.log"; then fail "no secret in the interactive install.log"; else pass "no secret in the interactive install.log"; fi
+
+# --- An interactive --reconfigure of that installation through a pseudo-terminal. ---
 sums() { sha256sum "$R2/etc/omnigate/omnid.toml" "$R2/etc/omnigate/installation.toml" \
   "$R2/etc/omnigate/tls/omnid.crt" "$R2/etc/omnigate/tls/omnid.key"; }
 sums >"$T/sums.before"
