@@ -4,9 +4,55 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <pthread.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
 #include <stdexcept>
 
 namespace og::crypto {
+
+namespace {
+// Bumped in the child of every fork(): a buffer filled before it is never used after.
+std::atomic<unsigned> g_fork_generation{0};
+void after_fork_in_child() { g_fork_generation.fetch_add(1, std::memory_order_relaxed); }
+const bool g_atfork_registered = [] { return pthread_atfork(nullptr, nullptr, after_fork_in_child) == 0; }();
+
+struct IdentifierPool {
+  unsigned char bytes[512];
+  std::size_t used = sizeof bytes;  // empty
+  unsigned generation = 0;
+};
+}  // namespace
+
+void identifier_random(unsigned char* out, std::size_t n) {
+  thread_local IdentifierPool pool;
+  unsigned generation = g_fork_generation.load(std::memory_order_relaxed);
+  if (!g_atfork_registered || generation != pool.generation) {
+    pool.used = sizeof pool.bytes;
+    pool.generation = generation;
+  }
+  while (n > 0) {
+    if (pool.used == sizeof pool.bytes) {
+      if (RAND_bytes(pool.bytes, sizeof pool.bytes) != 1)
+        throw std::runtime_error("the system's random generator failed (RAND_bytes)");
+      pool.used = 0;
+    }
+    std::size_t take = std::min(n, sizeof pool.bytes - pool.used);
+    std::memcpy(out, pool.bytes + pool.used, take);
+    OPENSSL_cleanse(pool.bytes + pool.used, take);  // each byte is handed out once
+    pool.used += take;
+    out += take;
+    n -= take;
+  }
+}
+
+std::string identifier_hex(std::size_t n_bytes) {
+  std::vector<unsigned char> bytes(n_bytes);
+  identifier_random(bytes.data(), n_bytes);
+  return hex_encode(bytes.data(), bytes.size(), /*upper=*/true);
+}
 
 std::vector<unsigned char> random_bytes(std::size_t n) {
   std::vector<unsigned char> out(n);

@@ -1,11 +1,11 @@
 #include "common/ids.h"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <limits>
 #include <stdexcept>
+
+#include "common/crypto.h"
 
 namespace og {
 
@@ -61,9 +61,7 @@ std::string new_id(IdKind k) {
   std::optional<std::uint64_t> number;
   while (!number) {
     unsigned char bytes[8];
-    if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
-      throw std::runtime_error("RAND_bytes failed: cannot generate an identifier");
-    }
+    crypto::identifier_random(bytes, sizeof bytes);
     std::uint64_t draw = 0;
     for (unsigned char b : bytes) draw = (draw << 8) | b;
     number = ids_detail::id_number_from_draw(draw);

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 
 #include "common/tls_cert.h"
 #include "daemon/app.h"
@@ -138,10 +139,21 @@ int run_daemon(const DaemonOptions& opt) {
     // HTTP.
     http::Authenticator auth(pool, std::chrono::seconds(config.auth.apikey_cache_seconds));
     boost::asio::thread_pool workers(static_cast<std::size_t>(std::max(1, config.server.worker_threads)));
+    // Where the ledger hands its outcomes: to the I/O threads while the server runs (they
+    // render and write the answers themselves: no hop through the worker pool), else to
+    // the workers.
+    struct OutcomeRoute {
+      std::mutex mu;
+      http::Server* server = nullptr;
+    } route;
     ledger::Ledger ledger(conninfo, pool,
                           {.committers = static_cast<std::size_t>(config.ledger.committers),
                            .max_batch = static_cast<std::size_t>(config.ledger.max_batch),
-                           .deliver = [&workers](std::function<void()> f) { boost::asio::post(workers, std::move(f)); }});
+                           .deliver = [&workers, &route](std::function<void()> f) {
+                             std::lock_guard lock(route.mu);
+                             if (route.server) route.server->post(std::move(f));
+                             else boost::asio::post(workers, std::move(f));
+                           }});
     jobs::Maintenance maintenance(pool, std::chrono::hours(config.ledger.idempotency_retention_hours));
     // Secrets at rest: encrypted when the database has a keyring (made by omnictl install);
     // then every component stays locked until the application password is supplied.
@@ -218,6 +230,19 @@ int run_daemon(const DaemonOptions& opt) {
     so.max_connections = config.server.max_connections;
     http::Server server(so, pipeline);
     server.start();
+    // Outcomes go to the workers again before the server stops (or is destroyed).
+    struct Unroute {
+      OutcomeRoute& r;
+      ~Unroute() { off(); }
+      void off() {
+        std::lock_guard lock(r.mu);
+        r.server = nullptr;
+      }
+    } unroute{route};
+    {
+      std::lock_guard lock(route.mu);
+      route.server = &server;
+    }
 
     Json listening = Json::object();
     if (server.https_port()) listening["https"] = so.https->address().to_string() + ":" + std::to_string(server.https_port());
@@ -272,6 +297,7 @@ int run_daemon(const DaemonOptions& opt) {
       break;
     }
     sd_notify("STOPPING=1");
+    unroute.off();
     server.shutdown(std::chrono::seconds(config.server.shutdown_grace_seconds));
     workers.join();
     log::info("HTTP server stopped");

@@ -131,4 +131,74 @@ void write(Level l, std::string_view msg, Json fields) {
   sink().add(std::move(text), l >= Level::Warn);
 }
 
+namespace {
+// Appends value as a JSON string. Printable ASCII without quotes or backslashes is copied;
+// anything else goes through the JSON library (escapes, invalid UTF-8 replaced).
+void append_string(std::string& out, std::string_view value) {
+  for (char c : value) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\') {
+      out += Json(std::string(value)).dump(-1, ' ', false, Json::error_handler_t::replace);
+      return;
+    }
+  }
+  out += '"';
+  out += value;
+  out += '"';
+}
+}  // namespace
+
+Line::Line(Level level, std::string_view msg)
+    : level_(level), on_(static_cast<int>(level) >= g_level.load(std::memory_order_relaxed)) {
+  if (!on_) return;
+  text_.reserve(320);
+  text_ += "{\"ts\":\"";
+  text_ += timestamp_now();
+  text_ += "\",\"level\":\"";
+  text_ += name(level);
+  text_ += "\",\"msg\":";
+  append_string(text_, msg);
+}
+
+void Line::key(std::string_view k) {
+  text_ += ',';
+  append_string(text_, k);
+  text_ += ':';
+}
+
+Line& Line::str(std::string_view k, std::string_view value) {
+  if (!on_) return *this;
+  key(k);
+  append_string(text_, value);
+  return *this;
+}
+
+Line& Line::num(std::string_view k, long long value) {
+  if (!on_) return *this;
+  key(k);
+  text_ += std::to_string(value);
+  return *this;
+}
+
+Line& Line::millis(std::string_view k, long long us) {
+  if (!on_) return *this;
+  key(k);
+  if (us < 0) {
+    text_ += '-';
+    us = -us;
+  }
+  char frac[8];
+  std::snprintf(frac, sizeof frac, ".%03lld", us % 1000);
+  text_ += std::to_string(us / 1000);
+  text_ += frac;
+  return *this;
+}
+
+void Line::write() {
+  if (!on_) return;
+  on_ = false;
+  text_ += "}\n";
+  sink().add(std::move(text_), level_ >= Level::Warn);
+}
+
 }  // namespace og::log

@@ -2,6 +2,7 @@
 // Structured logging: one JSON object per line on stderr (journald keeps it). Never pass a
 // secret as a field.
 
+#include <string>
 #include <string_view>
 
 #include "common/json.h"
@@ -19,6 +20,24 @@ inline void debug(std::string_view msg, Json fields = Json::object()) { write(Le
 inline void info(std::string_view msg, Json fields = Json::object()) { write(Level::Info, msg, std::move(fields)); }
 inline void warn(std::string_view msg, Json fields = Json::object()) { write(Level::Warn, msg, std::move(fields)); }
 inline void error(std::string_view msg, Json fields = Json::object()) { write(Level::Error, msg, std::move(fields)); }
+
+// A line built field by field straight into its text, for the per-request line: the same
+// JSON object write() makes (ts, level, msg, then the fields in order), without building a
+// Json value first.
+class Line {
+ public:
+  Line(Level level, std::string_view msg);
+  Line& str(std::string_view key, std::string_view value);
+  Line& num(std::string_view key, long long value);
+  Line& millis(std::string_view key, long long microseconds);  // 12.345
+  void write();  // at most once; nothing when the level is filtered out
+
+ private:
+  void key(std::string_view k);
+  Level level_;
+  bool on_;
+  std::string text_;
+};
 
 // Writes out buffered lines (request lines are written every 50 ms).
 void flush();

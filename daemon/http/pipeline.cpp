@@ -275,7 +275,7 @@ Response Pipeline::transport_error(TransportError e, const Request* partial) {
           : e == TransportError::HeadersTooLarge ? Rc::HeadersTooLarge
                                                  : Rc::BadHttpRequest;
   std::string path = partial ? std::string(sv(partial->target()).substr(0, sv(partial->target()).find('?'))) : "/";
-  std::string id = crypto::random_hex(8);
+  std::string id = crypto::identifier_hex(8);
   std::string detail;
   if (rc == Rc::BodyTooLarge) detail = "the limit is " + std::to_string(app_.config.server.max_body_bytes) + " bytes";
   Response res = render(nullptr, path, Reply::error(rc, detail), partial ? partial->version() : 11, id);
@@ -294,7 +294,7 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
   if (auto it = x->req.find("X-Request-Id"); it != x->req.end() && safe_request_id(sv(it->value())))
     x->request_id = std::string(sv(it->value()));
   else
-    x->request_id = crypto::random_hex(8);
+    x->request_id = crypto::identifier_hex(8);
 
   try {
     std::string_view target = sv(x->req.target());
@@ -418,16 +418,17 @@ bool Pipeline::finish(const std::shared_ptr<Exchange>& x, Reply reply) {
   Response res = render(x->endpoint, x->path, std::move(reply), x->req.version(), x->request_id);
   if (options_.log_requests) {
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - x->start).count();
-    Json line{{"request_id", x->request_id},
-              {"method", std::string(sv(x->req.method_string()))},
-              {"path", x->logged_path.empty() ? mask_path(nullptr, x->path, {}) : x->logged_path},
-              {"resultcode", code(rc)},
-              {"status", res.result_int()},
-              {"latency_ms", static_cast<double>(us) / 1000.0},
-              {"remote", x->info.remote_address}};
-    if (x->endpoint) line["route"] = x->endpoint->key();
-    if (!x->credential.empty()) line["credential"] = x->credential;
-    log::info("request", std::move(line));
+    log::Line line(log::Level::Info, "request");
+    line.str("request_id", x->request_id)
+        .str("method", sv(x->req.method_string()))
+        .str("path", x->logged_path.empty() ? mask_path(nullptr, x->path, {}) : x->logged_path)
+        .num("resultcode", code(rc))
+        .num("status", res.result_int())
+        .millis("latency_ms", us)
+        .str("remote", x->info.remote_address);
+    if (x->endpoint) line.str("route", x->endpoint->key());
+    if (!x->credential.empty()) line.str("credential", x->credential);
+    line.write();
   }
   x->respond(std::move(res));
   return true;

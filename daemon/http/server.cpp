@@ -308,6 +308,7 @@ unsigned short Server::http_port() const {
   return impl_->http_acceptor ? impl_->http_acceptor->local_endpoint().port() : 0;
 }
 std::size_t Server::open_connections() const { return impl_->count(); }
+void Server::post(std::function<void()> f) { net::post(impl_->ioc, std::move(f)); }
 
 void Server::shutdown(std::chrono::milliseconds grace) {
   auto& d = *impl_;

@@ -73,6 +73,9 @@ class Server {
   // responses be written, up to `grace`; then closes everything and joins the threads.
   void shutdown(std::chrono::milliseconds grace);
   std::size_t open_connections() const;
+  // Runs f on one of the I/O threads, soon. Safe to call from any thread. Work posted after
+  // shutdown() never runs (it is destroyed with the server).
+  void post(std::function<void()> f);
 
   struct Impl;  // public only so that the session templates in server.cpp can name it
 

@@ -56,7 +56,7 @@ struct StateChange {
   std::string txid, state, external_txid, source;
 };
 
-// Rows for json_to_recordset (the balance keys to lock and to create), written straight
+// Rows for json_to_recordset (the balances to create), written straight
 // into a string: a general JSON library costs several allocations per value here.
 class Rows {
  public:
@@ -170,6 +170,7 @@ pqxx::result exec_with(pqxx::transaction_base& tx, const char* statement, const 
 constexpr const char* kLockBalances = "ledger_lock_balances";
 constexpr const char* kCreateBalances = "ledger_create_balances";
 constexpr const char* kWriteBatch = "ledger_write_batch";
+constexpr const char* kWriteMoves = "ledger_write_moves";
 
 void prepare_statements(pqxx::connection& conn) {
   // A batch touches a few rows of big tables: always by index. (Left to itself the planner
@@ -186,7 +187,7 @@ void prepare_statements(pqxx::connection& conn) {
   // taken in ascending key order, then read (migration 0007): unlike row locks they cost no
   // WAL and no dirty page, and every writer of balances is this engine, which always takes
   // them first.
-  conn.prepare(kLockBalances, "SELECT * FROM ledger_lock_balances($1::bigint[], $2::json)");
+  conn.prepare(kLockBalances, "SELECT * FROM ledger_lock_balances($1::bigint[], $2::text[], $3::text[])");
   // Missing balances, created under their locks.
   conn.prepare(kCreateBalances,
                "INSERT INTO balances (waid, currency, may_go_negative) "
@@ -197,35 +198,51 @@ void prepare_statements(pqxx::connection& conn) {
   // per column (Columns below), unnested side by side: PostgreSQL parses arrays several
   // times faster than the same rows as JSON objects (json_to_recordset builds a hash table
   // per object).
-  conn.prepare(kWriteBatch,
-               "WITH "
-               "unused AS (DELETE FROM balances b USING unnest($1::text[], $2::text[]) AS u(waid, currency) "
-               "  WHERE b.waid = u.waid AND b.currency = u.currency), "
-               "bal AS (UPDATE balances SET available = v.a, held = v.h, may_go_negative = v.neg "
-               "  FROM unnest($3::text[], $4::text[], $5::numeric[], $6::numeric[], $7::boolean[]) "
-               "  AS v(waid, currency, a, h, neg) "
-               "  WHERE balances.waid = v.waid AND balances.currency = v.currency), "
-               "txs AS (INSERT INTO transactions (txid, type, state, currency, amount, method, description, source_waid, "
-               "  destination_waid, bridge, external_txid, external_source_address, external_destination_address, "
-               "  initiator, source_balance_after, destination_balance_after, finalized_at) "
-               "  SELECT txid, type, state, currency, amount, method, description, source, destination, bridge, ext, "
-               "  extsrc, extdst, initiator, sa, da, CASE WHEN state = 'Pending' THEN NULL ELSE now() END "
-               "  FROM unnest($8::text[], $9::text[], $10::text[], $11::text[], $12::numeric[], $13::text[], $14::text[], "
-               "  $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], "
-               "  $22::numeric[], $23::numeric[]) AS t(txid, type, state, currency, amount, method, description, source, "
-               "  destination, bridge, ext, extsrc, extdst, initiator, sa, da)), "
-               "closes AS (UPDATE transactions SET state = v.state, finalized_at = now(), source_balance_after = v.sa, "
-               "  external_txid = coalesce(v.ext, transactions.external_txid) "
-               "  FROM unnest($24::text[], $25::text[], $26::text[], $27::numeric[]) AS v(txid, state, ext, sa) "
-               "  WHERE transactions.txid = v.txid), "
-               "posts AS (INSERT INTO postings (txid, waid, currency, available_delta, held_delta, available_after, "
-               "  held_after) SELECT txid, waid, currency, da, dh, a, h FROM unnest($28::text[], $29::text[], $30::text[], "
-               "  $31::numeric[], $32::numeric[], $33::numeric[], $34::numeric[]) AS p(txid, waid, currency, da, dh, a, h)), "
-               "keys AS (UPDATE idempotency_keys SET resultcode = v.rc, detail = v.detail, txid = v.txid, waid = v.waid "
-               "  FROM unnest($35::text[], $36::text[], $37::integer[], $38::text[], $39::text[], $40::text[]) "
-               "  AS v(credential, key, rc, detail, txid, waid) "
-               "  WHERE idempotency_keys.credential = v.credential AND idempotency_keys.key = v.key) "
-               "SELECT 1");
+  const std::string unused =
+      "unused AS (DELETE FROM balances b USING unnest($1::text[], $2::text[]) AS u(waid, currency) "
+      "  WHERE b.waid = u.waid AND b.currency = u.currency), ";
+  auto bal = [](int p) {
+    auto n = [&](int i) { return "$" + std::to_string(p + i); };
+    return "bal AS (UPDATE balances SET available = v.a, held = v.h, may_go_negative = v.neg "
+           "  FROM unnest(" + n(0) + "::text[], " + n(1) + "::text[], " + n(2) + "::numeric[], " + n(3) +
+           "::numeric[], " + n(4) + "::boolean[]) AS v(waid, currency, a, h, neg) "
+           "  WHERE balances.waid = v.waid AND balances.currency = v.currency), ";
+  };
+  auto txs = [](int p) {
+    std::string cols;
+    static const char* kTypes[] = {"text", "text", "text", "text", "numeric", "text", "text", "text",
+                                   "text", "text", "text", "text", "text", "text", "numeric", "numeric"};
+    for (int i = 0; i < 16; ++i) cols += (i ? ", $" : "$") + std::to_string(p + i) + "::" + kTypes[i] + "[]";
+    return "txs AS (INSERT INTO transactions (txid, type, state, currency, amount, method, description, source_waid, "
+           "  destination_waid, bridge, external_txid, external_source_address, external_destination_address, "
+           "  initiator, source_balance_after, destination_balance_after, finalized_at) "
+           "  SELECT txid, type, state, currency, amount, method, description, source, destination, bridge, ext, "
+           "  extsrc, extdst, initiator, sa, da, CASE WHEN state = 'Pending' THEN NULL ELSE now() END "
+           "  FROM unnest(" + cols + ") AS t(txid, type, state, currency, amount, method, description, source, "
+           "  destination, bridge, ext, extsrc, extdst, initiator, sa, da)), ";
+  };
+  const std::string closes =
+      "closes AS (UPDATE transactions SET state = v.state, finalized_at = now(), source_balance_after = v.sa, "
+      "  external_txid = coalesce(v.ext, transactions.external_txid) "
+      "  FROM unnest($24::text[], $25::text[], $26::text[], $27::numeric[]) AS v(txid, state, ext, sa) "
+      "  WHERE transactions.txid = v.txid), ";
+  auto posts = [](int p) {
+    auto n = [&](int i) { return "$" + std::to_string(p + i); };
+    return "posts AS (INSERT INTO postings (txid, waid, currency, available_delta, held_delta, available_after, "
+           "  held_after) SELECT txid, waid, currency, da, dh, a, h FROM unnest(" + n(0) + "::text[], " + n(1) +
+           "::text[], " + n(2) + "::text[], " + n(3) + "::numeric[], " + n(4) + "::numeric[], " + n(5) +
+           "::numeric[], " + n(6) + "::numeric[]) AS p(txid, waid, currency, da, dh, a, h))";
+  };
+  const std::string keys =
+      ", keys AS (UPDATE idempotency_keys SET resultcode = v.rc, detail = v.detail, txid = v.txid, waid = v.waid "
+      "  FROM unnest($35::text[], $36::text[], $37::integer[], $38::text[], $39::text[], $40::text[]) "
+      "  AS v(credential, key, rc, detail, txid, waid) "
+      "  WHERE idempotency_keys.credential = v.credential AND idempotency_keys.key = v.key) ";
+  conn.prepare(kWriteBatch, "WITH " + unused + bal(3) + txs(8) + closes + posts(28) + keys + "SELECT 1");
+  // The common case, money moved and nothing else (no refused operation left an empty
+  // balance behind, no withdrawal closed, no Idempotency-Key): a smaller statement, which
+  // PostgreSQL sets up for each batch in about half the time.
+  conn.prepare(kWriteMoves, "WITH " + bal(1) + txs(6) + posts(22) + " SELECT 1");
 }
 
 int128 units_of(const pqxx::field& f) {
@@ -569,10 +586,10 @@ std::int64_t balance_lock_key(const std::string& waid, const std::string& curren
 void Batch::lock_balances() {
   if (wanted_.empty()) return;
   std::set<std::int64_t> lock_keys;
-  Rows keys;
+  Columns keys(2);
   for (const auto& [k, system] : wanted_) {
     lock_keys.insert(balance_lock_key(k.first, k.second));
-    keys.row().str("waid", k.first).str("currency", k.second).end();
+    keys.str(0, k.first).str(1, k.second);
   }
   std::string ordered = "{";
   for (auto k : lock_keys) {
@@ -580,9 +597,11 @@ void Batch::lock_balances() {
     ordered += std::to_string(k);
   }
   ordered += "}";
-  auto rows = begun_ ? tx_.exec_prepared(kLockBalances, ordered, keys.text())
-                     : first_or_exec("SELECT * FROM ledger_lock_balances(" + tx_.quote(ordered) + "::bigint[], " +
-                                     tx_.quote(keys.text()) + "::json)");
+  std::vector<std::string> p{ordered};
+  keys.take(p);
+  auto rows = begun_ ? tx_.exec_prepared(kLockBalances, p[0], p[1], p[2])
+                     : first_or_exec("SELECT * FROM ledger_lock_balances(" + tx_.quote(p[0]) + "::bigint[], " +
+                                     tx_.quote(p[1]) + "::text[], " + tx_.quote(p[2]) + "::text[])");
   for (const auto& r : rows) {
     Balance b;
     b.available = b.available0 = units_of(r[2]);
@@ -804,8 +823,13 @@ void Batch::write() {
   if (unused.empty() && bal.empty() && txs.empty() && changes.empty() && posts.empty() && outcomes.empty()) return;
   std::vector<std::string> params;
   params.reserve(40);
-  for (Columns* c : {&unused, &bal, &txs, &changes, &posts, &outcomes}) c->take(params);
   begin();
+  if (unused.empty() && changes.empty() && outcomes.empty()) {
+    for (Columns* c : {&bal, &txs, &posts}) c->take(params);
+    exec_with(tx_, kWriteMoves, params, std::make_index_sequence<28>{});
+    return;
+  }
+  for (Columns* c : {&unused, &bal, &txs, &changes, &posts, &outcomes}) c->take(params);
   exec_with(tx_, kWriteBatch, params, std::make_index_sequence<40>{});
 }
 
@@ -982,9 +1006,7 @@ void Ledger::committer_loop() {
     if (stopping) cv_.notify_all();
     else if (more) cv_.notify_one();
     if (options_.deliver) {
-      options_.deliver([batch = std::move(batch)] {
-        for (auto& item : batch) item->done(item->outcome);
-      });
+      for (auto& item : batch) options_.deliver([item = std::move(item)] { item->done(item->outcome); });
     } else {
       for (auto& item : batch) item->done(item->outcome);
     }

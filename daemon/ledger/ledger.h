@@ -87,8 +87,9 @@ struct Outcome {
 struct LedgerOptions {
   std::size_t committers = 2;    // threads (and database connections) committing batches
   std::size_t max_batch = 128;   // operations per database transaction
-  // Where outcomes are delivered: by default on the committer thread; omnid hands them to
-  // its worker pool so that committers go straight back to the database.
+  // Where outcomes are delivered, one call per operation: by default on the committer
+  // thread; omnid hands them to its I/O threads (which write the answers), so that
+  // committers go straight back to the database.
   std::function<void(std::function<void()>)> deliver;
 };
 

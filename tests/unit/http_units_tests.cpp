@@ -1,7 +1,14 @@
-// Rate limiter, configuration parsing, endpoint parsing.
+// Rate limiter, configuration parsing, endpoint parsing, log lines.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <functional>
+#include <sstream>
 
 #include "daemon/config.h"
+#include "daemon/log.h"
 #include "daemon/http/rate_limit.h"
 #include "daemon/http/server.h"
 
@@ -140,4 +147,65 @@ TEST_CASE("dev configuration", "[config]") {
   CHECK(c.server.http_listen.empty());
   CHECK(c.database.local_dir == "/tmp/x/postgres");
   CHECK(c.tls.cert_file == "/tmp/x/tls/cert.pem");
+}
+
+namespace {
+// What f writes to the log (stderr), read back from a temporary file.
+std::string logged_by(const std::function<void()>& f) {
+  og::log::flush();
+  char path[] = "/tmp/og-log-test-XXXXXX";
+  int fd = ::mkstemp(path);
+  REQUIRE(fd >= 0);
+  int saved = ::dup(2);
+  ::dup2(fd, 2);
+  f();
+  og::log::flush();
+  ::dup2(saved, 2);
+  ::close(saved);
+  std::string out;
+  char buf[4096];
+  ::lseek(fd, 0, SEEK_SET);
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  ::unlink(path);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("log lines built field by field are the JSON objects log::write makes", "[log]") {
+  og::log::set_level(og::log::Level::Info);
+  const std::string awkward = "quote \" backslash \\ tab \t newline \n bell \x07 invalid \xff\xfe end";
+  std::string text = logged_by([&] {
+    og::log::Line line(og::log::Level::Info, "request");
+    line.str("plain", "GET").str("awkward", awkward).num("n", -42).num("big", 1234567890123LL);
+    line.write();
+    line.write();  // a second write() writes nothing
+    og::log::write(og::log::Level::Info, "request",
+                   og::Json{{"plain", "GET"}, {"awkward", awkward}, {"n", -42}, {"big", 1234567890123LL}});
+    og::log::Line ms(og::log::Level::Warn, "times");
+    ms.millis("zero", 0).millis("small", 5).millis("big", 1234567).millis("negative", -1500);
+    ms.write();
+    og::log::Line filtered(og::log::Level::Debug, "not shown");
+    filtered.str("x", "y");
+    filtered.write();
+  });
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  REQUIRE(lines.size() == 3);
+
+  og::Json built = og::Json::parse(lines[0]), written = og::Json::parse(lines[1]);
+  CHECK(lines[0].rfind("{\"ts\":\"", 0) == 0);  // ts, level, msg first, as write() orders them
+  CHECK(built["ts"].get<std::string>().size() == std::string("2026-11-21T10:15:30.123Z").size());
+  built.erase("ts");
+  written.erase("ts");
+  CHECK(built == written);
+  CHECK(built["awkward"].get<std::string>().find("\xef\xbf\xbd") != std::string::npos);  // U+FFFD
+  CHECK(built["level"] == "info");
+  CHECK(built.dump() == written.dump());  // same keys in the same order
+
+  og::Json times = og::Json::parse(lines[2]);
+  CHECK(times["level"] == "warn");
+  CHECK(lines[2].find("\"zero\":0.000,\"small\":0.005,\"big\":1234.567,\"negative\":-1.500}") != std::string::npos);
+  CHECK(times["big"].get<double>() == Approx(1234.567));
 }

@@ -1,13 +1,18 @@
 // Identifiers: shape, prefixes, validation, and the uniformity of generated digits.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <array>
 #include <catch2/catch.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/crypto.h"
 #include "common/ids.h"
 
 using og::IdKind;
@@ -152,4 +157,45 @@ TEST_CASE("ids: generated ids are valid, distinct and uniform in every digit", "
     INFO("position " << pos << " chi-square " << chi2);
     CHECK(chi2 < 60.0);
   }
+}
+
+TEST_CASE("identifier randomness: buffered, each byte handed out once, not shared with a forked child", "[ids]") {
+  // Draws across the 512-byte refill boundary and larger than the buffer.
+  std::vector<unsigned char> a(700), b(700);
+  og::crypto::identifier_random(a.data(), a.size());
+  og::crypto::identifier_random(b.data(), b.size());
+  CHECK(a != b);
+  std::set<std::string> hex;
+  for (int i = 0; i < 1000; ++i) hex.insert(og::crypto::identifier_hex(8));
+  CHECK(hex.size() == 1000);
+  CHECK(hex.begin()->size() == 16);
+
+  // The parent has bytes buffered now. A child made by fork() must not hand out the same
+  // ones (two processes minting the same transaction ids).
+  unsigned char warm[1];
+  og::crypto::identifier_random(warm, sizeof warm);
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    unsigned char child[32];
+    og::crypto::identifier_random(child, sizeof child);
+    ssize_t n = ::write(fds[1], child, sizeof child);
+    ::_exit(n == static_cast<ssize_t>(sizeof child) ? 0 : 1);
+  }
+  ::close(fds[1]);
+  unsigned char mine[32], theirs[32];
+  og::crypto::identifier_random(mine, sizeof mine);
+  std::size_t got = 0;
+  while (got < sizeof theirs) {
+    ssize_t n = ::read(fds[0], theirs + got, sizeof theirs - got);
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(got == sizeof theirs);
+  CHECK(std::memcmp(mine, theirs, sizeof mine) != 0);
 }
