@@ -182,6 +182,11 @@ void prepare_statements(pqxx::connection& conn) {
     // batch's row counts, finds a custom plan cheaper every time and would plan the big
     // write statement again for every batch.
     tx.exec("SET plan_cache_mode = force_generic_plan");
+    // The same lock statement prepared in SQL, for the batch's first round trip, which
+    // carries BEGIN and therefore goes as one simple query: EXECUTE of a prepared plan
+    // skips the parse analysis and planning of the statement it would otherwise be.
+    tx.exec("PREPARE ledger_lock_sql (bigint[], text[], text[]) AS "
+            "SELECT * FROM ledger_lock_balances($1, $2, $3)");
   }
   // Balances are locked with transaction-scoped advisory locks, one per (wallet, currency),
   // taken in ascending key order, then read (migration 0007): unlike row locks they cost no
@@ -600,8 +605,8 @@ void Batch::lock_balances() {
   std::vector<std::string> p{ordered};
   keys.take(p);
   auto rows = begun_ ? tx_.exec_prepared(kLockBalances, p[0], p[1], p[2])
-                     : first_or_exec("SELECT * FROM ledger_lock_balances(" + tx_.quote(p[0]) + "::bigint[], " +
-                                     tx_.quote(p[1]) + "::text[], " + tx_.quote(p[2]) + "::text[])");
+                     : first_or_exec("EXECUTE ledger_lock_sql (" + tx_.quote(p[0]) + ", " + tx_.quote(p[1]) + ", " +
+                                     tx_.quote(p[2]) + ")");
   for (const auto& r : rows) {
     Balance b;
     b.available = b.available0 = units_of(r[2]);
