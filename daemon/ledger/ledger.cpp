@@ -167,7 +167,6 @@ pqxx::result exec_with(pqxx::transaction_base& tx, const char* statement, const 
 }
 
 // The hot path's statements, prepared once per committer connection.
-constexpr const char* kLockBalances = "ledger_lock_balances";
 constexpr const char* kCreateBalances = "ledger_create_balances";
 constexpr const char* kWriteBatch = "ledger_write_batch";
 constexpr const char* kWriteMoves = "ledger_write_moves";
@@ -182,17 +181,15 @@ void prepare_statements(pqxx::connection& conn) {
     // batch's row counts, finds a custom plan cheaper every time and would plan the big
     // write statement again for every batch.
     tx.exec("SET plan_cache_mode = force_generic_plan");
-    // The same lock statement prepared in SQL, for the batch's first round trip, which
-    // carries BEGIN and therefore goes as one simple query: EXECUTE of a prepared plan
-    // skips the parse analysis and planning of the statement it would otherwise be.
+    // Balances are locked with transaction-scoped advisory locks, one per (wallet,
+    // currency), taken in ascending key order, then read (migrations 0007, 0008): unlike
+    // row locks they cost no WAL and no dirty page, and every writer of balances is this
+    // engine, which always takes them first. Prepared in SQL: the statement is usually the
+    // batch's first and carries BEGIN, so it goes as a simple query, and EXECUTE of a
+    // prepared plan skips the parse analysis and planning it would otherwise cost.
     tx.exec("PREPARE ledger_lock_sql (bigint[], text[], text[]) AS "
             "SELECT * FROM ledger_lock_balances($1, $2, $3)");
   }
-  // Balances are locked with transaction-scoped advisory locks, one per (wallet, currency),
-  // taken in ascending key order, then read (migration 0007): unlike row locks they cost no
-  // WAL and no dirty page, and every writer of balances is this engine, which always takes
-  // them first.
-  conn.prepare(kLockBalances, "SELECT * FROM ledger_lock_balances($1::bigint[], $2::text[], $3::text[])");
   // Missing balances, created under their locks.
   conn.prepare(kCreateBalances,
                "INSERT INTO balances (waid, currency, may_go_negative) "
@@ -604,9 +601,8 @@ void Batch::lock_balances() {
   ordered += "}";
   std::vector<std::string> p{ordered};
   keys.take(p);
-  auto rows = begun_ ? tx_.exec_prepared(kLockBalances, p[0], p[1], p[2])
-                     : first_or_exec("EXECUTE ledger_lock_sql (" + tx_.quote(p[0]) + ", " + tx_.quote(p[1]) + ", " +
-                                     tx_.quote(p[2]) + ")");
+  auto rows =
+      first_or_exec("EXECUTE ledger_lock_sql (" + tx_.quote(p[0]) + ", " + tx_.quote(p[1]) + ", " + tx_.quote(p[2]) + ")");
   for (const auto& r : rows) {
     Balance b;
     b.available = b.available0 = units_of(r[2]);

@@ -30,6 +30,23 @@ for _ in $(seq 100); do [ -s "$T/smtp.out" ] && break; sleep 0.1; done
 SMTP_PORT=$(head -1 "$T/smtp.out")
 [ -n "$SMTP_PORT" ] || { cat "$T/smtp.err" >&2; echo "smtp_server.py did not start" >&2; exit 1; }
 
+# omnid with the configuration installed under $R, run through PREFIX if given (setpriv as
+# the service user); waits for "omnid ready" and sets OMNID_PID, PORT and URL (PORT is
+# empty when it did not start: the tests check it).
+# shellcheck disable=SC2120 # the prefix is optional
+start_omnid() {  # start_omnid [PREFIX...]
+  "$@" "$OMNID" --config "$R/etc/omnigate/omnid.toml" >"$T/omnid.out" 2>"$T/omnid.log" &
+  OMNID_PID=$!
+  for _ in $(seq 600); do
+    grep -qs '"msg":"omnid ready"' "$T/omnid.log" && break
+    kill -0 "$OMNID_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  PORT=$(sed -n 's/.*"msg":"omnid ready".*"https":"127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$T/omnid.log" | head -1)
+  URL="https://localhost:$PORT"
+}
+stop_omnid() { kill "$OMNID_PID"; wait "$OMNID_PID" 2>/dev/null || true; OMNID_PID=""; }
+
 answers() {  # answers FILE [sed expressions...]: the good answers, edited
   local file=$1; shift
   cat >"$file" <<EOF

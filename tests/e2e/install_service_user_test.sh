@@ -70,22 +70,13 @@ check "nothing under the data directory belongs to root or postgres" \
 check "omnid.toml runs the cluster as omnigate" grep -q '^run_as = "omnigate"' "$R/etc/omnigate/omnid.toml"
 
 # omnid as the service user, like the unit's User=omnigate Group=omnigate.
-setpriv --reuid=omnigate --regid=omnigate --clear-groups "$OMNID" --config "$R/etc/omnigate/omnid.toml" \
-  >"$T/omnid.out" 2>"$T/omnid.log" &
-OMNID_PID=$!
-for _ in $(seq 600); do
-  grep -qs '"msg":"omnid ready"' "$T/omnid.log" && break
-  kill -0 "$OMNID_PID" 2>/dev/null || break
-  sleep 0.2
-done
-PORT=$(sed -n 's/.*"msg":"omnid ready".*"https":"127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$T/omnid.log" | head -1)
+start_omnid setpriv --reuid=omnigate --regid=omnigate --clear-groups
 check "omnid started as omnigate serves HTTPS" test -n "$PORT"
 [ -n "$PORT" ] || { tail -n 20 "$T/omnid.log" >&2; finish; }
 check "omnid runs as omnigate" test "$(stat -c %U "/proc/$OMNID_PID")" = omnigate
 pm=$(head -n 1 "$R/var/lib/omnigate/postgres/data/postmaster.pid")
 check "its PostgreSQL runs as omnigate" test "$(stat -c %U "/proc/$pm")" = omnigate
 
-URL="https://localhost:$PORT"
 CA="$R/etc/omnigate/tls/omnid.crt"
 api() { curl -sS --cacert "$CA" --resolve "localhost:$PORT:127.0.0.1" -H 'Content-Type: application/json' "$@"; }
 rc=0

@@ -104,18 +104,6 @@ check "re-running on an installed root is refused (exit 1)" test "$rc" = 1
 check "... pointing at --reconfigure" grep -q -- "--reconfigure" "$T/out"
 
 # --- omnid with the written configuration: locked, wrong password refused, unlock, login. ---
-start_omnid() {  # omnid with the installed configuration; sets OMNID_PID, PORT and URL
-  "$OMNID" --config "$R/etc/omnigate/omnid.toml" >"$T/omnid.out" 2>"$T/omnid.log" &
-  OMNID_PID=$!
-  for _ in $(seq 600); do
-    grep -qs '"msg":"omnid ready"' "$T/omnid.log" && break
-    kill -0 "$OMNID_PID" 2>/dev/null || break
-    sleep 0.2
-  done
-  PORT=$(sed -n 's/.*"msg":"omnid ready".*"https":"127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$T/omnid.log" | head -1)
-  URL="https://localhost:$PORT"
-}
-stop_omnid() { kill "$OMNID_PID"; wait "$OMNID_PID" 2>/dev/null || true; OMNID_PID=""; }
 start_omnid
 check "omnid starts with the written configuration" test -n "$PORT"
 [ -n "$PORT" ] || { cat "$T/omnid.log" >&2; finish; }
