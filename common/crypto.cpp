@@ -66,10 +66,27 @@ std::string random_hex(std::size_t n_bytes) {
   return hex_encode(bytes.data(), bytes.size(), /*upper=*/true);
 }
 
+namespace {
+// OpenSSL 3 looks up the provider's implementation of EVP_sha256() on every use (a
+// locked store lookup); a digest fetched once is used directly. Never freed: it lives as
+// long as the process.
+const EVP_MD* sha256_md() {
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+  static const EVP_MD* md = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched ? fetched : EVP_sha256();
+  }();
+  return md;
+#else
+  return EVP_sha256();
+#endif
+}
+}  // namespace
+
 Sha256 sha256(std::string_view data) {
   Sha256 out{};
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1)
+  if (EVP_Digest(data.data(), data.size(), out.data(), &len, sha256_md(), nullptr) != 1)
     throw std::runtime_error("SHA-256 failed");
   return out;
 }

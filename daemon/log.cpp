@@ -40,12 +40,24 @@ std::string timestamp_now() {
   auto now = std::chrono::system_clock::now();
   auto secs = std::chrono::system_clock::to_time_t(now);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
+  // The date and time of day change once a second: formatted once per second and thread
+  // (gmtime_r takes glibc's time zone lock, and every request logs a line).
+  thread_local std::time_t cached_secs = -1;
+  thread_local char prefix[64];
+  if (secs != cached_secs) {
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    std::snprintf(prefix, sizeof prefix, "%04d-%02d-%02dT%02d:%02d:%02d.", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    cached_secs = secs;
+  }
+  std::string out(prefix);
+  const int m = static_cast<int>(ms);
+  out += static_cast<char>('0' + m / 100);
+  out += static_cast<char>('0' + m / 10 % 10);
+  out += static_cast<char>('0' + m % 10);
+  out += 'Z';
+  return out;
 }
 
 namespace {

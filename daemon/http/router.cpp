@@ -83,6 +83,14 @@ Router::Router(std::span<const catalog::Endpoint> endpoints) {
     Route r{&ep, {}};
     for (auto seg : split_path(ep.path)) r.segments.push_back(parse_segment(seg));
     for (const auto& seg : r.segments) r.rank.push_back(seg.specificity());
+    if (std::all_of(r.rank.begin(), r.rank.end(), [](int rank) { return rank == 2; })) {
+      std::string key(catalog::to_string(ep.method));
+      for (const auto& seg : r.segments) {
+        key += '/';
+        for (const auto& t : seg.tokens) key += t.text;
+      }
+      literal_.emplace(std::move(key), &ep);
+    }
     routes_.push_back(std::move(r));
   }
 }
@@ -90,6 +98,18 @@ Router::Router(std::span<const catalog::Endpoint> endpoints) {
 RouteMatch Router::match(std::string_view method, std::string_view path) const {
   RouteMatch result;
   auto raw_segments = split_path(path);
+  if (path.find('%') == std::string_view::npos) {  // no decoding needed: try the literal routes
+    std::string key(method);
+    for (auto raw : raw_segments) {
+      key += '/';
+      key += raw;
+    }
+    if (auto it = literal_.find(key); it != literal_.end()) {
+      result.kind = RouteMatch::Kind::Found;
+      result.endpoint = it->second;
+      return result;
+    }
+  }
   std::vector<std::string> segments;
   segments.reserve(raw_segments.size());
   for (auto raw : raw_segments) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/catalog/catalog.h"
@@ -44,6 +45,10 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  // Routes without parameters by "METHOD/seg/seg" (the first in catalog order): the common
+  // case answered by one hash lookup. It is what the full match finds too, since a route
+  // without parameters is the most specific one a path can have.
+  std::unordered_map<std::string, const catalog::Endpoint*> literal_;
 };
 
 // Percent-decoding of one path segment or query component; nullopt if malformed.

@@ -51,10 +51,10 @@ Currencies::Currencies(store::Pool& pool, std::chrono::milliseconds reload_inter
 
 void Currencies::load(pqxx::connection& conn) {
   pqxx::nontransaction tx(conn);
-  std::map<std::string, Currency> fresh;
+  std::map<std::string, std::shared_ptr<const Currency>, std::less<>> fresh;
   for (const auto& r : tx.exec(std::string("SELECT ") + kCurrencyColumns + " FROM currencies")) {
-    Currency c = currency_from_row(r);
-    fresh.emplace(c.code, std::move(c));
+    auto c = std::make_shared<const Currency>(currency_from_row(r));
+    fresh.emplace(c->code, c);
   }
   std::lock_guard lock(mu_);
   by_code_ = std::move(fresh);
@@ -67,16 +67,21 @@ void Currencies::reload() {
 }
 
 std::optional<Currency> Currencies::find(const std::string& code) {
+  if (auto c = get(code)) return *c;
+  return std::nullopt;
+}
+
+std::shared_ptr<const Currency> Currencies::get(const std::string& code) {
   {
     std::lock_guard lock(mu_);
     if (auto it = by_code_.find(code); it != by_code_.end()) return it->second;
     if (std::chrono::steady_clock::now() - loaded_at_ < reload_interval_ && loaded_at_.time_since_epoch().count() != 0)
-      return std::nullopt;
+      return nullptr;
   }
   reload();
   std::lock_guard lock(mu_);
   if (auto it = by_code_.find(code); it != by_code_.end()) return it->second;
-  return std::nullopt;
+  return nullptr;
 }
 
 std::vector<Currency> Currencies::all() {
@@ -89,7 +94,7 @@ std::vector<Currency> Currencies::all() {
   if (stale) reload();
   std::lock_guard lock(mu_);
   std::vector<Currency> out;
-  for (const auto& [_, c] : by_code_) out.push_back(c);
+  for (const auto& [_, c] : by_code_) out.push_back(*c);
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <pqxx/pqxx>
@@ -49,6 +50,8 @@ class Currencies {
   explicit Currencies(store::Pool& pool, std::chrono::milliseconds reload_interval = std::chrono::seconds(1));
   // The currency, reloading the table once if it is unknown here.
   std::optional<Currency> find(const std::string& code);
+  // The same without a copy (the ledger's hot path): the entry stays valid after a reload.
+  std::shared_ptr<const Currency> get(const std::string& code);
   std::vector<Currency> all();
   void reload();
 
@@ -57,7 +60,7 @@ class Currencies {
   store::Pool& pool_;
   std::chrono::milliseconds reload_interval_;
   std::mutex mu_;
-  std::map<std::string, Currency> by_code_;
+  std::map<std::string, std::shared_ptr<const Currency>, std::less<>> by_code_;
   std::chrono::steady_clock::time_point loaded_at_{};
 };
 

@@ -10,19 +10,21 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/amount.h"
 
 namespace og::ledger {
 
+// The strings are views: what they view must outlive the check (the batch's own records).
 struct InvariantInput {
   struct Posting {
-    std::string txid, waid, currency;
+    std::string_view txid, waid, currency;
     int128 available_delta = 0, held_delta = 0;
   };
   struct Balance {
-    std::string waid, currency;
+    std::string_view waid, currency;
     int128 available_before = 0, held_before = 0;
     int128 available_after = 0, held_after = 0;
     bool may_go_negative = false;

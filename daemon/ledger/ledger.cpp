@@ -187,8 +187,16 @@ void prepare_statements(pqxx::connection& conn) {
     // engine, which always takes them first. Prepared in SQL: the statement is usually the
     // batch's first and carries BEGIN, so it goes as a simple query, and EXECUTE of a
     // prepared plan skips the parse analysis and planning it would otherwise cost.
-    tx.exec("PREPARE ledger_lock_sql (bigint[], text[], text[]) AS "
-            "SELECT * FROM ledger_lock_balances($1, $2, $3)");
+    // Two statements, not the function ledger_lock_balances (0008), which does the same in
+    // PL/pgSQL: the read is a statement of its own, so under READ COMMITTED it takes its
+    // snapshot after the locks are held, and no PL/pgSQL call, SPI or tuplestore is paid.
+    // unnest() yields the keys in array order, and a volatile function in the select list
+    // runs once per row, in that order.
+    tx.exec("PREPARE ledger_lock_keys (bigint[]) AS SELECT pg_advisory_xact_lock(k) FROM unnest($1) AS k");
+    tx.exec("PREPARE ledger_read_balances (text[], text[]) AS "
+            "SELECT b.waid, b.currency, b.available::text, b.held::text, b.may_go_negative "
+            "FROM unnest($1, $2) AS w(waid, currency) "
+            "CROSS JOIN LATERAL (SELECT * FROM balances b WHERE b.waid = w.waid AND b.currency = w.currency) b");
   }
   // Missing balances, created under their locks.
   conn.prepare(kCreateBalances,
@@ -290,7 +298,7 @@ class Batch {
   }
   bool begun_ = false;
 
-  std::optional<Currency> currency_of(Ledger::Item& item, const std::string& code);
+  std::shared_ptr<const Currency> currency_of(Ledger::Item& item, const std::string& code);
   std::optional<int128> amount_of(Ledger::Item& item, const Currency& c, const std::string& text);
   bool may_spend_from(const Actor& actor, const WalletInfo& w) const;
   Balance& balance(const std::string& waid, const std::string& currency) { return balances_.at({waid, currency}); }
@@ -302,13 +310,13 @@ class Batch {
   WalletDirectory& wallets_;
   const std::vector<std::shared_ptr<Ledger::Item>>& items_;
 
-  std::unordered_map<std::string, WalletInfo> info_;
+  WalletRefs info_;  // the wallets of the batch, read from the directory's cache
   std::map<BalanceKey, Balance> balances_;
   std::map<BalanceKey, bool> wanted_;  // balances to lock -> created as a system account
   // Per item (same index): resolved wallets and parsed amounts.
   struct Plan {
     std::string source, destination;  // wallets moved from / to
-    Currency currency;
+    std::shared_ptr<const Currency> currency;  // the shared entry of Currencies: no copy per item
     int128 amount = 0;
     std::string clearing;  // bridge clearing or issuer equity wallet
     std::string locked_txid_state;  // CloseWithdraw: the pending transaction's fields
@@ -323,15 +331,15 @@ class Batch {
   std::vector<StateChange> state_changes_;
 };
 
-std::optional<Currency> Batch::currency_of(Ledger::Item& item, const std::string& code) {
-  auto c = currencies_.find(code);
+std::shared_ptr<const Currency> Batch::currency_of(Ledger::Item& item, const std::string& code) {
+  auto c = currencies_.get(code);
   if (!c) {
     item.fail(Rc::BadValue, "currency " + code + " does not exist on this platform");
-    return std::nullopt;
+    return nullptr;
   }
   if (!c->enabled) {
     item.fail(Rc::BadValue, "currency " + code + " is disabled");
-    return std::nullopt;
+    return nullptr;
   }
   return c;
 }
@@ -408,19 +416,17 @@ void Batch::prepare() {
   for (const auto& item : items_)
     if (!item->replay && !std::holds_alternative<Transfer>(item->op)) only_transfers = false;
   if (!only_transfers) begin();
-  if (auto cached = wallets_.cached(waids)) {
-    info_ = std::move(*cached);
-  } else {
+  if (!wallets_.cached(waids, info_)) {
     begin();
-    info_ = wallets_.get(tx_, waids);
+    wallets_.get(tx_, waids, info_);
   }
   auto wallet = [&](Ledger::Item& item, const std::string& waid, const char* param) -> const WalletInfo* {
     auto it = info_.find(waid);
-    if (it == info_.end() || it->second.system()) {
+    if (it == info_.end() || it->second->system()) {
       item.fail(Rc::NotFound, std::string(param) + " " + waid + " does not exist");
       return nullptr;
     }
-    return &it->second;
+    return it->second;
   };
 
   // Pending withdrawals to close: lock their rows first, in txid order.
@@ -474,7 +480,7 @@ void Batch::prepare() {
             if (!amount) return;
             plan.source = op.source_waid;
             plan.destination = op.destination_waid;
-            plan.currency = *c;
+            plan.currency = c;
             plan.amount = *amount;
             wanted_[{plan.source, c->code}] = false;
             wanted_[{plan.destination, c->code}] = false;
@@ -484,8 +490,7 @@ void Batch::prepare() {
               auto d = default_wallet(tx_, item.actor.upid);
               if (!d) return item.fail(Rc::NotFound, "your profile has no default wallet; name one with waid");
               waid = *d;
-              auto more = wallets_.get(tx_, {waid});
-              info_.insert(more.begin(), more.end());
+              wallets_.get(tx_, {waid}, info_);
             }
             const WalletInfo* src = wallet(item, waid, "waid");
             if (!src) return;
@@ -498,7 +503,7 @@ void Batch::prepare() {
             auto amount = amount_of(item, *c, op.amount);
             if (!amount) return;
             plan.source = waid;
-            plan.currency = *c;
+            plan.currency = c;
             plan.amount = *amount;
             wanted_[{waid, c->code}] = false;
           } else if constexpr (std::is_same_v<T, Deposit>) {
@@ -525,7 +530,7 @@ void Batch::prepare() {
               return;
             }
             plan.destination = op.waid;
-            plan.currency = *c;
+            plan.currency = c;
             plan.amount = *amount;
             plan.clearing = bridge_clearing_wallet(tx_, op.bridge);
             wanted_[{op.waid, c->code}] = false;
@@ -542,7 +547,7 @@ void Batch::prepare() {
             auto d = default_wallet(tx_, c->issuer_upid);
             std::string dest = d ? *d : create_wallet(tx_, c->issuer_upid, "Main", false, "");
             plan.destination = dest;
-            plan.currency = *c;
+            plan.currency = c;
             plan.amount = *amount;
             plan.clearing = issuer_equity_wallet(tx_, c->issuer_upid);
             wanted_[{dest, c->code}] = false;
@@ -601,8 +606,9 @@ void Batch::lock_balances() {
   ordered += "}";
   std::vector<std::string> p{ordered};
   keys.take(p);
-  auto rows =
-      first_or_exec("EXECUTE ledger_lock_sql (" + tx_.quote(p[0]) + ", " + tx_.quote(p[1]) + ", " + tx_.quote(p[2]) + ")");
+  // One round trip: the locks, then the read (its result is the one returned).
+  auto rows = first_or_exec("EXECUTE ledger_lock_keys (" + tx_.quote(p[0]) + "); EXECUTE ledger_read_balances (" +
+                            tx_.quote(p[1]) + ", " + tx_.quote(p[2]) + ")");
   for (const auto& r : rows) {
     Balance b;
     b.available = b.available0 = units_of(r[2]);
@@ -659,47 +665,47 @@ void Batch::apply() {
           using T = std::decay_t<decltype(op)>;
           const std::string txid = new_id(IdKind::Txid);
           if constexpr (std::is_same_v<T, Transfer>) {
-            Balance& src = balance(plan.source, plan.currency.code);
-            Balance& dst = balance(plan.destination, plan.currency.code);
-            if (!available_after(item, src, plan.amount, item.actor.negative_wallet, plan.currency.code)) return;
+            Balance& src = balance(plan.source, plan.currency->code);
+            Balance& dst = balance(plan.destination, plan.currency->code);
+            if (!available_after(item, src, plan.amount, item.actor.negative_wallet, plan.currency->code)) return;
             int128 sum;
             if (__builtin_add_overflow(dst.available, plan.amount, &sum))
               return item.fail(Rc::BadValue, "amount too large for the destination wallet");
             if (src.available - plan.amount < 0) src.may_go_negative = true;  // allowed by negativewallet
-            post(txid, plan.source, plan.currency.code, -plan.amount, 0);
-            post(txid, plan.destination, plan.currency.code, plan.amount, 0);
-            records_.push_back({txid, "transfer", "Completed", plan.currency.code, "internal",
+            post(txid, plan.source, plan.currency->code, -plan.amount, 0);
+            post(txid, plan.destination, plan.currency->code, plan.amount, 0);
+            records_.push_back({txid, "transfer", "Completed", plan.currency->code, "internal",
                                 op.description.empty() ? "Transfer" : op.description, plan.source, plan.destination, "",
                                 "", "", "", initiator, plan.amount});
             item.outcome = Outcome{Rc::Ok, {}, txid, plan.source, false};
           } else if constexpr (std::is_same_v<T, Withdraw>) {
-            Balance& src = balance(plan.source, plan.currency.code);
-            if (!available_after(item, src, plan.amount, item.actor.negative_wallet, plan.currency.code)) return;
+            Balance& src = balance(plan.source, plan.currency->code);
+            if (!available_after(item, src, plan.amount, item.actor.negative_wallet, plan.currency->code)) return;
             if (src.available - plan.amount < 0) src.may_go_negative = true;
-            post(txid, plan.source, plan.currency.code, -plan.amount, plan.amount);  // available -> held
-            records_.push_back({txid, "withdraw", "Pending", plan.currency.code, op.method,
+            post(txid, plan.source, plan.currency->code, -plan.amount, plan.amount);  // available -> held
+            records_.push_back({txid, "withdraw", "Pending", plan.currency->code, op.method,
                                 op.description.empty() ? "Withdrawal" : op.description, plan.source, "", op.method, "",
                                 "", op.destination_address, initiator, plan.amount});
             item.outcome = Outcome{Rc::Ok, {}, txid, plan.source, false};
           } else if constexpr (std::is_same_v<T, Deposit>) {
-            Balance& dst = balance(plan.destination, plan.currency.code);
+            Balance& dst = balance(plan.destination, plan.currency->code);
             int128 sum;
             if (__builtin_add_overflow(dst.available, plan.amount, &sum))
               return item.fail(Rc::BadValue, "amount too large for the wallet");
-            post(txid, plan.clearing, plan.currency.code, -plan.amount, 0);
-            post(txid, plan.destination, plan.currency.code, plan.amount, 0);
-            records_.push_back({txid, "deposit", "Completed", plan.currency.code, op.bridge,
+            post(txid, plan.clearing, plan.currency->code, -plan.amount, 0);
+            post(txid, plan.destination, plan.currency->code, plan.amount, 0);
+            records_.push_back({txid, "deposit", "Completed", plan.currency->code, op.bridge,
                                 op.description.empty() ? "Deposit" : op.description, "", plan.destination, op.bridge,
                                 op.external_txid, op.external_source_address, "", initiator, plan.amount});
             item.outcome = Outcome{Rc::Ok, {}, txid, plan.destination, false};
           } else if constexpr (std::is_same_v<T, Issue>) {
-            Balance& dst = balance(plan.destination, plan.currency.code);
+            Balance& dst = balance(plan.destination, plan.currency->code);
             int128 sum;
             if (__builtin_add_overflow(dst.available, plan.amount, &sum))
               return item.fail(Rc::BadValue, "amount too large for the wallet");
-            post(txid, plan.clearing, plan.currency.code, -plan.amount, 0);
-            post(txid, plan.destination, plan.currency.code, plan.amount, 0);
-            records_.push_back({txid, "issue", "Completed", plan.currency.code, "internal", "Issue", "",
+            post(txid, plan.clearing, plan.currency->code, -plan.amount, 0);
+            post(txid, plan.destination, plan.currency->code, plan.amount, 0);
+            records_.push_back({txid, "issue", "Completed", plan.currency->code, "internal", "Issue", "",
                                 plan.destination, "", "", "", "", initiator, plan.amount});
             item.outcome = Outcome{Rc::Ok, {}, txid, plan.destination, false};
           } else if constexpr (std::is_same_v<T, CloseWithdraw>) {
@@ -741,7 +747,8 @@ void Batch::check_invariants(const std::function<void(std::vector<Ledger::Postin
   std::vector<InvariantInput::Balance> changed;
   for (const auto& [k, b] : balances_)
     if (b.changed) changed.push_back({k.first, k.second, b.available0, b.held0, b.available, b.held, b.may_go_negative});
-  InvariantInput in;
+  InvariantInput in;  // views of the batch's own strings
+  in.postings.reserve(postings.size());
   for (std::size_t i = 0; i < postings.size(); ++i)
     in.postings.push_back({posting_txids[i], postings[i].waid, postings[i].currency, postings[i].available_delta,
                            postings[i].held_delta});

@@ -58,29 +58,26 @@ std::optional<std::string> default_wallet(pqxx::transaction_base& tx, const std:
   return r[0][0].as<std::string>();
 }
 
-std::optional<std::unordered_map<std::string, WalletInfo>> WalletDirectory::cached(const std::vector<std::string>& waids) {
-  std::unordered_map<std::string, WalletInfo> out;
+bool WalletDirectory::cached(const std::vector<std::string>& waids, WalletRefs& out) {
   std::lock_guard lock(mu_);
   for (const auto& w : waids) {
     auto it = cache_.find(w);
-    if (it == cache_.end()) return std::nullopt;
-    out.emplace(w, it->second);
+    if (it == cache_.end()) return false;
+    out.emplace(it->first, &it->second);
   }
-  return out;
+  return true;
 }
 
-std::unordered_map<std::string, WalletInfo> WalletDirectory::get(pqxx::transaction_base& tx,
-                                                                 const std::vector<std::string>& waids) {
-  std::unordered_map<std::string, WalletInfo> out;
+void WalletDirectory::get(pqxx::transaction_base& tx, const std::vector<std::string>& waids, WalletRefs& out) {
   Json missing = Json::array();
   {
     std::lock_guard lock(mu_);
     for (const auto& w : waids) {
-      if (auto it = cache_.find(w); it != cache_.end()) out.emplace(w, it->second);
+      if (auto it = cache_.find(w); it != cache_.end()) out.emplace(it->first, &it->second);
       else missing.push_back(w);
     }
   }
-  if (missing.empty()) return out;
+  if (missing.empty()) return;
   auto rows = tx.exec_params(
       "SELECT w.waid, coalesce(w.upid, ''), w.kind, coalesce(p.parent_upid, '') "
       "FROM wallets w LEFT JOIN profiles p ON p.upid = w.upid "
@@ -89,10 +86,9 @@ std::unordered_map<std::string, WalletInfo> WalletDirectory::get(pqxx::transacti
   std::lock_guard lock(mu_);
   for (const auto& r : rows) {
     WalletInfo info{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>()};
-    cache_.emplace(info.waid, info);
-    out.emplace(info.waid, std::move(info));
+    auto [it, _] = cache_.emplace(info.waid, std::move(info));  // another batch may have added it meanwhile
+    out.emplace(it->first, &it->second);
   }
-  return out;
 }
 
 }  // namespace og::ledger

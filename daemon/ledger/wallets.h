@@ -6,6 +6,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -31,13 +32,16 @@ std::string bridge_clearing_wallet(pqxx::transaction_base& tx, const std::string
 // The default wallet of a profile, if it has one.
 std::optional<std::string> default_wallet(pqxx::transaction_base& tx, const std::string& upid);
 
-// Owner facts never change after creation, so they are cached without expiry.
+// Owner facts never change after creation, so they are cached without expiry. Entries are
+// never removed, so a reference into the cache stays valid for the life of the process.
+using WalletRefs = std::unordered_map<std::string_view, const WalletInfo*>;  // keys view the entries' waids
 class WalletDirectory {
  public:
-  // Looks up every waid not cached yet with one query; unknown waids are absent.
-  std::unordered_map<std::string, WalletInfo> get(pqxx::transaction_base& tx, const std::vector<std::string>& waids);
-  // The same from the cache alone: nullopt unless every waid is cached.
-  std::optional<std::unordered_map<std::string, WalletInfo>> cached(const std::vector<std::string>& waids);
+  // Adds every waid to `out`, looking up those not cached yet with one query; unknown
+  // waids are left out.
+  void get(pqxx::transaction_base& tx, const std::vector<std::string>& waids, WalletRefs& out);
+  // The same from the cache alone: false (and `out` partly filled) unless every waid is cached.
+  bool cached(const std::vector<std::string>& waids, WalletRefs& out);
 
  private:
   std::mutex mu_;
