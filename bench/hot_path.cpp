@@ -2,8 +2,10 @@
 // transfer that run in omnid's own code, outside the database and the kernel: routing,
 // hashing the API key, the log line's timestamp, and the ledger's invariant check over a
 // batch of 32 transfers. Prints one line per step: the fastest of 7 rounds (the least
-// disturbed by other loads on a shared machine). Build it from two trees and run both to
-// compare a change side by side: bench/hot_path.sh does that.
+// disturbed by other loads on a shared machine). To compare a change, build it in two
+// trees (a `git worktree` of the previous commit) and run both in the same minute:
+//
+//   cmake --build build-bench --target hot_path_bench && build-bench/bench/hot_path_bench
 #include <chrono>
 #include <cstdio>
 #include <string>

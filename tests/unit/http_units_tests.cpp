@@ -3,9 +3,13 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <functional>
+#include <regex>
 #include <sstream>
+#include <thread>
 
 #include "daemon/config.h"
 #include "daemon/log.h"
@@ -171,6 +175,24 @@ std::string logged_by(const std::function<void()>& f) {
   return out;
 }
 }  // namespace
+
+TEST_CASE("log timestamps are ISO 8601 UTC with milliseconds, and the current time", "[log]") {
+  // Formatted once a second per thread: consecutive calls across a second boundary must
+  // still give the new second.
+  for (int i = 0; i < 3; ++i) {
+    const std::time_t before = std::time(nullptr);
+    const std::string ts = og::log::timestamp_now();
+    const std::time_t after = std::time(nullptr);
+    INFO(ts);
+    REQUIRE(std::regex_match(ts, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)")));
+    std::tm tm{};
+    REQUIRE(strptime(ts.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) != nullptr);
+    const std::time_t at = timegm(&tm);
+    CHECK(at >= before);
+    CHECK(at <= after);
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  }
+}
 
 TEST_CASE("log lines built field by field are the JSON objects log::write makes", "[log]") {
   og::log::set_level(og::log::Level::Info);

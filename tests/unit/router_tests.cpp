@@ -80,6 +80,10 @@ TEST_CASE("percent-encoding and query strings", "[router]") {
   CHECK(q->at("flag") == "");
   CHECK_FALSE(parse_query("a=1&a=2"));
   CHECK_FALSE(parse_query("=1"));
+  // A route without parameters is found with its path percent-encoded too (the hash lookup
+  // of literal paths takes only paths without escapes; the full match decodes).
+  CHECK(key_of(router().match("POST", "/api/v1/wallet/%74ransfer")) == "POST /api/v1/wallet/transfer");
+  CHECK(router().match("GET", "/api/v1/wallet/%74ransfer").kind == RouteMatch::Kind::WrongMethod);
   // An encoded slash stays inside its segment.
   auto m = router().match("GET", "/api/v1/wallet/list/name_a%2Fb");
   REQUIRE(m.kind == RouteMatch::Kind::Found);
