@@ -142,6 +142,37 @@ TEST_CASE("the invariant check vetoes a corrupt batch and nothing is written", "
   CHECK(l.execute(Transfer{w[0], w[1], "CAD", "1.00", ""}, owner(upid)).rc == Rc::Ok);
 }
 
+TEST_CASE("a balance row that moved under its lock fails the batch and nothing is written", "[engine]") {
+  // The write updates each balance where the lock statement read it (its ctid) and counts
+  // the rows it updated. Nothing but the engine writes balances, and only under their
+  // locks; this test breaks that rule between the read and the write: an UPDATE that
+  // changes no value but makes a new row version elsewhere.
+  Fixture f;
+  Ledger l(f.db, f.pool, {.committers = 1, .max_batch = 16});
+  auto [upid, w] = f.profile(2);
+  REQUIRE(fund(l, w[0], "CAD", "10.00").rc == Rc::Ok);
+  REQUIRE(fund(l, w[1], "CAD", "1.00").rc == Rc::Ok);
+  long before = f.count("SELECT count(*) FROM postings");
+  bool moved = false;
+  l.tamper_for_tests = [&](std::vector<Ledger::Posting>&) {
+    if (moved) return;
+    moved = true;
+    f.count("WITH u AS (UPDATE balances SET held = held WHERE waid = '" + w[0] +
+            "' AND currency = 'CAD' RETURNING 1) SELECT count(*) FROM u");
+  };
+  Outcome o = l.execute(Transfer{w[0], w[1], "CAD", "1.00", ""}, owner(upid));
+  l.tamper_for_tests = nullptr;
+  CHECK(moved);
+  CHECK(o.rc == Rc::SystemError);
+  CHECK(f.balance(w[0], "CAD") == "1000/0");
+  CHECK(f.balance(w[1], "CAD") == "100/0");
+  CHECK(f.count("SELECT count(*) FROM postings") == before);
+  // The next batch reads the row where it is now.
+  CHECK(l.execute(Transfer{w[0], w[1], "CAD", "1.00", ""}, owner(upid)).rc == Rc::Ok);
+  CHECK(f.balance(w[0], "CAD") == "900/0");
+  CHECK(f.balance(w[1], "CAD") == "200/0");
+}
+
 TEST_CASE("a batch that fails as a whole is retried one operation at a time", "[engine]") {
   Fixture f;
   Ledger l(f.db, f.pool, {.committers = 1, .max_batch = 64});
