@@ -10,18 +10,29 @@
 # balances, no user balance is negative, every acknowledged transfer is in the database.
 #
 #   bench/ledger_transfers.sh [--duration SECONDS] [--wallets N] [--committers N] [--max-batch N]
-#                             [--clients "1 16 64"] [--rounds N]
+#                             [--clients "1 16 64"] [--rounds N] [--compare OMNID]
 #
 # --rounds N runs each client count N times (omnid and pgbench alternating each time). The
 # verdict takes the median of the 64-client ratios and the worst 64-client p99: on a shared
 # machine one round can be off by 15% either way.
 #
+# --compare OMNID runs a second omnid, the program OMNID (another build: a `git worktree`
+# of the previous commit, say), beside this tree's, as a second node on the same database,
+# and runs it too in every round, the two alternating which goes first. It prints the
+# second one's figures under each round and the median of its transfers/s over this
+# tree's: a change measured side by side, in one run. The verdict stays this tree's.
+#
 # Environment: OMNIGATE_BENCH_BUILD (default build-bench, a Release build made here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=10 wallets=1000 committers=2 max_batch=128 clients="1 16 64" rounds=1
-usage="usage: $0 [--duration S] [--wallets N] [--committers N] [--max-batch N] [--clients \"N N ...\"] [--rounds N] (N, S: positive integers)"
+usage="usage: $0 [--duration S] [--wallets N] [--committers N] [--max-batch N] [--clients \"N N ...\"] [--rounds N] [--compare OMNID] (N, S: positive integers)"
+compare=""
 while [ $# -gt 0 ]; do
+  if [ "$1" = --compare ]; then
+    if [ ! -f "${2:-}" ] || [ ! -x "${2:-}" ]; then echo "--compare: not an executable file: ${2:-}" >&2; exit 1; fi
+    compare=$(realpath "$2"); shift 2; continue
+  fi
   if [ "$1" = --clients ]; then
     [[ "${2:-}" =~ ^[1-9][0-9]*( [1-9][0-9]*)*$ ]] || { echo "$usage" >&2; exit 1; }
     clients=$2; shift 2; continue
@@ -119,6 +130,22 @@ pids+=($!)
 omnid_pid=${pids[0]}
 wait_for "$work/omnid.log" '"omnid ready"' "$omnid_pid"
 url="https://127.0.0.1:$port"
+if [ -n "$compare" ]; then
+  # The second node: the same configuration on another port, the database as a remote
+  # one (the password goes into the file, mode 0600, never onto a command line).
+  port_b=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  dburl=$(python3 -c 'import sys, urllib.parse as u; print("postgresql://omnigate:%s@/omnigate?host=%s&port=5432" % (u.quote(open(sys.argv[1]).read().strip(), safe=""), u.quote(sys.argv[2], safe="")))' \
+            "$pgdir/password" "$pgdir/run")
+  (umask 077
+   sed -e "s/^listen = .*/listen = \"127.0.0.1:$port_b\"/" -e '/^\[database.local\]/,/^dir = /d' "$work/omnid.toml" |
+     awk -v url="$dburl" '{ print } /^\[database\]$/ { print "mode = \"remote\""; print "url = \"" url "\"" }' \
+     >"$work/omnid-b.toml")
+  "$compare" --config "$work/omnid-b.toml" >/dev/null 2>"$work/omnid-b.log" &
+  pids+=($!)
+  pid_b=$!
+  wait_for "$work/omnid-b.log" '"omnid ready"' "$pid_b"
+  url_b="https://127.0.0.1:$port_b"
+fi
 
 # PostgreSQL clients on omnid's cluster (unix socket); the password goes into their
 # environment only.
@@ -256,18 +283,33 @@ echo "PostgreSQL $(sql 'SHOW server_version' | cut -d' ' -f1): fsync=$fsync_on s
 res=$(run_omnid 16 2)
 read -r _ _ _ ok _ <<<"$res"
 wrk_ok_total=$((wrk_ok_total + ok))
+if [ -n "$compare" ]; then
+  res=$(url=$url_b omnid_pid=$pid_b run_omnid 16 2)
+  read -r _ _ _ ok _ <<<"$res"
+  wrk_ok_total=$((wrk_ok_total + ok))
+fi
 run_pgbench 16 2 "$work/warmup" >/dev/null
 
 printf '%-7s | %10s %7s %7s %5s | %11s %7s %7s %5s | %5s  %s\n' clients "omnid tr/s" "p50 ms" "p99 ms" cpu \
   "pgbench tps" "p50 ms" "p99 ms" cpu ratio errors
-run_no=0
+run_no=0 b_ratios=()
+run_b() {  # run_b CLIENTS: the --compare node's run; sets res_b
+  checkpoint
+  res_b=$(url=$url_b omnid_pid=$pid_b run_omnid "$1" "$duration")
+  local ok
+  read -r _ _ _ ok _ <<<"$res_b"
+  wrk_ok_total=$((wrk_ok_total + ok))
+}
 for c in "${clients_list[@]}"; do
   for _ in $(seq "$rounds"); do
     run_no=$((run_no + 1))
+    # With --compare the second node goes first in every other round.
+    if [ -n "$compare" ] && [ $((run_no % 2)) -eq 0 ]; then run_b "$c"; fi
     checkpoint
     res=$(run_omnid "$c" "$duration")
     read -r rps_o p50_o p99_o ok cpu_o err_o <<<"$res"
     wrk_ok_total=$((wrk_ok_total + ok))
+    if [ -n "$compare" ] && [ $((run_no % 2)) -eq 1 ]; then run_b "$c"; fi
     checkpoint
     res=$(run_pgbench "$c" "$duration" "$work/pgb-$run_no")  # its own log files per run
     read -r tps_p p50_p p99_p cpu_p err_p <<<"$res"
@@ -276,6 +318,13 @@ for c in "${clients_list[@]}"; do
     [ "$err_o" = none ] && [ "$err_p" = none ] || errors="omnid: $err_o; pgbench: $err_p"
     printf '%-7s | %10.0f %7s %7s %5s | %11.0f %7s %7s %5s | %5s  %s\n' "$c" "$rps_o" "$(ms "$p50_o")" "$(ms "$p99_o")" \
       "$cpu_o" "$tps_p" "$(ms "$p50_p")" "$(ms "$p99_p")" "$cpu_p" "$ratio" "$errors"
+    if [ -n "$compare" ]; then
+      read -r rps_b p50_b p99_b _ cpu_b err_b <<<"$res_b"
+      b_ratio=$(awk -v b="$rps_b" -v a="$rps_o" 'BEGIN { if (a > 0) printf "%.3f", b / a; else print "-" }')
+      b_ratios+=("$b_ratio")
+      printf '%-7s | %10.0f %7s %7s %5s | --compare: %s of this tree'"'"'s transfers/s  %s\n' "  B" "$rps_b" "$(ms "$p50_b")" \
+        "$(ms "$p99_b")" "$cpu_b" "$b_ratio" "$([ "$err_b" = none ] || echo "errors: $err_b")"
+    fi
     if [ "$c" -eq 64 ]; then
       t_ratios+=("$ratio")
       [ "$p99_o" -le "$t_p99" ] || t_p99=$p99_o
@@ -288,6 +337,10 @@ t_ratio=$(printf '%s\n' "${t_ratios[@]}" | sort -g | awk '
   $1 == "-" { bad = 1 } { v[NR] = $1 }
   END { if (NR == 0 || bad) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 [ "${#t_ratios[@]}" -le 1 ] || echo "64 clients: median ratio $t_ratio of ${t_ratios[*]}; worst p99 $(ms "$t_p99") ms"
+if [ -n "$compare" ]; then
+  echo "--compare $compare: median transfers/s over this tree's $(printf '%s\n' "${b_ratios[@]}" | sort -g | awk '
+    { v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }') (${b_ratios[*]})"
+fi
 
 verdict=$(awk -v r="$t_ratio" -v p="$t_p99" -v e="$t_err" 'BEGIN {
   why = ""
