@@ -321,7 +321,7 @@ for c in "${clients_list[@]}"; do
     if [ -n "$compare" ]; then
       read -r rps_b p50_b p99_b _ cpu_b err_b <<<"$res_b"
       b_ratio=$(awk -v b="$rps_b" -v a="$rps_o" 'BEGIN { if (a > 0) printf "%.3f", b / a; else print "-" }')
-      b_ratios+=("$b_ratio")
+      b_ratios+=("$c:$b_ratio")
       printf '%-7s | %10.0f %7s %7s %5s | --compare: %s of this tree'"'"'s transfers/s  %s\n' "  B" "$rps_b" "$(ms "$p50_b")" \
         "$(ms "$p99_b")" "$cpu_b" "$b_ratio" "$([ "$err_b" = none ] || echo "errors: $err_b")"
     fi
@@ -332,14 +332,19 @@ for c in "${clients_list[@]}"; do
     fi
   done
 done
+median() {  # median VALUE...: "-" if there is none or one is "-"
+  printf '%s\n' "$@" | sort -g | awk '
+    $1 == "-" { bad = 1 } { v[NR] = $1 }
+    END { if (NR == 0 || bad) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 # The median of the 64-client ratios ("-" when a round had no pgbench figure).
-t_ratio=$(printf '%s\n' "${t_ratios[@]}" | sort -g | awk '
-  $1 == "-" { bad = 1 } { v[NR] = $1 }
-  END { if (NR == 0 || bad) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+t_ratio=$(median "${t_ratios[@]}")
 [ "${#t_ratios[@]}" -le 1 ] || echo "64 clients: median ratio $t_ratio of ${t_ratios[*]}; worst p99 $(ms "$t_p99") ms"
 if [ -n "$compare" ]; then
-  echo "--compare $compare: median transfers/s over this tree's $(printf '%s\n' "${b_ratios[@]}" | sort -g | awk '
-    { v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }') (${b_ratios[*]})"
+  for c in "${clients_list[@]}"; do
+    mapfile -t r < <(printf '%s\n' "${b_ratios[@]}" | awk -F: -v c="$c" '$1 == c { print $2 }')
+    echo "--compare $compare at $c clients: median transfers/s over this tree's $(median "${r[@]}") (${r[*]})"
+  done
 fi
 
 verdict=$(awk -v r="$t_ratio" -v p="$t_p99" -v e="$t_err" 'BEGIN {
