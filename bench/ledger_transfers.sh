@@ -283,33 +283,29 @@ echo "PostgreSQL $(sql 'SHOW server_version' | cut -d' ' -f1): fsync=$fsync_on s
 res=$(run_omnid 16 2)
 read -r _ _ _ ok _ <<<"$res"
 wrk_ok_total=$((wrk_ok_total + ok))
-if [ -n "$compare" ]; then
-  res=$(url=$url_b omnid_pid=$pid_b run_omnid 16 2)
-  read -r _ _ _ ok _ <<<"$res"
+run_b() {  # run_b CLIENTS SECONDS: a run of the --compare node; sets res_b
+  checkpoint
+  res_b=$(url=$url_b omnid_pid=$pid_b run_omnid "$1" "$2")
+  local ok
+  read -r _ _ _ ok _ <<<"$res_b"
   wrk_ok_total=$((wrk_ok_total + ok))
-fi
+}
+[ -z "$compare" ] || run_b 16 2
 run_pgbench 16 2 "$work/warmup" >/dev/null
 
 printf '%-7s | %10s %7s %7s %5s | %11s %7s %7s %5s | %5s  %s\n' clients "omnid tr/s" "p50 ms" "p99 ms" cpu \
   "pgbench tps" "p50 ms" "p99 ms" cpu ratio errors
 run_no=0 b_ratios=()
-run_b() {  # run_b CLIENTS: the --compare node's run; sets res_b
-  checkpoint
-  res_b=$(url=$url_b omnid_pid=$pid_b run_omnid "$1" "$duration")
-  local ok
-  read -r _ _ _ ok _ <<<"$res_b"
-  wrk_ok_total=$((wrk_ok_total + ok))
-}
 for c in "${clients_list[@]}"; do
   for _ in $(seq "$rounds"); do
     run_no=$((run_no + 1))
     # With --compare the second node goes first in every other round.
-    if [ -n "$compare" ] && [ $((run_no % 2)) -eq 0 ]; then run_b "$c"; fi
+    if [ -n "$compare" ] && [ $((run_no % 2)) -eq 0 ]; then run_b "$c" "$duration"; fi
     checkpoint
     res=$(run_omnid "$c" "$duration")
     read -r rps_o p50_o p99_o ok cpu_o err_o <<<"$res"
     wrk_ok_total=$((wrk_ok_total + ok))
-    if [ -n "$compare" ] && [ $((run_no % 2)) -eq 1 ]; then run_b "$c"; fi
+    if [ -n "$compare" ] && [ $((run_no % 2)) -eq 1 ]; then run_b "$c" "$duration"; fi
     checkpoint
     res=$(run_pgbench "$c" "$duration" "$work/pgb-$run_no")  # its own log files per run
     read -r tps_p p50_p p99_p cpu_p err_p <<<"$res"

@@ -51,7 +51,7 @@ Currencies::Currencies(store::Pool& pool, std::chrono::milliseconds reload_inter
 
 void Currencies::load(pqxx::connection& conn) {
   pqxx::nontransaction tx(conn);
-  std::map<std::string, std::shared_ptr<const Currency>, std::less<>> fresh;
+  std::map<std::string, std::shared_ptr<const Currency>> fresh;
   for (const auto& r : tx.exec(std::string("SELECT ") + kCurrencyColumns + " FROM currencies")) {
     auto c = std::make_shared<const Currency>(currency_from_row(r));
     fresh.emplace(c->code, c);

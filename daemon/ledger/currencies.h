@@ -60,7 +60,7 @@ class Currencies {
   store::Pool& pool_;
   std::chrono::milliseconds reload_interval_;
   std::mutex mu_;
-  std::map<std::string, std::shared_ptr<const Currency>, std::less<>> by_code_;
+  std::map<std::string, std::shared_ptr<const Currency>> by_code_;
   std::chrono::steady_clock::time_point loaded_at_{};
 };
 

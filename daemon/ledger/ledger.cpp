@@ -183,16 +183,15 @@ void prepare_statements(pqxx::connection& conn) {
     // write statement again for every batch.
     tx.exec("SET plan_cache_mode = force_generic_plan");
     // Balances are locked with transaction-scoped advisory locks, one per (wallet,
-    // currency), taken in ascending key order, then read (migrations 0007, 0008): unlike
-    // row locks they cost no WAL and no dirty page, and every writer of balances is this
-    // engine, which always takes them first. Prepared in SQL: the statement is usually the
-    // batch's first and carries BEGIN, so it goes as a simple query, and EXECUTE of a
-    // prepared plan skips the parse analysis and planning it would otherwise cost.
-    // Two statements, not the function ledger_lock_balances (0008), which does the same in
-    // PL/pgSQL: the read is a statement of its own, so under READ COMMITTED it takes its
-    // snapshot after the locks are held, and no PL/pgSQL call, SPI or tuplestore is paid.
-    // unnest() yields the keys in array order, and a volatile function in the select list
-    // runs once per row, in that order.
+    // currency), taken in ascending key order, then read: unlike row locks they cost no
+    // WAL and no dirty page, and every writer of balances is this engine, which always
+    // takes them first. unnest() yields the keys in array order, and a volatile function
+    // in the select list runs once per row, in that order. The read is a statement of its
+    // own, so under READ COMMITTED its snapshot is taken after the locks are held. (Older
+    // nodes call the PL/pgSQL function ledger_lock_balances of migrations 0007 and 0008
+    // for the same; its call, SPI and tuplestore cost more than the work.) Prepared in SQL:
+    // the two usually travel with BEGIN as one simple query, and EXECUTE of a prepared
+    // plan skips the parse analysis and planning each batch would otherwise cost.
     tx.exec("PREPARE ledger_lock_keys (bigint[]) AS SELECT pg_advisory_xact_lock(k) FROM unnest($1) AS k");
     tx.exec("PREPARE ledger_read_balances (text[], text[]) AS "
             "SELECT b.waid, b.currency, b.available::text, b.held::text, b.may_go_negative, b.ctid::text "
@@ -204,7 +203,7 @@ void prepare_statements(pqxx::connection& conn) {
                "INSERT INTO balances (waid, currency, may_go_negative) "
                "SELECT k.waid, k.currency, k.neg FROM json_to_recordset($1::json) AS k(waid text, currency text, neg boolean) "
                "ON CONFLICT (waid, currency) DO UPDATE SET waid = EXCLUDED.waid "
-               "RETURNING waid, currency, available::text, held::text, may_go_negative, (xmax = 0) AS inserted, ctid::text");
+               "RETURNING waid, currency, available::text, held::text, may_go_negative, ctid::text, (xmax = 0) AS inserted");
   // Everything a batch writes, in one statement. Each table's rows come as one text array
   // per column (Columns below), unnested side by side: PostgreSQL parses arrays several
   // times faster than the same rows as JSON objects (json_to_recordset builds a hash table
@@ -310,6 +309,7 @@ class Batch {
   std::optional<int128> amount_of(Ledger::Item& item, const Currency& c, const std::string& text);
   bool may_spend_from(const Actor& actor, const WalletInfo& w) const;
   Balance& balance(const std::string& waid, const std::string& currency) { return balances_.at({waid, currency}); }
+  void add_balance(const pqxx::row& r);
   void post(const std::string& txid, const std::string& waid, const std::string& currency, int128 da, int128 dh);
   bool available_after(Ledger::Item& item, const Balance& b, int128 amount, bool negative_allowed, const std::string& code);
 
@@ -617,27 +617,24 @@ void Batch::lock_balances() {
   // One round trip: the locks, then the read (its result is the one returned).
   auto rows = first_or_exec("EXECUTE ledger_lock_keys (" + tx_.quote(p[0]) + "); EXECUTE ledger_read_balances (" +
                             tx_.quote(p[1]) + ", " + tx_.quote(p[2]) + ")");
-  for (const auto& r : rows) {
-    Balance b;
-    b.available = b.available0 = units_of(r[2]);
-    b.held = b.held0 = units_of(r[3]);
-    b.may_go_negative = r[4].as<bool>();
-    b.ctid = r[5].as<std::string>();
-    balances_.emplace(BalanceKey{r[0].as<std::string>(), r[1].as<std::string>()}, std::move(b));
-  }
+  for (const auto& r : rows) add_balance(r);
   if (balances_.size() == wanted_.size()) return;
   Rows missing;
   for (const auto& [k, system] : wanted_)
     if (!balances_.count(k)) missing.row().str("waid", k.first).str("currency", k.second).boolean("neg", system).end();
-  for (const auto& r : tx_.exec_prepared(kCreateBalances, missing.text())) {
-    Balance b;
-    b.available = b.available0 = units_of(r[2]);
-    b.held = b.held0 = units_of(r[3]);
-    b.may_go_negative = r[4].as<bool>();
-    b.inserted = r[5].as<bool>();
-    b.ctid = r[6].as<std::string>();
-    balances_.emplace(BalanceKey{r[0].as<std::string>(), r[1].as<std::string>()}, std::move(b));
-  }
+  for (const auto& r : tx_.exec_prepared(kCreateBalances, missing.text())) add_balance(r);
+}
+
+// A row of the read or of the creation: waid, currency, available, held, may_go_negative,
+// ctid, and (creation only) whether this batch inserted it.
+void Batch::add_balance(const pqxx::row& r) {
+  Balance b;
+  b.available = b.available0 = units_of(r[2]);
+  b.held = b.held0 = units_of(r[3]);
+  b.may_go_negative = r[4].as<bool>();
+  b.ctid = r[5].as<std::string>();
+  b.inserted = r.size() > 6 && r[6].as<bool>();
+  balances_.emplace(BalanceKey{r[0].as<std::string>(), r[1].as<std::string>()}, std::move(b));
 }
 
 void Batch::post(const std::string& txid, const std::string& waid, const std::string& currency, int128 da, int128 dh) {
@@ -774,8 +771,7 @@ void Batch::write() {
   for (const auto& [k, b] : balances_) {
     if (b.inserted && !b.changed) unused.str(0, k.first).str(1, k.second);
     if (b.changed) {
-      bal.str(0, k.first).str(1, k.second).units(2, b.available).units(3, b.held).boolean(4, b.may_go_negative);
-      bal.str(5, b.ctid);
+      bal.str(0, k.first).str(1, k.second).units(2, b.available).units(3, b.held).boolean(4, b.may_go_negative).str(5, b.ctid);
       ++changed;
     }
   }
@@ -844,7 +840,7 @@ void Batch::write() {
 
   if (unused.empty() && bal.empty() && txs.empty() && changes.empty() && posts.empty() && outcomes.empty()) return;
   std::vector<std::string> params;
-  params.reserve(40);
+  params.reserve(41);
   begin();
   pqxx::result r;
   if (unused.empty() && changes.empty() && outcomes.empty()) {
