@@ -1,9 +1,10 @@
 // bench/hot_path.cpp: nanoseconds per call of the per-request and per-batch steps of a
 // transfer that run in omnid's own code, outside the database and the kernel: routing,
-// hashing the API key, the log line's timestamp, and the ledger's invariant check over a
-// batch of 32 transfers. Prints one line per step: the fastest of 7 rounds (the least
-// disturbed by other loads on a shared machine). To compare a change, build it in two
-// trees (a `git worktree` of the previous commit) and run both in the same minute:
+// hashing the API key, the log line's timestamp, the ledger's invariant check over a batch
+// of 32 transfers, and a transaction id from its sequence number and back. Prints one line
+// per step: the fastest of 7 rounds (the least disturbed by other loads on a shared
+// machine). To compare a change, build it in two trees (a `git worktree` of the previous
+// commit) and run both in the same minute:
 //
 //   cmake --build build-bench --target hot_path_bench && build-bench/bench/hot_path_bench
 #include <chrono>
@@ -15,6 +16,7 @@
 #include "daemon/http/auth.h"
 #include "daemon/http/router.h"
 #include "daemon/ledger/invariants.h"
+#include "daemon/ledger/txids.h"
 #include "daemon/log.h"
 
 namespace {
@@ -66,5 +68,14 @@ int main() {
   }
   std::printf("invariant check, 32 transfers           %8.0f ns\n",
               ns_per_call(20000, [&] { sink = og::ledger::check(in).has_value(); }));
+
+  // A transaction's id from its sequence number (once per transaction), and back (once per
+  // lookup by txid).
+  const og::ledger::TxidCodec codec(std::string(32, 'k'));
+  std::uint64_t seq = 1'000'000;
+  std::printf("txid of a sequence number               %8.0f ns\n",
+              ns_per_call(100000, [&] { sink = codec.txid_of(seq++).size(); }));
+  std::printf("sequence number of a txid               %8.0f ns\n",
+              ns_per_call(100000, [&] { sink = *codec.seq_of("txid_1234567812345678"); }));
   return 0;
 }

@@ -84,9 +84,17 @@ const EVP_MD* sha256_md() {
 }  // namespace
 
 Sha256 sha256(std::string_view data) {
+  // One context per thread, reset for each digest: EVP_Digest would allocate and free one
+  // per call, which costs as much as hashing a short input.
+  struct Ctx {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Ctx() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Ctx t;
   Sha256 out{};
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), out.data(), &len, sha256_md(), nullptr) != 1)
+  if (!t.ctx || EVP_DigestInit_ex(t.ctx, sha256_md(), nullptr) != 1 ||
+      EVP_DigestUpdate(t.ctx, data.data(), data.size()) != 1 || EVP_DigestFinal_ex(t.ctx, out.data(), &len) != 1)
     throw std::runtime_error("SHA-256 failed");
   return out;
 }

@@ -10,6 +10,7 @@
 #include "common/ids.h"
 #include "common/json.h"
 #include "daemon/ledger/invariants.h"
+#include "daemon/ledger/txids.h"
 #include "daemon/ledger/wallets.h"
 #include "daemon/log.h"
 #include "daemon/store/pool.h"
@@ -51,9 +52,11 @@ struct TxRecord {
   std::string txid, type, state, currency, method, description, source, destination, bridge, external_txid,
       external_source, external_destination, initiator;
   int128 amount = 0;
+  std::uint64_t seq = 0;  // the journal's key; txid is its permutation (txids.h)
 };
 
 struct StateChange {
+  std::uint64_t seq = 0;  // of the pending transaction
   std::string txid, state, external_txid, source;
 };
 
@@ -134,7 +137,7 @@ class Columns {
     sep(c) += int128_to_string(v);
     return *this;
   }
-  Columns& integer(std::size_t c, int v) {
+  Columns& integer(std::size_t c, std::int64_t v) {
     sep(c) += std::to_string(v);
     return *this;
   }
@@ -226,22 +229,22 @@ void prepare_statements(pqxx::connection& conn) {
   };
   auto txs = [](int p) {
     std::string cols;
-    static const char* kTypes[] = {"text", "text", "text", "text", "numeric", "text", "text", "text",
-                                   "text", "text", "text", "text", "text", "text", "numeric", "numeric"};
-    for (int i = 0; i < 16; ++i) cols += (i ? ", $" : "$") + std::to_string(p + i) + "::" + kTypes[i] + "[]";
+    static const char* kTypes[] = {"text", "text", "text", "text", "numeric", "text", "text", "text", "text",
+                                   "text", "text", "text", "text", "text", "numeric", "numeric", "bigint"};
+    for (int i = 0; i < 17; ++i) cols += (i ? ", $" : "$") + std::to_string(p + i) + "::" + kTypes[i] + "[]";
     return "txs AS (INSERT INTO transactions (txid, type, state, currency, amount, method, description, source_waid, "
            "  destination_waid, bridge, external_txid, external_source_address, external_destination_address, "
-           "  initiator, source_balance_after, destination_balance_after, finalized_at) "
+           "  initiator, source_balance_after, destination_balance_after, seq, finalized_at) "
            "  SELECT txid, type, state, currency, amount, method, description, source, destination, bridge, ext, "
-           "  extsrc, extdst, initiator, sa, da, CASE WHEN state = 'Pending' THEN NULL ELSE now() END "
+           "  extsrc, extdst, initiator, sa, da, seq, CASE WHEN state = 'Pending' THEN NULL ELSE now() END "
            "  FROM unnest(" + cols + ") AS t(txid, type, state, currency, amount, method, description, source, "
-           "  destination, bridge, ext, extsrc, extdst, initiator, sa, da)), ";
+           "  destination, bridge, ext, extsrc, extdst, initiator, sa, da, seq)), ";
   };
   const std::string closes =
       "closes AS (UPDATE transactions SET state = v.state, finalized_at = now(), source_balance_after = v.sa, "
       "  external_txid = coalesce(v.ext, transactions.external_txid) "
-      "  FROM unnest($25::text[], $26::text[], $27::text[], $28::numeric[]) AS v(txid, state, ext, sa) "
-      "  WHERE transactions.txid = v.txid), ";
+      "  FROM unnest($26::bigint[], $27::text[], $28::text[], $29::numeric[]) AS v(seq, state, ext, sa) "
+      "  WHERE transactions.seq = v.seq), ";
   auto posts = [](int p) {
     auto n = [&](int i) { return "$" + std::to_string(p + i); };
     return "posts AS (INSERT INTO postings (txid, waid, currency, available_delta, held_delta, available_after, "
@@ -251,15 +254,15 @@ void prepare_statements(pqxx::connection& conn) {
   };
   const std::string keys =
       ", keys AS (UPDATE idempotency_keys SET resultcode = v.rc, detail = v.detail, txid = v.txid, waid = v.waid "
-      "  FROM unnest($36::text[], $37::text[], $38::integer[], $39::text[], $40::text[], $41::text[]) "
+      "  FROM unnest($37::text[], $38::text[], $39::integer[], $40::text[], $41::text[], $42::text[]) "
       "  AS v(credential, key, rc, detail, txid, waid) "
       "  WHERE idempotency_keys.credential = v.credential AND idempotency_keys.key = v.key) ";
-  conn.prepare(kWriteBatch, "WITH " + unused + bal(3) + txs(9) + closes + posts(29) + keys +
+  conn.prepare(kWriteBatch, "WITH " + unused + bal(3) + txs(9) + closes + posts(30) + keys +
                                 "SELECT (SELECT count(*) FROM bal)");
   // The common case, money moved and nothing else (no refused operation left an empty
   // balance behind, no withdrawal closed, no Idempotency-Key): a smaller statement, which
   // PostgreSQL sets up for each batch in about half the time.
-  conn.prepare(kWriteMoves, "WITH " + bal(1) + txs(7) + posts(23) + " SELECT (SELECT count(*) FROM bal)");
+  conn.prepare(kWriteMoves, "WITH " + bal(1) + txs(7) + posts(24) + " SELECT (SELECT count(*) FROM bal)");
 }
 
 int128 units_of(const pqxx::field& f) {
@@ -276,8 +279,9 @@ int128 units_of(const pqxx::field& f) {
 // touch the database goes through begin() first.
 class Batch {
  public:
-  Batch(pqxx::nontransaction& tx, Currencies& currencies, WalletDirectory& wallets, const std::vector<std::shared_ptr<Ledger::Item>>& items)
-      : tx_(tx), currencies_(currencies), wallets_(wallets), items_(items) {}
+  Batch(pqxx::nontransaction& tx, Currencies& currencies, WalletDirectory& wallets, const TxidCodec& txids,
+        SeqBlock& seqs, const std::vector<std::shared_ptr<Ledger::Item>>& items)
+      : tx_(tx), currencies_(currencies), wallets_(wallets), txids_(txids), seqs_(seqs), items_(items) {}
 
   std::vector<Ledger::Posting> postings;  // in order, for the invariant check
   std::vector<std::string> posting_txids;
@@ -316,6 +320,8 @@ class Batch {
   pqxx::nontransaction& tx_;
   Currencies& currencies_;
   WalletDirectory& wallets_;
+  const TxidCodec& txids_;
+  SeqBlock& seqs_;
   const std::vector<std::shared_ptr<Ledger::Item>>& items_;
 
   WalletRefs info_;  // the wallets of the batch, read from the directory's cache
@@ -327,7 +333,7 @@ class Batch {
     std::shared_ptr<const Currency> currency;  // the shared entry of Currencies: no copy per item
     int128 amount = 0;
     std::string clearing;  // bridge clearing or issuer equity wallet
-    std::string locked_txid_state;  // CloseWithdraw: the pending transaction's fields
+    std::uint64_t close_seq = 0;  // CloseWithdraw: the pending transaction's fields
     std::string close_source;
     int128 close_amount = 0;
     std::string close_currency;
@@ -437,17 +443,20 @@ void Batch::prepare() {
     return it->second;
   };
 
-  // Pending withdrawals to close: lock their rows first, in txid order.
-  Json close_ids = Json::array();
+  // Pending withdrawals to close: lock their rows first, in the order of their keys.
+  Columns close_seqs(1);
   for (const auto& item : items_)
     if (!item->replay)
-      if (auto* c = std::get_if<CloseWithdraw>(&item->op)) close_ids.push_back(c->txid);
+      if (auto* c = std::get_if<CloseWithdraw>(&item->op))
+        if (auto seq = txids_.seq_of(c->txid)) close_seqs.integer(0, static_cast<std::int64_t>(*seq));
   std::map<std::string, pqxx::row> pending;
-  if (!close_ids.empty()) {
+  if (!close_seqs.empty()) {
+    std::vector<std::string> p;
+    close_seqs.take(p);
     for (const auto& r : tx_.exec_params(
-             "SELECT txid, type, state, method, coalesce(source_waid, ''), currency, amount::text, coalesce(bridge, '') "
-             "FROM transactions WHERE txid IN (SELECT json_array_elements_text($1::json)) ORDER BY txid FOR UPDATE",
-             close_ids.dump()))
+             "SELECT txid, type, state, method, coalesce(source_waid, ''), currency, amount::text, coalesce(bridge, ''), "
+             "seq FROM transactions WHERE seq = ANY($1::bigint[]) ORDER BY seq FOR UPDATE",
+             p[0]))
       pending.emplace(r[0].as<std::string>(), r);
   }
 
@@ -569,6 +578,7 @@ void Batch::prepare() {
             if (r[2].as<std::string>() != "Pending")
               return item.fail(Rc::NotPending, "transaction " + op.txid + " is " + r[2].as<std::string>() +
                                                    ", not Pending: it was closed already");
+            plan.close_seq = r[8].as<std::uint64_t>();
             plan.close_source = r[4].as<std::string>();
             plan.close_currency = r[5].as<std::string>();
             plan.close_amount = *int128_from_string(r[6].as<std::string>());
@@ -670,7 +680,13 @@ void Batch::apply() {
     std::visit(
         [&](const auto& op) {
           using T = std::decay_t<decltype(op)>;
-          const std::string txid = new_id(IdKind::Txid);
+          // A transaction's key and id, taken once its operation passed its checks.
+          std::uint64_t seq = 0;
+          std::string txid;
+          auto mint = [&] {
+            seq = seqs_.next(tx_);
+            txid = txids_.txid_of(seq);
+          };
           if constexpr (std::is_same_v<T, Transfer>) {
             Balance& src = balance(plan.source, plan.currency->code);
             Balance& dst = balance(plan.destination, plan.currency->code);
@@ -679,41 +695,45 @@ void Batch::apply() {
             if (__builtin_add_overflow(dst.available, plan.amount, &sum))
               return item.fail(Rc::BadValue, "amount too large for the destination wallet");
             if (src.available - plan.amount < 0) src.may_go_negative = true;  // allowed by negativewallet
+            mint();
             post(txid, plan.source, plan.currency->code, -plan.amount, 0);
             post(txid, plan.destination, plan.currency->code, plan.amount, 0);
             records_.push_back({txid, "transfer", "Completed", plan.currency->code, "internal",
                                 op.description.empty() ? "Transfer" : op.description, plan.source, plan.destination, "",
-                                "", "", "", initiator, plan.amount});
+                                "", "", "", initiator, plan.amount, seq});
             item.outcome = Outcome{Rc::Ok, {}, txid, plan.source, false};
           } else if constexpr (std::is_same_v<T, Withdraw>) {
             Balance& src = balance(plan.source, plan.currency->code);
             if (!available_after(item, src, plan.amount, item.actor.negative_wallet, plan.currency->code)) return;
             if (src.available - plan.amount < 0) src.may_go_negative = true;
+            mint();
             post(txid, plan.source, plan.currency->code, -plan.amount, plan.amount);  // available -> held
             records_.push_back({txid, "withdraw", "Pending", plan.currency->code, op.method,
                                 op.description.empty() ? "Withdrawal" : op.description, plan.source, "", op.method, "",
-                                "", op.destination_address, initiator, plan.amount});
+                                "", op.destination_address, initiator, plan.amount, seq});
             item.outcome = Outcome{Rc::Ok, {}, txid, plan.source, false};
           } else if constexpr (std::is_same_v<T, Deposit>) {
             Balance& dst = balance(plan.destination, plan.currency->code);
             int128 sum;
             if (__builtin_add_overflow(dst.available, plan.amount, &sum))
               return item.fail(Rc::BadValue, "amount too large for the wallet");
+            mint();
             post(txid, plan.clearing, plan.currency->code, -plan.amount, 0);
             post(txid, plan.destination, plan.currency->code, plan.amount, 0);
             records_.push_back({txid, "deposit", "Completed", plan.currency->code, op.bridge,
                                 op.description.empty() ? "Deposit" : op.description, "", plan.destination, op.bridge,
-                                op.external_txid, op.external_source_address, "", initiator, plan.amount});
+                                op.external_txid, op.external_source_address, "", initiator, plan.amount, seq});
             item.outcome = Outcome{Rc::Ok, {}, txid, plan.destination, false};
           } else if constexpr (std::is_same_v<T, Issue>) {
             Balance& dst = balance(plan.destination, plan.currency->code);
             int128 sum;
             if (__builtin_add_overflow(dst.available, plan.amount, &sum))
               return item.fail(Rc::BadValue, "amount too large for the wallet");
+            mint();
             post(txid, plan.clearing, plan.currency->code, -plan.amount, 0);
             post(txid, plan.destination, plan.currency->code, plan.amount, 0);
             records_.push_back({txid, "issue", "Completed", plan.currency->code, "internal", "Issue", "",
-                                plan.destination, "", "", "", "", initiator, plan.amount});
+                                plan.destination, "", "", "", "", initiator, plan.amount, seq});
             item.outcome = Outcome{Rc::Ok, {}, txid, plan.destination, false};
           } else if constexpr (std::is_same_v<T, CloseWithdraw>) {
             // The pending withdrawal's own txid carries the closing postings.
@@ -724,7 +744,8 @@ void Batch::apply() {
             } else {
               post(pending, plan.close_source, plan.close_currency, plan.close_amount, -plan.close_amount);
             }
-            state_changes_.push_back({pending, op.completed ? "Completed" : "Failed", op.external_txid, plan.close_source});
+            state_changes_.push_back(
+                {plan.close_seq, pending, op.completed ? "Completed" : "Failed", op.external_txid, plan.close_source});
             item.outcome = Outcome{Rc::Ok, {}, pending, plan.close_source, false};
           }
           item.decided = true;
@@ -802,7 +823,7 @@ void Batch::write() {
     else cols.units(c, it->second);
   };
 
-  Columns txs(16);
+  Columns txs(17);
   for (const auto& t : records_) {
     txs.str(0, t.txid)
         .str(1, t.type)
@@ -820,11 +841,12 @@ void Batch::write() {
         .str(13, t.initiator);
     after(txs, 14, t.txid, t.source);
     after(txs, 15, t.txid, t.destination);
+    txs.integer(16, static_cast<std::int64_t>(t.seq));
   }
 
   Columns changes(4);
   for (const auto& c : state_changes_) {
-    changes.str(0, c.txid).str(1, c.state).opt(2, c.external_txid);
+    changes.integer(0, static_cast<std::int64_t>(c.seq)).str(1, c.state).opt(2, c.external_txid);
     after(changes, 3, c.txid, c.source);
   }
 
@@ -840,15 +862,15 @@ void Batch::write() {
 
   if (unused.empty() && bal.empty() && txs.empty() && changes.empty() && posts.empty() && outcomes.empty()) return;
   std::vector<std::string> params;
-  params.reserve(41);
+  params.reserve(42);
   begin();
   pqxx::result r;
   if (unused.empty() && changes.empty() && outcomes.empty()) {
     for (Columns* c : {&bal, &txs, &posts}) c->take(params);
-    r = exec_with(tx_, kWriteMoves, params, std::make_index_sequence<29>{});
+    r = exec_with(tx_, kWriteMoves, params, std::make_index_sequence<30>{});
   } else {
     for (Columns* c : {&unused, &bal, &txs, &changes, &posts, &outcomes}) c->take(params);
-    r = exec_with(tx_, kWriteBatch, params, std::make_index_sequence<41>{});
+    r = exec_with(tx_, kWriteBatch, params, std::make_index_sequence<42>{});
   }
   // A balance not where it was read would be left as it was while its postings are
   // written: the batch must not commit.
@@ -896,8 +918,16 @@ Outcome replay(pqxx::connection& conn, const Ledger::Item& item) {
 
 }  // namespace
 
+namespace {
+TxidCodec load_txids(store::Pool& pool) {
+  auto conn = pool.acquire();
+  pqxx::nontransaction tx(*conn);
+  return TxidCodec::load(tx);
+}
+}  // namespace
+
 Ledger::Ledger(std::string conninfo, store::Pool& pool, LedgerOptions options)
-    : conninfo_(std::move(conninfo)), currencies_(pool), options_(options) {
+    : conninfo_(std::move(conninfo)), currencies_(pool), txids_(load_txids(pool)), options_(options) {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.committers); ++i)
     committers_.emplace_back([this] { committer_loop(); });
 }
@@ -964,6 +994,8 @@ Outcome Ledger::execute(Operation op, Actor actor, std::optional<IdempotencyKey>
 
 namespace {
 thread_local std::unique_ptr<pqxx::connection> t_conn;
+// The committer's block of transaction sequence numbers (its own: no lock to take).
+thread_local SeqBlock t_seqs;
 WalletDirectory& directory() {
   static WalletDirectory d;
   return d;
@@ -1056,7 +1088,7 @@ void Ledger::run_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone) {
       }
       {
         pqxx::nontransaction tx(*t_conn);
-        Batch b(tx, currencies_, directory(), batch);
+        Batch b(tx, currencies_, directory(), txids_, t_seqs, batch);
         try {
           b.claim_idempotency_keys();
           b.prepare();

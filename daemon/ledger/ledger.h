@@ -10,8 +10,8 @@
 //  * Group commit: operations queue up and committer threads take them in batches. A batch
 //    is one database transaction; each operation keeps its own outcome (an overdraft fails
 //    alone). If the batch fails as a whole, its operations are retried one by one.
-//  * Rows are locked in one global order (transactions by txid, then balances by wallet and
-//    currency), so nodes never deadlock each other.
+//  * Rows are locked in one global order (transactions by their key, seq, then balances by
+//    wallet and currency), so nodes never deadlock each other.
 //  * Within one node, a committer forms its batch from queued operations that share no
 //    wallet with a batch another committer is running: batches run side by side instead of
 //    waiting for each other's locks through a commit, and operations on one wallet run in
@@ -35,6 +35,7 @@
 
 #include "common/result_codes.h"
 #include "daemon/ledger/currencies.h"
+#include "daemon/ledger/txids.h"
 
 namespace og::store {
 class Pool;
@@ -106,6 +107,8 @@ class Ledger {
   Outcome execute(Operation op, Actor actor, std::optional<IdempotencyKey> key = std::nullopt);
 
   Currencies& currencies() { return currencies_; }
+  // Transaction ids and the journal's sequence numbers (the key is the database's).
+  const TxidCodec& txids() const { return txids_; }
 
   // For tests of the invariant check: when set, called on every batch's postings before
   // the check, and may corrupt them.
@@ -127,6 +130,7 @@ class Ledger {
 
   std::string conninfo_;
   Currencies currencies_;
+  TxidCodec txids_;
   LedgerOptions options_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -96,15 +96,23 @@ std::vector<BalanceRow> balances_of(pqxx::transaction_base& tx, const std::strin
   return out;
 }
 
-std::vector<TransactionRow> transactions_of(pqxx::transaction_base& tx, const std::string& waid, int limit,
-                                            const std::string& before) {
+namespace {
+// The row key of a txid; -1 (no row) when the text is not a txid.
+std::int64_t seq_param(const TxidCodec& txids, const std::string& txid) {
+  auto seq = txids.seq_of(txid);
+  return seq ? static_cast<std::int64_t>(*seq) : -1;
+}
+}  // namespace
+
+std::vector<TransactionRow> transactions_of(pqxx::transaction_base& tx, const TxidCodec& txids, const std::string& waid,
+                                            int limit, const std::string& before) {
   // Newest first: the wallet's sending and receiving transactions, each side by its index.
   std::vector<TransactionRow> out;
   const std::string columns = transaction_columns("t") +
                               ", coalesce(t.source_balance_after::text, ''), "
                               "coalesce(t.destination_balance_after::text, ''), t.created_at AS at ";
   const std::string cursor =
-      " AND ($3 = '' OR (t.created_at, t.txid) < (SELECT created_at, txid FROM transactions WHERE txid = $3)) ";
+      " AND ($3 = '' OR (t.created_at, t.txid) < (SELECT created_at, txid FROM transactions WHERE seq = $4)) ";
   // Each side walks its own ordered index; the two pages merge into one.
   for (const auto& r : tx.exec_params(
            "SELECT * FROM ("
@@ -115,7 +123,7 @@ std::vector<TransactionRow> transactions_of(pqxx::transaction_base& tx, const st
                "  AND t.source_waid IS DISTINCT FROM $1" + cursor +
                "  ORDER BY t.created_at DESC, t.txid DESC LIMIT $2)"
                ") page ORDER BY at DESC, txid DESC LIMIT $2",
-           waid, limit, before)) {
+           waid, limit, before, seq_param(txids, before))) {
     TransactionRow t = transaction_from(r);
     t.source_total_after = r[18].as<std::string>();
     t.destination_total_after = r[19].as<std::string>();
@@ -128,11 +136,13 @@ std::vector<TransactionRow> transactions_of(pqxx::transaction_base& tx, const st
   return out;
 }
 
-std::optional<TransactionRow> find_transaction(pqxx::transaction_base& tx, const std::string& txid) {
+std::optional<TransactionRow> find_transaction(pqxx::transaction_base& tx, const TxidCodec& txids,
+                                               const std::string& txid) {
   auto r = tx.exec_params("SELECT " + transaction_columns("t") +
                               ", coalesce(t.source_balance_after::text, ''), "
-                              "coalesce(t.destination_balance_after::text, '') FROM transactions t WHERE t.txid = $1",
-                          txid);
+                              "coalesce(t.destination_balance_after::text, '') FROM transactions t "
+                              "WHERE t.seq = $1 AND t.txid = $2",
+                          seq_param(txids, txid), txid);
   if (r.empty()) return std::nullopt;
   TransactionRow t = transaction_from(r[0]);
   t.source_total_after = r[0][18].as<std::string>();

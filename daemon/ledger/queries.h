@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/amount.h"
+#include "daemon/ledger/txids.h"
 
 namespace og::ledger {
 
@@ -39,10 +40,12 @@ std::vector<WalletRow> wallets_of(pqxx::transaction_base& tx, const std::string&
 std::vector<WalletRow> wallets_named(pqxx::transaction_base& tx, const std::string& text, const std::string& upid);
 std::vector<BalanceRow> balances_of(pqxx::transaction_base& tx, const std::string& waid);
 
-// A wallet's transactions, newest first; `before`: only those older than this txid.
-std::vector<TransactionRow> transactions_of(pqxx::transaction_base& tx, const std::string& waid, int limit,
-                                            const std::string& before);
-std::optional<TransactionRow> find_transaction(pqxx::transaction_base& tx, const std::string& txid);
+// A wallet's transactions, newest first; `before`: only those older than this txid. A txid
+// leads to its row through `txids` (its key is the row's sequence number).
+std::vector<TransactionRow> transactions_of(pqxx::transaction_base& tx, const TxidCodec& txids, const std::string& waid,
+                                            int limit, const std::string& before);
+std::optional<TransactionRow> find_transaction(pqxx::transaction_base& tx, const TxidCodec& txids,
+                                               const std::string& txid);
 // Pending withdrawals of one bridge (method), oldest first.
 std::vector<TransactionRow> pending_withdrawals(pqxx::transaction_base& tx, const std::string& method, int limit);
 

@@ -9,9 +9,11 @@
 #include <set>
 #include <thread>
 
+#include "common/ids.h"
 #include "common/json.h"
 #include "daemon/jobs/maintenance.h"
 #include "daemon/ledger/ledger.h"
+#include "daemon/ledger/queries.h"
 #include "daemon/ledger/wallets.h"
 #include "daemon/modules/omnipass/bootstrap.h"
 #include "daemon/store/migrations.h"
@@ -395,4 +397,149 @@ TEST_CASE("text reaches the journal exactly, whatever characters it holds", "[en
   CHECK(bad.rc == Rc::SystemError);
   CHECK(f.count("SELECT count(*) FROM transactions WHERE type = 'transfer'") == static_cast<long>(texts.size()));
   CHECK(f.balance(w[0], "CAD") == "991/0");
+}
+
+TEST_CASE("txids: the journal's key is a sequence number, the txid its permutation, as the database computes it",
+          "[engine][txids]") {
+  Fixture f;
+  Ledger l(f.db, f.pool, {.committers = 1, .max_batch = 64});
+  auto [upid, w] = f.profile(2);
+  REQUIRE(fund(l, w[0], "CAD", "10.00").rc == Rc::Ok);
+  std::vector<std::string> txids;
+  for (int i = 0; i < 5; ++i) {
+    Outcome o = l.execute(Transfer{w[0], w[1], "CAD", "0.01", ""}, owner(upid));
+    REQUIRE(o.rc == Rc::Ok);
+    txids.push_back(o.txid);
+  }
+  // A refused transfer takes no number.
+  REQUIRE(l.execute(Transfer{w[0], w[1], "CAD", "100.00", ""}, owner(upid)).rc == Rc::InsufficientFunds);
+  txids.push_back(l.execute(Transfer{w[0], w[1], "CAD", "0.01", ""}, owner(upid)).txid);
+
+  auto conn = f.pool.acquire();
+  pqxx::nontransaction tx(*conn);
+  std::uint64_t previous = 0;
+  for (const auto& id : txids) {
+    auto r = tx.exec_params1(
+        "SELECT seq, ledger_txid_seq(txid), ledger_txid_of(seq) = txid FROM transactions WHERE txid = $1", id);
+    const auto seq = r[0].as<std::uint64_t>();
+    CHECK(l.txids().seq_of(id) == seq);              // omnid's inverse...
+    CHECK(r[1].as<std::uint64_t>() == seq);          // ...is the database's
+    CHECK(r[2].as<bool>());                          // and so is the permutation
+    CHECK(seq == (previous ? previous + 1 : seq));   // one after another: appended at the index's end
+    previous = seq;
+  }
+  // Both ways, on numbers across the space, the SQL functions and omnid agree.
+  for (std::uint64_t s : std::initializer_list<std::uint64_t>{0, 1, 999, 4'294'967'296, 9'999'999'999'999'999}) {
+    auto r = tx.exec_params1("SELECT ledger_txid_of($1), ledger_txid_seq(ledger_txid_of($1))", static_cast<std::int64_t>(s));
+    CHECK(r[0].as<std::string>() == l.txids().txid_of(s));
+    CHECK(r[1].as<std::uint64_t>() == s);
+  }
+  // The history pages by txid: `before` leads to its row through the same inverse.
+  auto page = [&](const std::string& before) {
+    std::vector<std::string> ids;
+    for (const auto& t : ledger::transactions_of(tx, l.txids(), w[1], 2, before)) ids.push_back(t.txid);
+    return ids;
+  };
+  CHECK(page("") == std::vector<std::string>{txids[5], txids[4]});
+  CHECK(page(txids[4]) == std::vector<std::string>{txids[3], txids[2]});
+  CHECK(page(txids[1]) == std::vector<std::string>{txids[0]});
+  CHECK(page(new_id(IdKind::Txid)).empty());  // a txid of no transaction: nothing is older
+  CHECK(tx.exec1("SELECT ledger_txid_seq('txid_12') IS NULL")[0].as<bool>());
+  CHECK(tx.exec1("SELECT ledger_txid_of(10000000000000000) IS NULL")[0].as<bool>());
+}
+
+TEST_CASE("txids: a committer's block skips the numbers rows hold already; a node not upgraded still writes",
+          "[engine][txids]") {
+  Fixture f;
+  auto [upid, w] = f.profile(2);
+  std::uint64_t block = 0;
+  {
+    auto conn = f.pool.acquire();
+    pqxx::nontransaction tx(*conn);
+    // The block the next committer will take, and rows that hold three of its numbers:
+    // written the way a node without seq (not yet upgraded) writes them, a random-looking
+    // txid and no seq, which the trigger fills in.
+    block = tx.exec1("SELECT nextval('ledger_txid_blocks') + 1")[0].as<std::uint64_t>();
+    for (std::uint64_t s : {block * 1000, block * 1000 + 1, block * 1000 + 3})
+      tx.exec_params0(
+          "INSERT INTO transactions (txid, type, state, currency, amount, method) "
+          "VALUES (ledger_txid_of($1), 'deposit', 'Failed', 'CAD', 1, 'generic')",
+          static_cast<std::int64_t>(s));
+    CHECK(tx.exec_params1("SELECT count(*) FROM transactions WHERE seq IN ($1, $2, $3)",
+                          static_cast<std::int64_t>(block * 1000), static_cast<std::int64_t>(block * 1000 + 1),
+                          static_cast<std::int64_t>(block * 1000 + 3))[0]
+              .as<int>() == 3);
+  }
+  Ledger l(f.db, f.pool, {.committers = 1, .max_batch = 64});
+  REQUIRE(fund(l, w[0], "CAD", "10.00").rc == Rc::Ok);  // block*1000 + 2
+  Outcome t1 = l.execute(Transfer{w[0], w[1], "CAD", "0.01", ""}, owner(upid));
+  Outcome t2 = l.execute(Transfer{w[0], w[1], "CAD", "0.01", ""}, owner(upid));
+  REQUIRE(t1.rc == Rc::Ok);
+  REQUIRE(t2.rc == Rc::Ok);
+  CHECK(l.txids().seq_of(t1.txid) == block * 1000 + 4);
+  CHECK(l.txids().seq_of(t2.txid) == block * 1000 + 5);
+  CHECK(f.count("SELECT count(*) FROM transactions") == 6);
+  CHECK(f.count("SELECT count(DISTINCT seq) FROM transactions") == 6);
+  CHECK(f.sum("CAD") == "0");
+}
+
+TEST_CASE("txids: transactions made before migration 0009 keep their ids, are found and can be closed",
+          "[engine][txids][migrations]") {
+  const std::string db = test::fresh_database("ledger_mig9");
+  store::Pool pool{db, 4};
+  const auto all = store::embedded_migrations();
+  REQUIRE(all.size() >= 9);
+  REQUIRE(std::string(all[8].name) == "0009_txid_sequence");
+  const std::string deposit = new_id(IdKind::Txid), pending = new_id(IdKind::Txid);
+  std::string upid, waid, clearing;
+  {
+    auto conn = pool.acquire();
+    REQUIRE(store::migrate(*conn, all.first(8)) == 8);
+    // The state an older omnid leaves: 5.00 CAD deposited, then held by a pending generic
+    // withdrawal; random txids, no seq.
+    pqxx::work tx(*conn);
+    upid = omnipass::create_profile(tx, "individual", Json{{"firstname", "T"}, {"lastname", "U"}}, false);
+    waid = ledger::create_wallet(tx, upid, "old", false, "");
+    clearing = ledger::bridge_clearing_wallet(tx, "generic");
+    tx.exec_params0("INSERT INTO balances (waid, currency, available, held, may_go_negative) VALUES "
+                    "($1, 'CAD', 0, 500, false), ($2, 'CAD', -500, 0, true)",
+                    waid, clearing);
+    tx.exec_params0("INSERT INTO transactions (txid, type, state, currency, amount, method, source_waid, "
+                    "destination_waid, bridge, external_txid) VALUES "
+                    "($1, 'deposit', 'Completed', 'CAD', 500, 'generic', NULL, $3, 'generic', 'old-dep'), "
+                    "($2, 'withdraw', 'Pending', 'CAD', 500, 'generic', $3, NULL, 'generic', NULL)",
+                    deposit, pending, waid);
+    tx.commit();
+  }
+  {
+    auto conn = pool.acquire();
+    REQUIRE(store::migrate(*conn) == static_cast<int>(all.size()));
+  }
+  Ledger l(db, pool, {.committers = 1, .max_batch = 16});
+  {
+    auto conn = pool.acquire();
+    pqxx::read_transaction tx(*conn);
+    for (const auto& id : {deposit, pending}) {
+      auto r = tx.exec_params1("SELECT seq FROM transactions WHERE txid = $1", id);
+      CHECK(l.txids().seq_of(id) == r[0].as<std::uint64_t>());
+      auto found = ledger::find_transaction(tx, l.txids(), id);
+      REQUIRE(found);
+      CHECK(found->txid == id);
+    }
+    CHECK_FALSE(ledger::find_transaction(tx, l.txids(), new_id(IdKind::Txid)));
+    CHECK_FALSE(ledger::find_transaction(tx, l.txids(), "txid_12"));
+  }
+  // The old pending withdrawal closes (its row is locked by seq), once.
+  Outcome closed = l.execute(ledger::CloseWithdraw{pending, "generic", true, "ext-1"}, admin());
+  CHECK(closed.rc == Rc::Ok);
+  CHECK(closed.txid == pending);
+  CHECK(l.execute(ledger::CloseWithdraw{pending, "generic", true, "ext-1"}, admin()).rc == Rc::NotPending);
+  auto conn = pool.acquire();
+  pqxx::read_transaction tx(*conn);
+  auto found = ledger::find_transaction(tx, l.txids(), pending);
+  REQUIRE(found);
+  CHECK(found->state == "Completed");
+  CHECK(tx.exec_params1("SELECT available::text || '/' || held::text FROM balances WHERE waid = $1", waid)[0]
+            .as<std::string>() == "0/0");
+  CHECK(tx.exec_params1("SELECT available::text FROM balances WHERE waid = $1", clearing)[0].as<std::string>() == "0");
 }

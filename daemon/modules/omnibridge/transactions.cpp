@@ -32,7 +32,7 @@ Reply transaction_list(App& app, Call& call) {
   if (limit < 1 || limit > 1000) return Reply::error(Rc::BadValue, "limit must be 1 to 1000");
   Json list = Json::array();
   auto& currencies = app.ledger->currencies();
-  for (const auto& t : ledger::transactions_of(tx, waid, limit, param(call, "before"))) {
+  for (const auto& t : ledger::transactions_of(tx, app.ledger->txids(), waid, limit, param(call, "before"))) {
     auto c = currencies.find(t.currency);
     if (!c) continue;
     list.push_back(Json{{"amount", c->format(t.signed_amount)},
@@ -52,7 +52,7 @@ Reply transaction_list(App& app, Call& call) {
 Reply transaction_detail(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::read_transaction tx(*conn);
-  auto t = ledger::find_transaction(tx, param(call, "txid"));
+  auto t = ledger::find_transaction(tx, app.ledger->txids(), param(call, "txid"));
   auto not_found = Reply::error(Rc::NotFound, "transaction " + param(call, "txid") + " does not exist");
   if (!t) return not_found;
   auto visible = [&](const std::string& waid) {
