@@ -645,6 +645,11 @@ TEST_CASE("stress: two nodes, 32 clients, 20,000 random transfers keep every led
     CHECK(odd.size() == 0);
     CHECK(tx.exec1("SELECT count(*) FROM postings p LEFT JOIN transactions t USING (txid) WHERE t.txid IS NULL")[0]
               .as<long>() == 0);
+    // Both nodes took sequence numbers from their own blocks: every txid is the permutation
+    // of its row's seq (so txids are as unique as the primary key), and none repeats.
+    CHECK(tx.exec1("SELECT count(*) FROM transactions WHERE seq IS DISTINCT FROM ledger_txid_seq(txid)")[0]
+              .as<long>() == 0);
+    CHECK(tx.exec1("SELECT count(*) - count(DISTINCT txid) FROM transactions")[0].as<long>() == 0);
   }
   {
     // The global lock order: no deadlock between the nodes' committers (the nodes are
