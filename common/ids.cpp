@@ -67,16 +67,23 @@ std::string new_id(IdKind k) {
     number = ids_detail::id_number_from_draw(draw);
   }
 
+  return format_id(k, *number);
+}
+
+std::string format_id(IdKind k, std::uint64_t number) {
+  if (number >= kIdSpace) throw std::out_of_range("identifier number out of range");
   std::string id(prefix(k));
   id += '_';
-  std::string digits(kDigitCount, '0');  // zero-padded
-  std::uint64_t n = *number;
-  for (std::size_t i = kDigitCount; i-- > 0;) {
-    digits[i] = static_cast<char>('0' + n % 10);
-    n /= 10;
-  }
-  id += digits;
+  id.append(kDigitCount, '0');  // zero-padded
+  for (std::size_t i = id.size(); number != 0; number /= 10) id[--i] = static_cast<char>('0' + number % 10);
   return id;
+}
+
+std::optional<std::uint64_t> id_number(IdKind k, std::string_view s) {
+  if (!is_valid_id(k, s)) return std::nullopt;
+  std::uint64_t n = 0;
+  for (char c : s.substr(kPrefixLength + 1)) n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  return n;
 }
 
 bool is_valid_id(IdKind k, std::string_view s) {

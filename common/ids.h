@@ -24,6 +24,10 @@ std::string new_id(IdKind k);                          // throws std::runtime_er
 bool is_valid_id(IdKind k, std::string_view s);        // exact shape and prefix (lowercase,
                                                        // ASCII digits only)
 std::optional<IdKind> id_kind_of(std::string_view s);  // which kind, if any
+// The id with the given number (below 10^16, or std::out_of_range), and the number of an
+// id of that kind (nullopt if it is not one): for ids derived from a number (txids).
+std::string format_id(IdKind k, std::uint64_t number);
+std::optional<std::uint64_t> id_number(IdKind k, std::string_view s);
 
 namespace ids_detail {
 // The rejection step of new_id, exposed for tests: a uniform 64-bit draw becomes a uniform

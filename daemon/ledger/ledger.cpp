@@ -7,7 +7,6 @@
 #include <stdexcept>
 #include <utility>
 
-#include "common/ids.h"
 #include "common/json.h"
 #include "daemon/ledger/invariants.h"
 #include "daemon/ledger/txids.h"

@@ -51,21 +51,12 @@ std::uint64_t TxidCodec::unpermute(std::uint64_t number) const {
   return l * kHalf + r;
 }
 
-std::string TxidCodec::txid_of(std::uint64_t seq) const {
-  std::uint64_t n = permute(seq);
-  std::string id = "txid_0000000000000000";
-  for (std::size_t i = id.size(); i-- > 5;) {
-    id[i] = static_cast<char>('0' + n % 10);
-    n /= 10;
-  }
-  return id;
-}
+std::string TxidCodec::txid_of(std::uint64_t seq) const { return format_id(IdKind::Txid, permute(seq)); }
 
 std::optional<std::uint64_t> TxidCodec::seq_of(std::string_view txid) const {
-  if (!is_valid_id(IdKind::Txid, txid)) return std::nullopt;
-  std::uint64_t n = 0;
-  for (char c : txid.substr(5)) n = n * 10 + static_cast<std::uint64_t>(c - '0');
-  return unpermute(n);
+  auto n = id_number(IdKind::Txid, txid);
+  if (!n) return std::nullopt;
+  return unpermute(*n);
 }
 
 TxidCodec TxidCodec::load(pqxx::transaction_base& tx) {

@@ -199,3 +199,18 @@ TEST_CASE("identifier randomness: buffered, each byte handed out once, not share
   REQUIRE(got == sizeof theirs);
   CHECK(std::memcmp(mine, theirs, sizeof mine) != 0);
 }
+
+TEST_CASE("format_id and id_number: an id from its number and back", "[ids]") {
+  using og::IdKind;
+  CHECK(og::format_id(IdKind::Txid, 0) == "txid_0000000000000000");
+  CHECK(og::format_id(IdKind::Waid, 42) == "waid_0000000000000042");
+  CHECK(og::format_id(IdKind::Txid, 9'999'999'999'999'999ULL) == "txid_9999999999999999");
+  CHECK_THROWS_AS(og::format_id(IdKind::Txid, 10'000'000'000'000'000ULL), std::out_of_range);
+  CHECK(og::id_number(IdKind::Txid, "txid_0000000000000042") == 42u);
+  CHECK(og::id_number(IdKind::Txid, "txid_9999999999999999") == 9'999'999'999'999'999ULL);
+  CHECK_FALSE(og::id_number(IdKind::Txid, "waid_0000000000000042"));  // another kind
+  CHECK_FALSE(og::id_number(IdKind::Txid, "txid_00000000000042"));    // too short
+  CHECK_FALSE(og::id_number(IdKind::Txid, "txid_00000000000000x2"));  // not digits
+  const std::string fresh = og::new_id(IdKind::Prid);
+  CHECK(og::format_id(IdKind::Prid, *og::id_number(IdKind::Prid, fresh)) == fresh);
+}
