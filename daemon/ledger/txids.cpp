@@ -72,26 +72,18 @@ std::uint64_t SeqBlock::next(pqxx::transaction_base& tx) {
       const std::uint64_t s = next_++;
       if (!std::binary_search(taken_.begin(), taken_.end(), s)) return s;
     }
-    static const std::string query =
-        "SELECT b, coalesce((SELECT string_agg(t.seq::text, ',' ORDER BY t.seq) FROM transactions "
-        "t "
-        "WHERE t.seq >= b * " +
-        std::to_string(kSize) + " AND t.seq < (b + 1) * " + std::to_string(kSize) +
-        "), '') FROM nextval('ledger_txid_blocks') AS b";
-    auto r = tx.exec1(query);
-    const auto block = r[0].as<std::uint64_t>();
+    const auto block = tx.exec1("SELECT nextval('ledger_txid_blocks')")[0].as<std::uint64_t>();
     if (block >= TxidCodec::kSpace / kSize)
       throw std::runtime_error("transaction sequence numbers exhausted");
-    next_ = block * kSize;
-    end_ = next_ + kSize;
-    taken_.clear();
-    const std::string taken = r[1].as<std::string>();
-    for (std::size_t at = 0; at < taken.size();) {
-      std::size_t comma = taken.find(',', at);
-      if (comma == std::string::npos) comma = taken.size();
-      taken_.push_back(std::stoull(taken.substr(at, comma - at)));
-      at = comma + 1;
-    }
+    // The block is used only once its taken numbers are known (a failed read loses it).
+    const std::uint64_t first = block * kSize, end = first + kSize;
+    std::vector<std::uint64_t> taken;
+    for (const auto& row : tx.exec_params("SELECT seq FROM transactions WHERE seq >= $1 AND seq < $2 ORDER BY seq",
+                                          static_cast<std::int64_t>(first), static_cast<std::int64_t>(end)))
+      taken.push_back(row[0].as<std::uint64_t>());
+    taken_ = std::move(taken);
+    next_ = first;
+    end_ = end;
   }
 }
 
