@@ -30,8 +30,10 @@ struct Reader {
     return n->as_table();
   }
 
+  // Numbers must be positive; with zero_ok, integers may also be 0 (a documented "off").
   template <class T>
-  void get(const toml::table* t, const std::string& section, const std::string& key, T& out) const {
+  void get(const toml::table* t, const std::string& section, const std::string& key, T& out,
+           bool zero_ok = false) const {
     if (!t) return;
     const toml::node* n = t->get(key);
     if (!n) return;
@@ -53,7 +55,7 @@ struct Reader {
     } else {
       if (!n->is_integer()) fail(n, full, "must be an integer");
       auto v = n->as_integer()->get();
-      if (v <= 0) fail(n, full, "must be positive");
+      if (v < 0 || (v == 0 && !zero_ok)) fail(n, full, zero_ok ? "must be 0 or positive" : "must be positive");
       out = static_cast<T>(v);
     }
   }
@@ -139,15 +141,18 @@ Config parse_config(std::string_view text, const std::string& origin) {
   r.get(auth, "auth", "apikey_cache_seconds", c.auth.apikey_cache_seconds);
 
   const auto* led = r.table("ledger");
-  r.only(led, "ledger", {"committers", "max_batch", "idempotency_retention_hours"});
+  r.only(led, "ledger", {"committers", "max_batch", "balance_cache", "idempotency_retention_hours"});
   r.get(led, "ledger", "committers", c.ledger.committers);
   r.get(led, "ledger", "max_batch", c.ledger.max_batch);
+  r.get(led, "ledger", "balance_cache", c.ledger.balance_cache, /*zero_ok=*/true);
   r.get(led, "ledger", "idempotency_retention_hours", c.ledger.idempotency_retention_hours);
   if (c.ledger.idempotency_retention_hours < 24)
     r.fail(led ? led->get("idempotency_retention_hours") : nullptr, "ledger.idempotency_retention_hours",
            "must be at least 24 (clients may retry a financial call for a day)");
   if (c.ledger.committers > 64) r.fail(led ? led->get("committers") : nullptr, "ledger.committers", "must be at most 64");
   if (c.ledger.max_batch > 10000) r.fail(led ? led->get("max_batch") : nullptr, "ledger.max_batch", "must be at most 10000");
+  if (c.ledger.balance_cache > 10000000)
+    r.fail(led ? led->get("balance_cache") : nullptr, "ledger.balance_cache", "must be at most 10000000");
 
   const auto* op = r.table("omnipass");
   r.only(op, "omnipass", {"public_registration", "token_lifetime_seconds", "signing_key_rotation_seconds",
@@ -155,7 +160,7 @@ Config parse_config(std::string_view text, const std::string& origin) {
   r.get(op, "omnipass", "public_registration", c.omnipass.public_registration);
   r.get(op, "omnipass", "token_lifetime_seconds", c.omnipass.token_lifetime_seconds);
   r.get(op, "omnipass", "issuer", c.omnipass.issuer);
-  r.get(op, "omnipass", "signing_key_rotation_seconds", c.omnipass.signing_key_rotation_seconds);
+  r.get(op, "omnipass", "signing_key_rotation_seconds", c.omnipass.signing_key_rotation_seconds, /*zero_ok=*/true);
   r.get(op, "omnipass", "session_max_seconds", c.omnipass.session_max_seconds);
   if (c.omnipass.session_max_seconds < 60 || c.omnipass.session_max_seconds > 30 * 24 * 3600)
     r.fail(op ? op->get("session_max_seconds") : nullptr, "omnipass.session_max_seconds",

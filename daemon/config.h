@@ -51,6 +51,7 @@ struct Config {
   struct Ledger {
     int committers = 2;   // threads committing batches of financial operations
     int max_batch = 128;  // operations per database transaction (group commit)
+    int balance_cache = 100000;  // balances remembered between batches (0: none)
     int idempotency_retention_hours = 48;  // at least 24
   } ledger;
 

@@ -149,6 +149,7 @@ int run_daemon(const DaemonOptions& opt) {
     ledger::Ledger ledger(conninfo, pool,
                           {.committers = static_cast<std::size_t>(config.ledger.committers),
                            .max_batch = static_cast<std::size_t>(config.ledger.max_batch),
+                           .balance_cache = static_cast<std::size_t>(config.ledger.balance_cache),
                            .deliver = [&workers, &route](std::function<void()> f) {
                              std::lock_guard lock(route.mu);
                              if (route.server) route.server->post(std::move(f));

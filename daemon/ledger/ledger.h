@@ -21,7 +21,9 @@
 // The ledger knows nothing of HTTP or JSON: amounts arrive as decimal text and are parsed
 // with the currency's precision here, outcomes are result codes and identifiers.
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -88,6 +90,10 @@ struct Outcome {
 struct LedgerOptions {
   std::size_t committers = 2;    // threads (and database connections) committing batches
   std::size_t max_batch = 128;   // operations per database transaction
+  // Balances remembered between batches (0: none). A batch of transfers whose balances are
+  // all remembered goes to the database once, as one statement that commits only if every
+  // balance is still as remembered (docs/ledger.md, "The one-statement path").
+  std::size_t balance_cache = 100000;
   // Where outcomes are delivered, one call per operation: by default on the committer
   // thread; omnid hands them to its I/O threads (which write the answers), so that
   // committers go straight back to the database.
@@ -107,6 +113,14 @@ class Ledger {
   Outcome execute(Operation op, Actor actor, std::optional<IdempotencyKey> key = std::nullopt);
 
   Currencies& currencies() { return currencies_; }
+
+  // How batches went to the database so far (for tests and benchmarks).
+  struct Stats {
+    std::uint64_t one_statement = 0;  // batches committed in one statement from remembered balances
+    std::uint64_t reruns = 0;         // batches that found a remembered balance changed (or could
+                                      // not vouch for one) and ran again under locks
+  };
+  Stats stats() const;
   // Transaction ids and the journal's sequence numbers (the key is the database's).
   const TxidCodec& txids() const { return txids_; }
 
@@ -117,8 +131,13 @@ class Ledger {
     int128 available_delta = 0, held_delta = 0;
   };
   std::function<void(std::vector<Posting>&)> tamper_for_tests;
+  // For tests of the one-statement path: this node now remembers the balance's available
+  // units as `available`, still at its row's current place, as after the row's old slot
+  // was reused by a newer version. False if the balance is not remembered.
+  bool misremember_for_tests(const std::string& waid, const std::string& currency, int128 available);
 
   struct Item;  // a queued operation (public for the engine's helpers)
+  class BalanceCache;  // balances remembered between batches (likewise)
 
  private:
   void committer_loop();
@@ -127,6 +146,7 @@ class Ledger {
   std::vector<std::shared_ptr<Item>> take_batch();
   void run_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone);
   void fail_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone, const std::exception& e);
+
 
   std::string conninfo_;
   Currencies currencies_;
@@ -140,6 +160,8 @@ class Ledger {
   // other batch's locks through its commit.
   std::unordered_map<std::string, int> in_flight_;
   bool stopping_ = false;
+  std::unique_ptr<BalanceCache> cache_;  // null when options_.balance_cache is 0
+  std::atomic<std::uint64_t> one_statement_{0}, reruns_{0};
   std::vector<std::thread> committers_;
 };
 

@@ -148,9 +148,10 @@ TEST_CASE("a balance row that moved under its lock fails the batch and nothing i
   // The write updates each balance where the lock statement read it (its ctid) and counts
   // the rows it updated. Nothing but the engine writes balances, and only under their
   // locks; this test breaks that rule between the read and the write: an UPDATE that
-  // changes no value but makes a new row version elsewhere.
+  // changes no value but makes a new row version elsewhere. (Without remembered
+  // balances, every batch reads under the locks.)
   Fixture f;
-  Ledger l(f.db, f.pool, {.committers = 1, .max_batch = 16});
+  Ledger l(f.db, f.pool, {.committers = 1, .max_batch = 16, .balance_cache = 0});
   auto [upid, w] = f.profile(2);
   REQUIRE(fund(l, w[0], "CAD", "10.00").rc == Rc::Ok);
   REQUIRE(fund(l, w[1], "CAD", "1.00").rc == Rc::Ok);
@@ -173,6 +174,101 @@ TEST_CASE("a balance row that moved under its lock fails the batch and nothing i
   CHECK(l.execute(Transfer{w[0], w[1], "CAD", "1.00", ""}, owner(upid)).rc == Rc::Ok);
   CHECK(f.balance(w[0], "CAD") == "900/0");
   CHECK(f.balance(w[1], "CAD") == "200/0");
+}
+
+namespace {
+// Every balance equals the sum of its postings (0 rows that do not).
+long unbalanced(Fixture& f) {
+  return f.count("SELECT count(*) FROM balances b LEFT JOIN LATERAL ("
+                 "  SELECT coalesce(sum(available_delta), 0) AS a, coalesce(sum(held_delta), 0) AS h FROM postings p "
+                 "  WHERE p.waid = b.waid AND p.currency = b.currency) s ON true "
+                 "WHERE b.available <> s.a OR b.held <> s.h");
+}
+}  // namespace
+
+TEST_CASE("remembered balances: transfers commit in one statement; a balance moved elsewhere sends the batch "
+          "back under locks",
+          "[engine][cache]") {
+  Fixture f;
+  Ledger a(f.db, f.pool, {.committers = 1, .max_batch = 16});
+  Ledger b(f.db, f.pool, {.committers = 1, .max_batch = 16});
+  auto [upid, w] = f.profile(2);
+  REQUIRE(fund(a, w[0], "CAD", "10.00").rc == Rc::Ok);
+  REQUIRE(fund(a, w[1], "CAD", "1.00").rc == Rc::Ok);
+  // Node a remembers both balances as its deposits left them.
+  REQUIRE(a.execute(Transfer{w[0], w[1], "CAD", "1.00", ""}, owner(upid)).rc == Rc::Ok);
+  CHECK(a.stats().one_statement == 1);
+  CHECK(a.stats().reruns == 0);
+  CHECK(f.balance(w[0], "CAD") == "900/0");
+
+  // Node b moves both; node a's memory is now stale. Its next batch changes nothing in its
+  // one statement, runs again under the locks, and moves the money exactly once.
+  REQUIRE(b.execute(Transfer{w[1], w[0], "CAD", "0.50", ""}, owner(upid)).rc == Rc::Ok);
+  CHECK(b.stats().one_statement == 0);  // b had read nothing before
+  long postings = f.count("SELECT count(*) FROM postings");
+  REQUIRE(a.execute(Transfer{w[0], w[1], "CAD", "1.00", ""}, owner(upid)).rc == Rc::Ok);
+  CHECK(a.stats().reruns == 1);
+  CHECK(a.stats().one_statement == 1);
+  CHECK(f.balance(w[0], "CAD") == "850/0");
+  CHECK(f.balance(w[1], "CAD") == "250/0");
+  CHECK(f.count("SELECT count(*) FROM postings") == postings + 2);
+
+  // The run under locks refreshed a's memory: one statement again.
+  REQUIRE(a.execute(Transfer{w[0], w[1], "CAD", "1.00", ""}, owner(upid)).rc == Rc::Ok);
+  CHECK(a.stats().one_statement == 2);
+  CHECK(f.balance(w[0], "CAD") == "750/0");
+  CHECK(f.balance(w[1], "CAD") == "350/0");
+
+  // A row version moved without a value changing (say, by an old node): found the same way.
+  f.count("WITH u AS (UPDATE balances SET held = held WHERE waid = '" + w[1] + "' RETURNING 1) SELECT count(*) FROM u");
+  REQUIRE(a.execute(Transfer{w[0], w[1], "CAD", "1.00", ""}, owner(upid)).rc == Rc::Ok);
+  CHECK(a.stats().reruns == 2);
+  CHECK(f.balance(w[0], "CAD") == "650/0");
+  CHECK(f.balance(w[1], "CAD") == "450/0");
+
+  // A remembered row at its right place but with other values (its old slot reused by a
+  // newer version): the write checks the values, not only the place.
+  REQUIRE(a.misremember_for_tests(w[0], "CAD", 100000));
+  REQUIRE(a.execute(Transfer{w[0], w[1], "CAD", "1.00", ""}, owner(upid)).rc == Rc::Ok);
+  CHECK(a.stats().reruns == 3);
+  CHECK(f.balance(w[0], "CAD") == "550/0");
+  CHECK(f.balance(w[1], "CAD") == "550/0");
+
+  CHECK(f.count("SELECT count(*) FROM transactions WHERE type = 'transfer'") == 6);
+  CHECK(f.sum("CAD") == "0");
+  CHECK(unbalanced(f) == 0);
+}
+
+TEST_CASE("remembered balances: a refusal never rests on one; with none remembered, every batch locks",
+          "[engine][cache]") {
+  Fixture f;
+  Ledger a(f.db, f.pool, {.committers = 1, .max_batch = 16});
+  Ledger b(f.db, f.pool, {.committers = 1, .max_batch = 16});
+  auto [upid, w] = f.profile(2);
+  REQUIRE(fund(a, w[0], "CAD", "1.00").rc == Rc::Ok);
+  REQUIRE(fund(a, w[1], "CAD", "1.00").rc == Rc::Ok);
+  // Node a remembers w[0] holding 1.00; node b then brings it to 6.00.
+  REQUIRE(fund(b, w[0], "CAD", "5.00").rc == Rc::Ok);
+  // Refused from memory, this would be "insufficient funds": it is read under the lock.
+  Outcome o = a.execute(Transfer{w[0], w[1], "CAD", "3.00", ""}, owner(upid));
+  CHECK(o.rc == Rc::Ok);
+  CHECK(a.stats().reruns == 1);
+  CHECK(a.stats().one_statement == 0);
+  CHECK(f.balance(w[0], "CAD") == "300/0");
+  CHECK(f.balance(w[1], "CAD") == "400/0");
+  // A real refusal, decided under the lock too, changes nothing.
+  CHECK(a.execute(Transfer{w[0], w[1], "CAD", "3.01", ""}, owner(upid)).rc == Rc::InsufficientFunds);
+  CHECK(a.stats().reruns == 2);
+  CHECK(f.balance(w[0], "CAD") == "300/0");
+
+  // balance_cache = 0: nothing remembered, nothing in one statement.
+  Ledger c(f.db, f.pool, {.committers = 1, .max_batch = 16, .balance_cache = 0});
+  for (int i = 0; i < 3; ++i) REQUIRE(c.execute(Transfer{w[0], w[1], "CAD", "0.10", ""}, owner(upid)).rc == Rc::Ok);
+  CHECK(c.stats().one_statement == 0);
+  CHECK(c.stats().reruns == 0);
+  CHECK(f.balance(w[0], "CAD") == "270/0");
+  CHECK(f.sum("CAD") == "0");
+  CHECK(unbalanced(f) == 0);
 }
 
 TEST_CASE("a batch that fails as a whole is retried one operation at a time", "[engine]") {
@@ -285,11 +381,30 @@ TEST_CASE("two ledgers (two nodes) on one database: no deadlock, no double spend
   CHECK(f.sum("CAD") == "0");
   CHECK(f.count("SELECT count(*) FROM balances WHERE available < 0 AND waid IN (SELECT waid FROM wallets WHERE kind = 'user')") == 0);
   CHECK(f.count("SELECT count(*) FROM transactions WHERE type = 'transfer'") == ok);
-  // Every balance equals the sum of its postings.
-  CHECK(f.count("SELECT count(*) FROM balances b LEFT JOIN LATERAL ("
-                "  SELECT coalesce(sum(available_delta), 0) AS a, coalesce(sum(held_delta), 0) AS h FROM postings p "
-                "  WHERE p.waid = b.waid AND p.currency = b.currency) s ON true "
-                "WHERE b.available <> s.a OR b.held <> s.h") == 0);
+  CHECK(unbalanced(f) == 0);  // every balance equals the sum of its postings
+
+  // Then small transfers that all succeed, from both nodes at once: each node writes from
+  // the balances it remembers and keeps finding those the other moved.
+  const auto before_a = node_a.stats(), before_b = node_b.stats();
+  results.clear();
+  for (int i = 0; i < 1000; ++i) {
+    int a = static_cast<int>(rng() % 6), b = static_cast<int>(rng() % 5);
+    if (b >= a) ++b;
+    auto p = std::make_shared<std::promise<Outcome>>();
+    results.push_back(p->get_future());
+    Ledger& node = i % 2 ? node_a : node_b;
+    node.submit(Transfer{w[a], w[b], "CAD", "0.01", ""}, owner(upid), std::nullopt, [p](Outcome o) { p->set_value(o); });
+  }
+  for (auto& r : results) REQUIRE(r.get().rc == Rc::Ok);
+  const auto after_a = node_a.stats(), after_b = node_b.stats();
+  INFO("one statement: " << after_a.one_statement - before_a.one_statement << " + "
+                         << after_b.one_statement - before_b.one_statement << "; reruns: "
+                         << after_a.reruns - before_a.reruns << " + " << after_b.reruns - before_b.reruns);
+  CHECK(after_a.one_statement + after_b.one_statement > before_a.one_statement + before_b.one_statement);
+  CHECK(after_a.reruns + after_b.reruns > before_a.reruns + before_b.reruns);
+  CHECK(f.sum("CAD", "w.kind = 'user'") == "6000");
+  CHECK(f.count("SELECT count(*) FROM transactions WHERE type = 'transfer'") == ok + 1000);
+  CHECK(unbalanced(f) == 0);
 }
 
 TEST_CASE("idempotency keys are kept at least 24 hours, then forgotten", "[engine][idempotency]") {

@@ -90,6 +90,7 @@ apikey_cache_seconds = 1
 [ledger]
 committers = 3
 max_batch = 64
+balance_cache = 0
 idempotency_retention_hours = 72
 [log]
 level = "debug"
@@ -121,6 +122,7 @@ requests = false
   CHECK(c.auth.apikey_cache_seconds == 1);
   CHECK(c.ledger.committers == 3);
   CHECK(c.ledger.max_batch == 64);
+  CHECK(c.ledger.balance_cache == 0);
   CHECK(c.ledger.idempotency_retention_hours == 72);
   CHECK(c.log.level == "debug");
   CHECK_FALSE(c.log.requests);
@@ -142,6 +144,13 @@ requests = false
   CHECK(error_of("[server]\nhttp_listen = \"10.0.0.1:80\"\n").find("loopback") != std::string::npos);
   CHECK(error_of("[server]\nlisten = \"\"\n").find("no listener") != std::string::npos);
   CHECK(error_of("[ledger]\nidempotency_retention_hours = 12\n").find("at least 24") != std::string::npos);
+  CHECK(error_of("[ledger]\nbalance_cache = -1\n").find("ledger.balance_cache: must be 0 or positive") != std::string::npos);
+  CHECK(error_of("[ledger]\nbalance_cache = 10000001\n").find("at most 10000000") != std::string::npos);
+  CHECK(error_of("[ledger]\nmax_batch = 0\n").find("ledger.max_batch: must be positive") != std::string::npos);
+  // 0 is documented as "never" / "off" for these two.
+  CHECK(og::parse_config("[omnipass]\nsigning_key_rotation_seconds = 0\n", "x.toml").omnipass.signing_key_rotation_seconds == 0);
+  CHECK(og::parse_config("[ledger]\nbalance_cache = 0\n", "x.toml").ledger.balance_cache == 0);
+  CHECK(og::parse_config("", "x.toml").ledger.balance_cache == 100000);
 }
 
 TEST_CASE("dev configuration", "[config]") {
