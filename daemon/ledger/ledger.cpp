@@ -135,7 +135,7 @@ class Ledger::BalanceCache {
     {
       std::lock_guard lock(mu_);
       for (const auto& [k, system] : keys) {
-        auto it = map_.find(name(k));
+        auto it = map_.find(k);
         if (it == map_.end()) return false;
         found.emplace_back(k, it->second);
       }
@@ -143,35 +143,38 @@ class Ledger::BalanceCache {
     for (auto& [k, b] : found) out.emplace(k, std::move(b));
     return true;
   }
-  void put(const BalanceKey& k, const Balance& b) {
+  void put(const BalanceKey& k, int128 available, int128 held, bool may_go_negative, const std::string& ctid) {
     Balance kept;
-    kept.available = kept.available0 = b.available;
-    kept.held = kept.held0 = b.held;
-    kept.may_go_negative = kept.may_go_negative0 = b.may_go_negative;
-    kept.ctid = b.ctid;
+    kept.available = kept.available0 = available;
+    kept.held = kept.held0 = held;
+    kept.may_go_negative = kept.may_go_negative0 = may_go_negative;
+    kept.ctid = ctid;
     std::lock_guard lock(mu_);
-    auto key = name(k);
-    if (map_.size() >= limit_ && !map_.count(key)) map_.clear();  // full: start again (rare, cheap)
-    map_.insert_or_assign(std::move(key), std::move(kept));
+    if (map_.size() >= limit_ && !map_.count(k)) map_.clear();  // full: start again (rare, cheap)
+    map_.insert_or_assign(k, std::move(kept));
   }
   bool set_available(const BalanceKey& k, int128 available) {
     std::lock_guard lock(mu_);
-    auto it = map_.find(name(k));
+    auto it = map_.find(k);
     if (it == map_.end()) return false;
     it->second.available = it->second.available0 = available;
     return true;
   }
   void forget(const BalanceKey& k) {
     std::lock_guard lock(mu_);
-    map_.erase(name(k));
+    map_.erase(k);
   }
 
  private:
-  // waids and currency codes hold no '/'.
-  static std::string name(const BalanceKey& k) { return k.first + '/' + k.second; }
+  struct Hash {
+    std::size_t operator()(const BalanceKey& k) const {
+      const std::size_t a = std::hash<std::string>{}(k.first), b = std::hash<std::string>{}(k.second);
+      return a ^ (b + 0x9e3779b97f4a7c15ull + (a << 6) + (a >> 2));
+    }
+  };
   std::size_t limit_;
   std::mutex mu_;
-  std::unordered_map<std::string, Balance> map_;
+  std::unordered_map<BalanceKey, Balance, Hash> map_;
 };
 
 namespace {
@@ -991,26 +994,25 @@ void Batch::write() {
   if (unused.empty() && bal.empty() && txs.empty() && changes.empty() && posts.empty() && outcomes.empty()) return;
   std::vector<std::string> params;
   params.reserve(47);
-  // Locks already held when the balances were read under them.
+  // The locks for the statement to take: none when the balances were read under them.
   params.push_back(one_statement_ ? ordered_lock_keys(wanted_) : "{}");
   pqxx::result r;
   if (unused.empty() && changes.empty() && outcomes.empty()) {
     for (Columns* c : {&bal, &txs, &posts}) c->take(params);
     params.push_back(std::to_string(changed));
-    if (one_statement_) {
-      // No transaction begun: the statement commits on its own, or changes nothing.
-      try {
-        r = exec_with(tx_, kWriteMoves, params, std::make_index_sequence<35>{});
-      } catch (const pqxx::broken_connection& e) {
-        throw pqxx::in_doubt_error(std::string("connection lost during the batch's one-statement commit: ") + e.what());
-      } catch (const pqxx::sql_error& e) {
-        // A remembered balance was not as remembered (or the statement failed otherwise:
-        // the run under locks meets that again and deals with it).
-        stale(e.what());
-      }
-    } else {
-      begin();
+    // One-statement path: no transaction begun, so the statement commits on its own or
+    // changes nothing.
+    if (!one_statement_) begin();
+    try {
       r = exec_with(tx_, kWriteMoves, params, std::make_index_sequence<35>{});
+    } catch (const pqxx::broken_connection& e) {
+      if (!one_statement_) throw;
+      throw pqxx::in_doubt_error(std::string("connection lost during the batch's one-statement commit: ") + e.what());
+    } catch (const pqxx::sql_error& e) {
+      if (!one_statement_) throw;
+      // A remembered balance was not as remembered (or the statement failed otherwise:
+      // the run under locks meets that again and deals with it).
+      stale(e.what());
     }
   } else {
     begin();
@@ -1032,22 +1034,14 @@ void Batch::write() {
 
 void Batch::remember() {
   if (!cache_) return;
-  for (auto& [k, b] : balances_) {
+  for (const auto& [k, b] : balances_) {
     if (b.changed) {
-      auto it = written_.find(k);
-      if (it == written_.end()) {
-        cache_->forget(k);
-        continue;
-      }
-      b.ctid = it->second;
-      cache_->put(k, b);
+      // Written: its new values, at the row version the write returned.
+      if (auto it = written_.find(k); it != written_.end()) cache_->put(k, b.available, b.held, b.may_go_negative, it->second);
+      else cache_->forget(k);
     } else if (!one_statement_ && !b.inserted) {
       // Read under its lock and left as it was.
-      Balance read = b;
-      read.available = b.available0;
-      read.held = b.held0;
-      read.may_go_negative = b.may_go_negative0;
-      cache_->put(k, read);
+      cache_->put(k, b.available0, b.held0, b.may_go_negative0, b.ctid);
     }
   }
 }
