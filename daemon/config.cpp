@@ -141,10 +141,11 @@ Config parse_config(std::string_view text, const std::string& origin) {
   r.get(auth, "auth", "apikey_cache_seconds", c.auth.apikey_cache_seconds);
 
   const auto* led = r.table("ledger");
-  r.only(led, "ledger", {"committers", "max_batch", "balance_cache", "idempotency_retention_hours"});
+  r.only(led, "ledger", {"committers", "max_batch", "balance_cache", "batch_wait_us", "idempotency_retention_hours"});
   r.get(led, "ledger", "committers", c.ledger.committers);
   r.get(led, "ledger", "max_batch", c.ledger.max_batch);
   r.get(led, "ledger", "balance_cache", c.ledger.balance_cache, /*zero_ok=*/true);
+  r.get(led, "ledger", "batch_wait_us", c.ledger.batch_wait_us, /*zero_ok=*/true);
   r.get(led, "ledger", "idempotency_retention_hours", c.ledger.idempotency_retention_hours);
   if (c.ledger.idempotency_retention_hours < 24)
     r.fail(led ? led->get("idempotency_retention_hours") : nullptr, "ledger.idempotency_retention_hours",
@@ -153,6 +154,8 @@ Config parse_config(std::string_view text, const std::string& origin) {
   if (c.ledger.max_batch > 10000) r.fail(led ? led->get("max_batch") : nullptr, "ledger.max_batch", "must be at most 10000");
   if (c.ledger.balance_cache > 10000000)
     r.fail(led ? led->get("balance_cache") : nullptr, "ledger.balance_cache", "must be at most 10000000");
+  if (c.ledger.batch_wait_us > 100000)
+    r.fail(led ? led->get("batch_wait_us") : nullptr, "ledger.batch_wait_us", "must be at most 100000 (0.1 s)");
 
   const auto* op = r.table("omnipass");
   r.only(op, "omnipass", {"public_registration", "token_lifetime_seconds", "signing_key_rotation_seconds",

@@ -52,6 +52,7 @@ struct Config {
     int committers = 2;   // threads committing batches of financial operations
     int max_batch = 128;  // operations per database transaction (group commit)
     int balance_cache = 100000;  // balances remembered between batches (0: none)
+    int batch_wait_us = 500;     // how long an idle committer may wait for its batch to fill (0: never)
     int idempotency_retention_hours = 48;  // at least 24
   } ledger;
 

@@ -150,6 +150,7 @@ int run_daemon(const DaemonOptions& opt) {
                           {.committers = static_cast<std::size_t>(config.ledger.committers),
                            .max_batch = static_cast<std::size_t>(config.ledger.max_batch),
                            .balance_cache = static_cast<std::size_t>(config.ledger.balance_cache),
+                           .batch_wait_us = static_cast<std::size_t>(config.ledger.batch_wait_us),
                            .deliver = [&workers, &route](std::function<void()> f) {
                              std::lock_guard lock(route.mu);
                              if (route.server) route.server->post(std::move(f));

@@ -94,6 +94,12 @@ struct LedgerOptions {
   // all remembered goes to the database once, as one statement that commits only if every
   // balance is still as remembered (docs/ledger.md, "The one-statement path").
   std::size_t balance_cache = 100000;
+  // How long (microseconds, 0: never) an idle committer may wait for its batch to fill
+  // while other committers run theirs: it starts once half as many operations as those
+  // batches hold are queued, or when the time is up. Fewer, larger batches cost less per
+  // operation; with no other batch running (light load) nothing ever waits
+  // (docs/ledger.md, "Forming batches, and batches that fail").
+  std::size_t batch_wait_us = 500;
   // Where outcomes are delivered, one call per operation: by default on the committer
   // thread; omnid hands them to its I/O threads (which write the answers), so that
   // committers go straight back to the database.
@@ -119,6 +125,7 @@ class Ledger {
     std::uint64_t one_statement = 0;  // batches committed in one statement from remembered balances
     std::uint64_t reruns = 0;         // batches that found a remembered balance changed (or could
                                       // not vouch for one) and ran again under locks
+    std::uint64_t fill_waits = 0;     // times a committer waited for its batch to fill (batch_wait_us)
   };
   Stats stats() const;
   // Transaction ids and the journal's sequence numbers (the key is the database's).
@@ -144,6 +151,9 @@ class Ledger {
   // Takes up to max_batch queued operations that share no wallet with a batch another
   // committer is running (called with mu_ held); empty when every queued one does.
   std::vector<std::shared_ptr<Item>> take_batch();
+  // How many queued operations an idle committer waits for (options_.batch_wait_us): half
+  // of those in the batches being run; 0 (take what there is) when none is running.
+  std::size_t fill_target() const;
   void run_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone);
   void fail_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone, const std::exception& e);
 
@@ -154,6 +164,9 @@ class Ledger {
   LedgerOptions options_;
   std::mutex mu_;
   std::condition_variable cv_;
+  std::condition_variable fill_cv_;  // a committer waiting for its batch to fill
+  int filling_ = 0;                  // committers waiting on fill_cv_
+  std::size_t running_ops_ = 0;      // operations in the batches being run
   std::deque<std::shared_ptr<Item>> queue_;
   // Wallets (and other contended rows) of the batches being run, with how many batches
   // hold each: a committer leaves operations on them queued rather than wait for the
@@ -161,7 +174,7 @@ class Ledger {
   std::unordered_map<std::string, int> in_flight_;
   bool stopping_ = false;
   std::unique_ptr<BalanceCache> cache_;  // null when options_.balance_cache is 0
-  std::atomic<std::uint64_t> one_statement_{0}, reruns_{0};
+  std::atomic<std::uint64_t> one_statement_{0}, reruns_{0}, fill_waits_{0};
   std::vector<std::thread> committers_;
 };
 

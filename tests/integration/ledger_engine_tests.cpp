@@ -3,7 +3,10 @@
 // single operations, two ledgers (two nodes) on one database neither deadlock nor
 // double-spend, and money is conserved throughout.
 #include <catch2/catch.hpp>
+#include <condition_variable>
 #include <future>
+#include <mutex>
+#include <tuple>
 #include <pqxx/pqxx>
 #include <random>
 #include <set>
@@ -469,6 +472,84 @@ TEST_CASE("batches of one node that share no wallet run side by side; the others
   CHECK(finished == std::vector<std::string>{"Z", "X", "Y"});
   CHECK(f.balance(w[0], "CAD") == "0/0");
   CHECK(f.balance(w[4], "CAD") == "50/0");
+}
+
+TEST_CASE("group commit under load: an idle committer waits for its batch to fill only while another batch runs",
+          "[engine][concurrency]") {
+  // X (one operation) is held up by the test hook; Y1..Y4, on X's wallet, queue behind it
+  // and then run as one batch of four, held up too. Z, on other wallets, is submitted while
+  // that batch runs: with batch_wait_us the idle committer waits for a second operation
+  // (half of the four running), and Z and Z2 commit together as soon as Z2 arrives. With
+  // batch_wait_us = 0 Z goes alone at once. A lone operation never waits.
+  auto scenario = [](std::size_t wait_us) {
+    Fixture f;
+    Ledger l(f.db, f.pool, {.committers = 2, .max_batch = 16, .batch_wait_us = wait_us});
+    auto [upid, w] = f.profile(7);
+    for (int i : {0, 3, 5}) REQUIRE(fund(l, w[i], "CAD", "1.00").rc == Rc::Ok);
+    CHECK(l.stats().fill_waits == 0);  // one at a time: nothing was running
+    std::mutex mu;
+    std::condition_variable cv;
+    int held = 0;      // batches on w[0] that reached the hook
+    int released = 0;  // how many of them may go on
+    l.tamper_for_tests = [&](std::vector<Ledger::Posting>& postings) {
+      bool on_w0 = false;
+      for (const auto& p : postings) on_w0 = on_w0 || p.waid == w[0];
+      if (!on_w0) return;
+      std::unique_lock lock(mu);
+      int me = ++held;
+      cv.notify_all();
+      cv.wait(lock, [&] { return released >= me; });
+    };
+    auto submit = [&](const std::string& from, const std::string& to, const char* amount) {
+      auto p = std::make_shared<std::promise<Outcome>>();
+      auto fut = p->get_future();
+      l.submit(Transfer{from, to, "CAD", amount, ""}, owner(upid), std::nullopt, [p](Outcome o) { p->set_value(o); });
+      return fut;
+    };
+    auto wait_held = [&](int n) {
+      std::unique_lock lock(mu);
+      REQUIRE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return held >= n; }));
+    };
+    auto x = submit(w[0], w[1], "0.10");
+    wait_held(1);
+    std::vector<std::future<Outcome>> ys;
+    for (int i = 0; i < 4; ++i) ys.push_back(submit(w[0], w[2], "0.10"));
+    auto let_go = [&](int n) {
+      std::lock_guard lock(mu);
+      released = n;
+      cv.notify_all();
+    };
+    let_go(1);  // X goes; the Ys (queued behind it) form the next batch
+    REQUIRE(x.get().rc == Rc::Ok);
+    wait_held(2);  // the batch of four Ys runs, held
+    auto z = submit(w[3], w[4], "0.25");
+    bool z_alone = z.wait_for(std::chrono::milliseconds(wait_us ? 300 : 30000)) == std::future_status::ready;
+    auto z2 = submit(w[5], w[6], "0.25");
+    bool z2_soon = z2.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+    bool z_soon = z.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    let_go(2);
+    CHECK(z.get().rc == Rc::Ok);
+    CHECK(z2.get().rc == Rc::Ok);
+    for (auto& y : ys) CHECK(y.get().rc == Rc::Ok);
+    CHECK(f.balance(w[0], "CAD") == "50/0");
+    CHECK(f.balance(w[2], "CAD") == "40/0");
+    CHECK(f.balance(w[4], "CAD") == "25/0");
+    CHECK(f.sum("CAD", "w.kind = 'user'") == "300");
+    return std::tuple{z_alone, z_soon, z2_soon, l.stats().fill_waits};
+  };
+  SECTION("batch_wait_us = 5 s: Z waits for Z2, not for the time") {
+    auto [z_alone, z_soon, z2_soon, waits] = scenario(5'000'000);
+    CHECK_FALSE(z_alone);
+    CHECK(z_soon);
+    CHECK(z2_soon);
+    CHECK(waits == 1);
+  }
+  SECTION("batch_wait_us = 0: Z goes at once, alone") {
+    auto [z_alone, z_soon, z2_soon, waits] = scenario(0);
+    CHECK(z_alone);
+    CHECK(z2_soon);
+    CHECK(waits == 0);
+  }
 }
 
 TEST_CASE("text reaches the journal exactly, whatever characters it holds", "[engine]") {

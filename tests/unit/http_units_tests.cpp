@@ -91,6 +91,7 @@ apikey_cache_seconds = 1
 committers = 3
 max_batch = 64
 balance_cache = 0
+batch_wait_us = 250
 idempotency_retention_hours = 72
 [log]
 level = "debug"
@@ -123,6 +124,7 @@ requests = false
   CHECK(c.ledger.committers == 3);
   CHECK(c.ledger.max_batch == 64);
   CHECK(c.ledger.balance_cache == 0);
+  CHECK(c.ledger.batch_wait_us == 250);
   CHECK(c.ledger.idempotency_retention_hours == 72);
   CHECK(c.log.level == "debug");
   CHECK_FALSE(c.log.requests);
@@ -146,11 +148,15 @@ requests = false
   CHECK(error_of("[ledger]\nidempotency_retention_hours = 12\n").find("at least 24") != std::string::npos);
   CHECK(error_of("[ledger]\nbalance_cache = -1\n").find("ledger.balance_cache: must be 0 or positive") != std::string::npos);
   CHECK(error_of("[ledger]\nbalance_cache = 10000001\n").find("at most 10000000") != std::string::npos);
+  CHECK(error_of("[ledger]\nbatch_wait_us = -1\n").find("ledger.batch_wait_us: must be 0 or positive") != std::string::npos);
+  CHECK(error_of("[ledger]\nbatch_wait_us = 100001\n").find("ledger.batch_wait_us: must be at most 100000") != std::string::npos);
   CHECK(error_of("[ledger]\nmax_batch = 0\n").find("ledger.max_batch: must be positive") != std::string::npos);
-  // 0 is documented as "never" / "off" for these two.
+  // 0 is documented as "never" / "off" for these.
   CHECK(og::parse_config("[omnipass]\nsigning_key_rotation_seconds = 0\n", "x.toml").omnipass.signing_key_rotation_seconds == 0);
   CHECK(og::parse_config("[ledger]\nbalance_cache = 0\n", "x.toml").ledger.balance_cache == 0);
   CHECK(og::parse_config("", "x.toml").ledger.balance_cache == 100000);
+  CHECK(og::parse_config("[ledger]\nbatch_wait_us = 0\n", "x.toml").ledger.batch_wait_us == 0);
+  CHECK(og::parse_config("", "x.toml").ledger.batch_wait_us == 500);
 }
 
 TEST_CASE("dev configuration", "[config]") {
