@@ -1206,7 +1206,9 @@ std::vector<std::shared_ptr<Ledger::Item>> Ledger::take_batch() {
   return batch;
 }
 
-std::size_t Ledger::fill_target() const { return options_.batch_wait_us ? running_ops_ / 2 : 0; }
+std::size_t Ledger::fill_target() const {
+  return options_.batch_wait_us ? std::min(running_ops_ / 2, options_.max_batch) : 0;
+}
 
 void Ledger::committer_loop() {
   for (;;) {

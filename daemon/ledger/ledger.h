@@ -152,7 +152,8 @@ class Ledger {
   // committer is running (called with mu_ held); empty when every queued one does.
   std::vector<std::shared_ptr<Item>> take_batch();
   // How many queued operations an idle committer waits for (options_.batch_wait_us): half
-  // of those in the batches being run; 0 (take what there is) when none is running.
+  // of those in the batches being run, at most max_batch; 0 (take what there is) when none
+  // is running.
   std::size_t fill_target() const;
   void run_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone);
   void fail_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone, const std::exception& e);
