@@ -96,9 +96,9 @@ struct LedgerOptions {
   std::size_t balance_cache = 100000;
   // How long (microseconds, 0: never) an idle committer may wait for its batch to fill
   // while other committers run theirs: it starts once half as many operations as those
-  // batches hold are queued, or when the time is up. Fewer, larger batches cost less per
-  // operation; with no other batch running (light load) nothing ever waits
-  // (docs/ledger.md, "Forming batches, and batches that fail").
+  // batches hold (at most max_batch) are queued, or when the time is up. Fewer, larger
+  // batches cost less per operation; with no other batch running (light load) nothing
+  // ever waits (docs/ledger.md, "Forming batches, and batches that fail").
   std::size_t batch_wait_us = 500;
   // Where outcomes are delivered, one call per operation: by default on the committer
   // thread; omnid hands them to its I/O threads (which write the answers), so that
