@@ -50,6 +50,9 @@ struct App {
   const Config& config;
   store::Pool& pool;
   http::Authenticator& auth;
+  // A few connections for short statements that must commit on their own while the
+  // caller's transaction is open (login throttling). nullptr: `pool` is used.
+  store::Pool* throttle_pool = nullptr;
   ComponentLocks locks;
   ledger::Ledger* ledger = nullptr;  // set once the database is ready
   omnipass::TokenService* tokens = nullptr;

@@ -26,6 +26,10 @@ long Maintenance::run_once() {
   pqxx::nontransaction tx(*conn);
   auto r = tx.exec_params("DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)",
                           static_cast<int>(retention_.count()));
+  // Throttle rows whose failures are forgiven (an hour old) and whose wait is over: every
+  // e-mail address ever tried leaves one (omnipass/accounts.h).
+  tx.exec("DELETE FROM login_failures WHERE last_failure < now() - interval '1 hour' "
+          "AND (blocked_until IS NULL OR blocked_until < now())");
   return static_cast<long>(r.affected_rows());
 }
 

@@ -3,9 +3,11 @@
 // profiles, teams, API keys, e-mail and password changes, the system view, and an RBAC
 // matrix over every role of the spec. Mail lands in files (the dev transport).
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <pqxx/pqxx>
 #include <regex>
 #include <set>
@@ -98,6 +100,14 @@ Registered register_user(const std::string& email, const std::string& password =
   REQUIRE(token.size() == 32);
   require_ok(post("/api/v1/user/activate/confirm", Json{{"token", token}}));
   return r;
+}
+
+// The throttle's counts are per address, and every test here calls from 127.0.0.1.
+void clear_login_failures() {
+  pqxx::connection c(dev().db_conninfo());
+  pqxx::work tx(c);
+  tx.exec("DELETE FROM login_failures");
+  tx.commit();
 }
 
 std::string login(const Registered& r, const std::string& mfacode = "") {
@@ -238,19 +248,110 @@ TEST_CASE("login: wrong credentials look the same whether or not the e-mail exis
   CHECK(wrong.status == nobody.status);
   // Repeated failures on one account get slowed down (10004 TOO_FAST), even with the right
   // password, until the wait is over.
+  clear_login_failures();
   auto carol = register_user("carol@example.com");
-  for (int i = 0; i < 4; ++i)
-    post("/api/v1/user/login", Json{{"email", carol.email}, {"password", "Wrongpass$1"}});
+  // Two failures: the next attempt is not slowed down yet.
+  for (int i = 0; i < 2; ++i)
+    CHECK(post("/api/v1/user/login", Json{{"email", carol.email}, {"password", "Wrongpass$1"}}).resultcode() == 10121);
+  // The third failure: the next attempt must wait (docs/security.md), even with the right
+  // password, and is told how long in Retry-After.
+  CHECK(post("/api/v1/user/login", Json{{"email", carol.email}, {"password", "Wrongpass$1"}}).resultcode() == 10121);
   Answer blocked = post("/api/v1/user/login", Json{{"email", carol.email}, {"password", carol.password}});
   CHECK(blocked.resultcode() == 10004);
+  CHECK(blocked.status == 429);
   CHECK_THAT(blocked.message(), Catch::Contains("retry in"));
+  CHECK(!blocked.raw.header("retry-after").empty());
+  clear_login_failures();  // time passes
+  login(carol);
+}
+
+TEST_CASE("login: 32 guesses sent at the same moment check at most 3 passwords", "[omnipass][login]") {
+  clear_login_failures();
+  auto gwen = register_user("gwen@example.com");
+  clear_login_failures();
+  auto burst = [&](int wrong, bool with_right) {
+    std::vector<Json> bodies;
+    for (int i = 0; i < wrong; ++i) bodies.push_back(Json{{"email", gwen.email}, {"password", "Wrongpass$" + std::to_string(i)}});
+    if (with_right) bodies.insert(bodies.begin() + wrong / 2, Json{{"email", gwen.email}, {"password", gwen.password}});
+    std::vector<int> codes(bodies.size());
+    std::vector<std::thread> threads;
+    std::atomic<int> ready{0};
+    for (std::size_t i = 0; i < bodies.size(); ++i)
+      threads.emplace_back([&, i] {
+        og::net::Client client;  // one connection each: the requests really run side by side
+        og::net::HttpRequest req;
+        req.method = "POST";
+        req.url = dev().url() + "/api/v1/user/login";
+        req.cacert = dev().cacert();
+        req.timeout_ms = 60000;
+        req.body = bodies[i].dump();
+        req.headers = {{"Content-Type", "application/json"}};
+        ++ready;
+        while (ready < static_cast<int>(bodies.size())) std::this_thread::yield();
+        auto r = client.perform(req);
+        Json j = Json::parse(r.response.body, nullptr, false);
+        codes[i] = j.is_object() && j.contains("resultcode") ? j["resultcode"].get<int>() : -1;
+      });
+    for (auto& t : threads) t.join();
+    std::map<int, int> count;
+    for (int c : codes) ++count[c];
+    return count;
+  };
+  auto wrong_only = burst(32, false);
+  INFO("10121: " << wrong_only[10121] << ", 10004: " << wrong_only[10004]);
+  // A password was checked for every 10121 answer; every other one was refused unchecked.
+  CHECK(wrong_only[10121] <= 3);
+  CHECK(wrong_only[10121] >= 1);
+  CHECK(wrong_only[10121] + wrong_only[10004] == 32);
+  clear_login_failures();
+  // 31 wrong and the right one: the right one gets in only if it is among the three first
+  // checked; either way at most three passwords are checked.
+  auto mixed = burst(31, true);
+  INFO("10000: " << mixed[10000] << ", 10121: " << mixed[10121] << ", 10004: " << mixed[10004]);
+  CHECK(mixed[10121] + mixed[10000] <= 3);
+  CHECK(mixed[10121] + mixed[10000] + mixed[10004] == 32);
+  clear_login_failures();
+}
+
+TEST_CASE("login: a success clears the account's count, not the address's", "[omnipass][login]") {
+  clear_login_failures();
+  auto hugo = register_user("hugo@example.com");
+  auto iris = register_user("iris@example.com");
+  clear_login_failures();
+  auto guess = [](const std::string& email) {
+    return post("/api/v1/user/login", Json{{"email", email}, {"password", "Wrongpass$1"}}).resultcode();
+  };
+  // An address guessing at many accounts (one guess each, so no account is slowed down)
+  // may fail 9 times in an hour; the tenth failure slows it down.
+  for (int i = 0; i < 5; ++i) CHECK(guess("sprayed" + std::to_string(i) + "@example.com") == 10121);
+  // Logging into an account of its own does not reset the address's count...
+  login(iris);
+  for (int i = 5; i < 9; ++i) CHECK(guess("sprayed" + std::to_string(i) + "@example.com") == 10121);
+  CHECK(guess("sprayed9@example.com") == 10121);  // the tenth
+  // ...so the address must now wait, even for a right password.
+  Answer slowed = post("/api/v1/user/login", Json{{"email", iris.email}, {"password", iris.password}});
+  CHECK(slowed.resultcode() == 10004);
+  CHECK(!slowed.raw.header("retry-after").empty());
   {
     pqxx::connection c(dev().db_conninfo());
     pqxx::work tx(c);
-    tx.exec("DELETE FROM login_failures");  // time passes
-    tx.commit();
+    CHECK(tx.exec1("SELECT failures FROM login_failures WHERE key = 'addr:127.0.0.1'")[0].as<int>() == 10);
+    // iris's success cleared her own count.
+    CHECK(tx.exec("SELECT 1 FROM login_failures WHERE key = 'acct:iris@example.com' AND failures > 0").empty());
   }
-  login(carol);
+  clear_login_failures();
+  // Two failures on hugo's account and then the right password: the account's count is
+  // cleared, and the address keeps only the two failures.
+  CHECK(guess(hugo.email) == 10121);
+  CHECK(guess(hugo.email) == 10121);
+  login(hugo);
+  {
+    pqxx::connection c(dev().db_conninfo());
+    pqxx::work tx(c);
+    CHECK(tx.exec("SELECT 1 FROM login_failures WHERE key = 'acct:hugo@example.com'").empty());
+    CHECK(tx.exec1("SELECT failures FROM login_failures WHERE key = 'addr:127.0.0.1'")[0].as<int>() == 2);
+  }
+  clear_login_failures();
 }
 
 TEST_CASE("access tokens: RS256 with a kid, verified by python3-jwt against /auth/jwks.json", "[omnipass][jwt]") {
@@ -600,11 +701,19 @@ TEST_CASE("profiles: the four GET forms, update, extended attributes (worm, mask
                    Json{{"upid", hank.upid}, {"extended", Json{{"issuername", nullptr}}}}).resultcode() == 10113);
   CHECK(with_token("POST", "/api/v1/profile/update", token,
                    Json{{"upid", hank.upid}, {"organizationname", "X"}}).resultcode() == 10113);
-  // Another profile: refused.
+  // Another profile: refused exactly as a profile that does not exist.
   auto ivy = register_user("ivy@example.com");
-  CHECK(with_token("POST", "/api/v1/profile/update", token, Json{{"upid", ivy.upid}, {"city", "X"}}).resultcode() ==
-        10122);
-  CHECK(with_token("GET", "/api/v1/profile/" + ivy.upid, token).resultcode() == 10122);
+  Answer update_ivy = with_token("POST", "/api/v1/profile/update", token, Json{{"upid", ivy.upid}, {"city", "X"}});
+  Answer update_none =
+      with_token("POST", "/api/v1/profile/update", token, Json{{"upid", "upid_0000000000000077"}, {"city", "X"}});
+  CHECK(update_ivy.resultcode() == 10140);
+  CHECK(update_ivy.status == update_none.status);
+  CHECK(update_ivy.resultcode() == update_none.resultcode());
+  CHECK(update_ivy.message() == update_none.message().replace(update_none.message().find("upid_0000000000000077"), 21, ivy.upid));
+  Answer get_ivy = with_token("GET", "/api/v1/profile/" + ivy.upid, token);
+  Answer get_none = with_token("GET", "/api/v1/profile/upid_0000000000000077", token);
+  CHECK(get_ivy.resultcode() == 10140);
+  CHECK(get_ivy.message() == get_none.message().replace(get_none.message().find("upid_0000000000000077"), 21, ivy.upid));
   // By upid, user token and API key for an administrator (readallprofiles).
   std::string admin = dev().apikey();
   CHECK(get("/api/v1/profile/" + hank.upid, admin).json["upid"] == hank.upid);

@@ -60,11 +60,23 @@ std::string issue_token(pqxx::work& tx, const std::string& uuid, const std::stri
                         std::chrono::seconds ttl, const std::string& new_email = {});
 std::optional<TokenUse> consume_token(pqxx::work& tx, const std::string& token, const std::string& purpose);
 
-// Login throttling. After a failure, the next attempt for the same key must wait
-// min(2^(failures-3), 300) seconds once failures exceed 3 (per account and per address).
+// Login throttling (docs/security.md), per key ("acct:<email>", "addr:<ip>", "unlock:<ip>"):
+// from the third failure within an hour on (the tenth for "addr:" keys), the next attempt
+// must wait 2, 4, 8, ... seconds (at most 300) after the last failure. Failures older than
+// an hour are forgiven.
 std::optional<std::chrono::seconds> throttled(pqxx::transaction_base& tx, const std::string& key);
 void record_failure(pqxx::work& tx, const std::string& key);
 void clear_failures(pqxx::work& tx, const std::string& key);
+// An attempt counted before the password is checked, in its own short transaction on
+// `conn` (not the caller's: the rows must not stay locked while the password is hashed).
+// If any key must wait, nothing is counted and the longest wait is returned; otherwise the
+// attempt is counted as a failure on every key (rows locked in key order, so concurrent
+// attempts see each other's counts) and nullopt is returned. An attempt that then turns
+// out right calls clear_failures or forgive_attempt.
+std::optional<std::chrono::seconds> reserve_attempt(pqxx::connection& conn, std::vector<std::string> keys);
+// Takes back one counted failure (a right password counted by reserve_attempt).
+void forgive_attempt(pqxx::connection& conn, const std::string& key);
+void clear_failures(pqxx::connection& conn, const std::string& key);
 
 std::vector<std::string> roles_from_json(const std::string& json_array_text);
 

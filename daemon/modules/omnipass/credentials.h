@@ -14,9 +14,10 @@ struct PasswordCheck {
   std::optional<User> user;     // locked FOR UPDATE in the caller's transaction
   std::optional<Reply> refused; // TOO_FAST or INVALID_CREDENTIALS
 };
-// `address` is the caller's IP address (throttling). The caller commits `tx` even on
-// failure, so that failures count.
-PasswordCheck check_password(pqxx::work& tx, const std::string& address, const std::string& email,
+// `address` is the caller's IP address (throttling). The attempt is counted on its own
+// connection before the password is checked (accounts.h reserve_attempt), so the count
+// holds whatever the caller does with `tx`.
+PasswordCheck check_password(App& app, pqxx::work& tx, const std::string& address, const std::string& email,
                              const std::string& password);
 
 // A TOTP code against the seed stored under `secret_id`; on success the user's last

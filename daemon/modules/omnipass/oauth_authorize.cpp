@@ -203,7 +203,7 @@ Reply authorize_submit(App& app, Call& call) {
   const std::string email = f.get("email"), password = f.get("password");
   if (email.empty() || password.empty())
     return login_page(a, csrf, false, 401, "Wrong e-mail address or password.", email);
-  auto check = check_password(tx, call.info.remote_address, email, password);
+  auto check = check_password(app, tx, call.info.remote_address, email, password);
   if (check.refused) {
     tx.commit();  // the failure counts
     if (check.refused->rc == Rc::TooFast)

@@ -33,7 +33,7 @@ std::optional<Reply> need_user(const Call& call) {
 Reply login(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto check = check_password(tx, call.info.remote_address, str(call, "email"), str(call, "password"));
+  auto check = check_password(app, tx, call.info.remote_address, str(call, "email"), str(call, "password"));
   if (check.refused) {
     tx.commit();  // the failure counts
     return *check.refused;
@@ -131,7 +131,7 @@ Reply profile_list(App& app, Call& call) {
 Reply activate(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto check = check_password(tx, call.info.remote_address, str(call, "email"), str(call, "password"));
+  auto check = check_password(app, tx, call.info.remote_address, str(call, "email"), str(call, "password"));
   if (check.refused) {
     tx.commit();
     return *check.refused;
@@ -168,7 +168,7 @@ Reply change_email(App& app, Call& call) {
   const std::string email = str(call, "email"), new_email = str(call, "newemail");
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto check = check_password(tx, call.info.remote_address, email, str(call, "password"));
+  auto check = check_password(app, tx, call.info.remote_address, email, str(call, "password"));
   if (check.refused) {
     tx.commit();
     return *check.refused;
@@ -232,7 +232,7 @@ Reply change_password(App& app, Call& call) {
     if (user->status == "pending") user->status = "active";  // the e-mail proved itself
   } else {
     if (!call.params.contains("password")) return Reply::error(Rc::MissingParameter, "password (or token)");
-    auto check = check_password(tx, call.info.remote_address, email, str(call, "password"));
+    auto check = check_password(app, tx, call.info.remote_address, email, str(call, "password"));
     if (check.refused) {
       tx.commit();
       return *check.refused;
@@ -296,7 +296,7 @@ Reply mfa_enable(App& app, Call& call) {
   if (auto e = need_user(call)) return *e;
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto check = check_password(tx, call.info.remote_address, str(call, "email"), str(call, "password"));
+  auto check = check_password(app, tx, call.info.remote_address, str(call, "email"), str(call, "password"));
   if (check.refused) {
     tx.commit();
     return *check.refused;
@@ -332,7 +332,7 @@ Reply mfa_disable(App& app, Call& call) {
   pqxx::work tx(*conn);
   auto user = find_user(tx, call.principal.uuid, true);
   if (!user) return Reply::error(Rc::NotFound, "user not found");
-  auto check = check_password(tx, call.info.remote_address, user->email, str(call, "password"));
+  auto check = check_password(app, tx, call.info.remote_address, user->email, str(call, "password"));
   if (check.refused) {
     tx.commit();
     return *check.refused;
