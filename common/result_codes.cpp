@@ -14,9 +14,11 @@ constexpr std::array kTable{
     ResultCodeInfo{Rc::SystemError, "SYSTEM_ERROR", "An internal error occurred", 500, true,
                    "An internal error. Retry after 10 s, at most twice, but never blindly for a "
                    "financial operation: check the transaction list first, or resend with the "
-                   "same Idempotency-Key."},
+                   "same Idempotency-Key. When the database cannot be reached the answer is HTTP "
+                   "503 with Retry-After instead of 500 (a temporary condition; nothing was done)."},
     ResultCodeInfo{Rc::TooFast, "TOO_FAST", "Too many requests, slow down", 429, true,
-                   "The credential's rate limit was exceeded. Retry after 5 s, at most twice."},
+                   "The credential's rate limit was exceeded, or too many logins or authentications "
+                   "failed from this address. Retry after 5 s (or the Retry-After header), at most twice."},
 
     ResultCodeInfo{Rc::UnknownEndpoint, "UNKNOWN_ENDPOINT", "No such endpoint", 404, false,
                    "No endpoint has this path. The message repeats the method and path."},

@@ -137,8 +137,10 @@ Config parse_config(std::string_view text, const std::string& origin) {
   r.get(rl, "rate_limit", "burst", c.rate_limit.burst);
 
   const auto* auth = r.table("auth");
-  r.only(auth, "auth", {"apikey_cache_seconds"});
+  r.only(auth, "auth", {"apikey_cache_seconds", "failure_burst", "failures_per_second"});
   r.get(auth, "auth", "apikey_cache_seconds", c.auth.apikey_cache_seconds);
+  r.get(auth, "auth", "failure_burst", c.auth.failure_burst, /*zero_ok=*/true);
+  r.get(auth, "auth", "failures_per_second", c.auth.failures_per_second);
 
   const auto* led = r.table("ledger");
   r.only(led, "ledger", {"committers", "max_batch", "balance_cache", "batch_wait_us", "idempotency_retention_hours"});
@@ -252,6 +254,8 @@ Config dev_config(const std::filesystem::path& data_dir, int port) {
   c.database.pool_size = 8;
   c.rate_limit.requests_per_second = 100;
   c.rate_limit.burst = 200;
+  c.auth.failure_burst = 200;  // a developer's scripts get keys wrong too
+  c.auth.failures_per_second = 10;
   // Mail lands in files a developer can read; anyone may register.
   c.mail.transport = "directory";
   c.mail.directory = data_dir / "mail";

@@ -46,6 +46,11 @@ struct Config {
 
   struct Auth {
     int apikey_cache_seconds = 5;
+    // Failed authentications (an unknown key, a bad token) an address may make in a burst
+    // (0: no limit), and how fast that budget comes back; past it, credentials not already
+    // known good are refused with 10004 TOO_FAST and Retry-After, unchecked.
+    int failure_burst = 20;
+    double failures_per_second = 1;
   } auth;
 
   struct Ledger {

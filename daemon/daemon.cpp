@@ -123,6 +123,10 @@ int run_daemon(const DaemonOptions& opt) {
       conninfo = config.database.url;
     }
     store::Pool pool(conninfo, static_cast<std::size_t>(config.database.pool_size));
+    // Login throttling commits its counts on its own while a request's transaction is open
+    // (omnipass/accounts.h reserve_attempt): two connections of their own, so that a burst
+    // of logins holding every pooled connection cannot starve it.
+    store::Pool throttle_pool(conninfo, 2);
     int version = 0;
     {
       auto conn = pool.acquire(std::chrono::seconds(30));
@@ -197,6 +201,7 @@ int run_daemon(const DaemonOptions& opt) {
       mailer = mail::smtp_mailer(smtp);
     }
     App app{config, pool, auth};
+    app.throttle_pool = &throttle_pool;
     app.ledger = &ledger;
     app.tokens = &tokens;
     app.secrets = &secret_store;
@@ -212,7 +217,10 @@ int run_daemon(const DaemonOptions& opt) {
     std::unique_ptr<http::RateLimiter> limiter;
     if (config.rate_limit.enabled)
       limiter = std::make_unique<http::RateLimiter>(config.rate_limit.requests_per_second, config.rate_limit.burst);
-    http::Pipeline pipeline(app, registry, workers, limiter.get(), {.log_requests = config.log.requests});
+    http::Pipeline pipeline(app, registry, workers, limiter.get(),
+                            {.log_requests = config.log.requests,
+                             .auth_failure_burst = config.auth.failure_burst,
+                             .auth_failures_per_second = config.auth.failures_per_second});
 
     http::ServerOptions so;
     std::unique_ptr<http::TlsIdentity> tls_identity;  // outlives the server: SIGHUP replaces its pair

@@ -25,6 +25,45 @@ Authenticator::Authenticator(store::Pool& pool, std::chrono::seconds ttl) : pool
 void Authenticator::invalidate_all() {
   std::lock_guard lock(mu_);
   cache_.clear();
+  unknown_order_.clear();
+  unknown_ = 0;
+}
+
+std::size_t Authenticator::cached_unknown() const {
+  std::lock_guard lock(mu_);
+  return unknown_;
+}
+
+void Authenticator::remember(const std::string& hash, const AuthResult& result, std::chrono::steady_clock::time_point now) {
+  const bool unknown = result.rc != Rc::Ok;
+  auto forget = [&](const std::string& h) {
+    auto it = cache_.find(h);
+    if (it != cache_.end() && it->second.result.rc != Rc::Ok) {
+      cache_.erase(it);
+      --unknown_;
+    }
+  };
+  // Expired unknown keys first, then the oldest ones while over the bound. The queue may
+  // name a key that was since found again (it then has a newer entry further back) or that
+  // now exists: forget() only removes a negative entry whose time has come.
+  while (!unknown_order_.empty() && (unknown_order_.front().second <= now || unknown_ >= kMaxUnknown)) {
+    const auto& [h, expires] = unknown_order_.front();
+    auto it = cache_.find(h);
+    if (it != cache_.end() && it->second.result.rc != Rc::Ok && (it->second.expires <= expires || unknown_ >= kMaxUnknown))
+      forget(h);
+    unknown_order_.pop_front();
+  }
+  if (!unknown && cache_.size() - unknown_ > 100000)
+    std::erase_if(cache_, [&](const auto& kv) { return kv.second.result.rc == Rc::Ok && kv.second.expires <= now; });
+  auto [it, inserted] = cache_.try_emplace(hash, Cached{result, now + ttl_});
+  if (!inserted) {
+    if (it->second.result.rc != Rc::Ok) --unknown_;
+    it->second = Cached{result, now + ttl_};
+  }
+  if (unknown) {
+    ++unknown_;
+    unknown_order_.emplace_back(hash, now + ttl_);
+  }
 }
 
 AuthResult Authenticator::authenticate(const Request& req) {
@@ -94,8 +133,7 @@ AuthResult Authenticator::authenticate_api_key(std::string_view key) {
     }
   }
   std::lock_guard lock(mu_);
-  if (cache_.size() > 100000) cache_.clear();
-  cache_[hash] = {result, now + ttl_};
+  remember(hash, result, now);
   return result;
 }
 

@@ -4,6 +4,7 @@
 // handed to a TokenVerifier (the Omnipass issue provides the JWT one).
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -59,17 +60,26 @@ class Authenticator {
   void set_token_verifier(TokenVerifier* verifier) { tokens_ = verifier; }
   // Drops cached entries (after a key is deleted on this node).
   void invalidate_all();
+  // Unknown keys remembered at most (the oldest is forgotten first).
+  static constexpr std::size_t kMaxUnknown = 20000;
+  std::size_t cached_unknown() const;
 
  private:
   struct Cached {
     AuthResult result;
     std::chrono::steady_clock::time_point expires;
   };
+  void remember(const std::string& hash, const AuthResult& result, std::chrono::steady_clock::time_point now);
   store::Pool& pool_;
   std::chrono::seconds ttl_;
   TokenVerifier* tokens_ = nullptr;
-  std::mutex mu_;
-  std::unordered_map<std::string, Cached> cache_;  // by SHA-256 hex of the key
+  mutable std::mutex mu_;
+  // By SHA-256 hex of the key. Keys that exist: as many as the database holds, pruned of
+  // expired entries as it grows. Keys that do not (anyone can send new ones): at most
+  // kMaxUnknown, forgotten oldest first (all live as long, so the oldest expires first).
+  std::unordered_map<std::string, Cached> cache_;
+  std::deque<std::pair<std::string, std::chrono::steady_clock::time_point>> unknown_order_;
+  std::size_t unknown_ = 0;
 };
 
 // An API key: 32 hexadecimal characters (the spec's "D85E4D788BB61CE3F429C8C7997BD3D1").

@@ -212,6 +212,10 @@ Response render(const catalog::Endpoint* ep, std::string_view path, Reply reply,
   unsigned status = static_cast<unsigned>(rci.http_status);
   const Style style = style_of(ep, path);
   if (reply.rc == Rc::Ok && reply.status) status = static_cast<unsigned>(reply.status);
+  if (reply.unavailable && reply.rc != Rc::Ok) {
+    status = 503;
+    if (res.find(bhttp::field::retry_after) == res.end()) res.set(bhttp::field::retry_after, "5");
+  }
   res.result(status);
   res.set(bhttp::field::content_type, "application/json");
   if (reply.body_text) {
@@ -260,7 +264,10 @@ Response render(const catalog::Endpoint* ep, std::string_view path, Reply reply,
 Pipeline::Pipeline(App& app, const Registry& registry, boost::asio::thread_pool& workers, RateLimiter* limiter,
                    PipelineOptions options)
     : app_(app), registry_(registry), workers_(workers), limiter_(limiter), options_(options),
-      router_(catalog::all()) {}
+      router_(catalog::all()) {
+  if (options_.auth_failure_burst > 0)
+    auth_failures_ = std::make_unique<RateLimiter>(options_.auth_failures_per_second, options_.auth_failure_burst);
+}
 
 void Pipeline::handle(Request&& req, const RequestInfo& info, Respond respond) {
   auto x = std::make_shared<Exchange>();
@@ -356,9 +363,23 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
                             x->req.find(bhttp::field::authorization) != x->req.end();
       if (ep.auth == catalog::Auth::Credential || has_credential) {
         std::optional<AuthResult> known = app_.auth.cached(x->req);
+        // An address that keeps failing is slowed down before anything is checked; a
+        // credential already known good still passes (docs/security.md).
+        const std::string failures_key = "authfail:" + x->info.remote_address;
+        if (auth_failures_ && !(known && known->rc == Rc::Ok)) {
+          if (auto wait = auth_failures_->wait(failures_key); wait.count() > 0) {
+            Reply r = Reply::error(Rc::TooFast, "too many failed authentications from this address: retry in " +
+                                                    std::to_string(wait.count()) + " s");
+            r.headers.emplace_back("Retry-After", std::to_string(wait.count()));
+            return finish(x, std::move(r));
+          }
+        }
         if (!known && !may_block) return false;
         AuthResult a = known ? std::move(*known) : app_.auth.authenticate(x->req);
-        if (a.rc != Rc::Ok) return finish(x, Reply::error(a.rc, a.detail));
+        if (a.rc != Rc::Ok) {
+          if (auth_failures_ && a.rc == Rc::InvalidCredentials) auth_failures_->take(failures_key);
+          return finish(x, Reply::error(a.rc, a.detail));
+        }
         principal = std::move(a.principal);
         x->credential = principal.id();
       }
@@ -407,6 +428,10 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
     log::error("database pool exhausted", {{"request_id", x->request_id}});
     return finish(x, Reply::error(Rc::TooBusy));
   } catch (const std::exception& e) {
+    if (store::is_unavailable(e)) {
+      log::error("database unavailable", {{"request_id", x->request_id}, {"error", e.what()}});
+      return finish(x, Reply::database_unavailable());
+    }
     log::error("request failed", {{"request_id", x->request_id}, {"error", e.what()}});
     return finish(x, Reply::error(Rc::SystemError, "request " + x->request_id));
   }

@@ -18,6 +18,9 @@ namespace og::http {
 struct PipelineOptions {
   bool log_requests = true;
   std::size_t max_json_depth = 64;
+  // Failed authentications per address ([auth] failure_burst, failures_per_second): 0 = no limit.
+  int auth_failure_burst = 20;
+  double auth_failures_per_second = 1;
 };
 
 class Pipeline : public RequestHandler {
@@ -41,6 +44,7 @@ class Pipeline : public RequestHandler {
   boost::asio::thread_pool& workers_;
   RateLimiter* limiter_;
   PipelineOptions options_;
+  std::unique_ptr<RateLimiter> auth_failures_;  // per address; nullptr: no limit
   Router router_;
 };
 

@@ -16,6 +16,11 @@ class RateLimiter {
   RateLimiter(double rate_per_second, double burst);
   // Takes one token from `key`'s bucket; false when none is left.
   bool allow(const std::string& key, Clock::time_point now = Clock::now());
+  // For budgets spent only by some outcomes (failed authentication): how long until `key`'s
+  // bucket holds a token again (zero when it holds one now), without taking one...
+  std::chrono::seconds wait(const std::string& key, Clock::time_point now = Clock::now());
+  // ...and taking one after the fact (an empty bucket stays empty).
+  void take(const std::string& key, Clock::time_point now = Clock::now());
   std::size_t buckets() const;
 
  private:
@@ -28,6 +33,9 @@ class RateLimiter {
     std::unordered_map<std::string, Bucket> map;
   };
   void prune(Shard& shard, Clock::time_point now);
+  Shard& shard_of(const std::string& key) { return shards_[std::hash<std::string>{}(key) % shards_.size()]; }
+  // The bucket, refilled up to `now` (created full).
+  Bucket& refill(Shard& shard, const std::string& key, Clock::time_point now);
   double rate_;
   double burst_;
   std::array<Shard, 16> shards_;

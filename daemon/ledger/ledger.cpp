@@ -419,6 +419,7 @@ class Batch {
   std::shared_ptr<const Currency> currency_of(Ledger::Item& item, const std::string& code);
   std::optional<int128> amount_of(Ledger::Item& item, const Currency& c, const std::string& text);
   bool may_spend_from(const Actor& actor, const WalletInfo& w) const;
+  void refuse_spending(Ledger::Item& item, const WalletInfo& w, const std::string& waid, const char* param) const;
   Balance& balance(const std::string& waid, const std::string& currency) { return balances_.at({waid, currency}); }
   void add_balance(const pqxx::row& r);
   void post(const std::string& txid, const std::string& waid, const std::string& currency, int128 da, int128 dh);
@@ -483,6 +484,16 @@ std::optional<int128> Batch::amount_of(Ledger::Item& item, const Currency& c, co
     return std::nullopt;
   }
   return a->units();
+}
+
+// A wallet of the caller's own profile (or a child's) it may not spend from is refused
+// (10122); any other
+// is answered exactly like a wallet that does not exist (the `wallet` lookup's answer), so
+// that nobody learns which wallet ids exist by trying them.
+void Batch::refuse_spending(Ledger::Item& item, const WalletInfo& w, const std::string& waid, const char* param) const {
+  if (!w.system() && (w.upid == item.actor.upid || (!w.parent_upid.empty() && w.parent_upid == item.actor.upid)))
+    return item.fail(Rc::Forbidden, std::string(param) + " " + waid + " is a wallet you may not spend from");
+  item.fail(Rc::NotFound, std::string(param) + " " + waid + " does not exist");
 }
 
 bool Batch::may_spend_from(const Actor& actor, const WalletInfo& w) const {
@@ -601,7 +612,7 @@ void Batch::prepare() {
             const WalletInfo* dst = wallet(item, op.destination_waid, "destinationwaid");
             if (!dst) return;
             if (!may_spend_from(item.actor, *src))
-              return item.fail(Rc::Forbidden, "sourcewaid " + op.source_waid + " is not a wallet of your profile");
+              return refuse_spending(item, *src, op.source_waid, "sourcewaid");
             auto c = currency_of(item, op.currency);
             if (!c) return;
             auto amount = amount_of(item, *c, op.amount);
@@ -623,7 +634,7 @@ void Batch::prepare() {
             const WalletInfo* src = wallet(item, waid, "waid");
             if (!src) return;
             if (!may_spend_from(item.actor, *src))
-              return item.fail(Rc::Forbidden, "waid " + waid + " is not a wallet of your profile");
+              return refuse_spending(item, *src, waid, "waid");
             auto c = currency_of(item, op.currency);
             if (!c) return;
             if (std::find(c->withdraw_methods.begin(), c->withdraw_methods.end(), op.method) == c->withdraw_methods.end())
@@ -1331,7 +1342,7 @@ void Ledger::run_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone) {
 }
 
 void Ledger::fail_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone, const std::exception& e) {
-  if (dynamic_cast<const pqxx::broken_connection*>(&e)) t_conn.reset();
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) || store::is_unavailable(e)) t_conn.reset();
   bool in_doubt = dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr;
   if (!alone && !in_doubt) {
     // One bad operation must not fail its batch-mates: run each on its own.
@@ -1344,14 +1355,19 @@ void Ledger::fail_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone, c
     return;
   }
   bool invariant = dynamic_cast<const InvariantViolation*>(&e) != nullptr;
+  // The database could not be reached: nothing was committed (an interrupted commit is
+  // in doubt instead), and the caller may retry (HTTP 503).
+  bool unavailable = !in_doubt && store::is_unavailable(e);
   log::error(invariant ? "ledger invariant violated: transaction vetoed" : "ledger batch failed",
              {{"error", e.what()}, {"operations", batch.size()}, {"in_doubt", in_doubt}});
-  for (auto& item : batch)
+  for (auto& item : batch) {
     item->outcome = Outcome{Rc::SystemError,
                             in_doubt ? "the outcome is unknown: check the transaction list, or retry with the same "
                                        "Idempotency-Key"
                                      : (invariant ? "the ledger refused the transaction (invariant check)" : ""),
                             {}, {}, false};
+    item->outcome.unavailable = unavailable;
+  }
 }
 
 }  // namespace og::ledger

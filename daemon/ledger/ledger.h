@@ -85,6 +85,7 @@ struct Outcome {
   std::string txid;
   std::string waid;
   bool replayed = false;  // answered from the idempotency store or a duplicate deposit
+  bool unavailable = false;  // SystemError because the database could not be reached (nothing was done)
 };
 
 struct LedgerOptions {

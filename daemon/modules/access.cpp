@@ -18,6 +18,10 @@ bool allowed(const http::Principal& p, const Rights& r, const std::string& upid,
   return !parent.empty() && parent == p.upid && any(p, r.child);
 }
 
+bool may_know_of(const http::Principal& p, const std::string& upid, const std::string& parent) {
+  return (!upid.empty() && upid == p.upid) || (!parent.empty() && parent == p.upid);
+}
+
 bool may_grant(const http::Principal& p, const std::vector<std::string>& roles, std::string* refused) {
   for (const auto& role : roles) {
     const rbac::Role* r = rbac::find_role(role);

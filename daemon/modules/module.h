@@ -45,9 +45,18 @@ struct Reply {
   std::string content_type;
   std::string raw_body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // A temporary condition (the database cannot be reached): answered HTTP 503 with
+  // Retry-After, so that load balancers and clients retry; the result code stays rc.
+  bool unavailable = false;
 
   static Reply ok(Json body = Json::object()) { return Reply{Rc::Ok, {}, std::move(body)}; }
   static Reply error(Rc rc, std::string detail = {}) { return Reply{rc, std::move(detail)}; }
+  // 10003 SYSTEM_ERROR, HTTP 503, Retry-After: the database is down or restarting.
+  static Reply database_unavailable() {
+    Reply r = error(Rc::SystemError, "the database is unavailable; retry later");
+    r.unavailable = true;
+    return r;
+  }
 };
 
 // Runs on a worker thread and may block (database); must call `done` exactly once,

@@ -106,4 +106,14 @@ std::size_t Pool::open() const {
   return open_;
 }
 
+bool is_unavailable(const std::exception& e) {
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&e)) return false;
+  if (dynamic_cast<const pqxx::broken_connection*>(&e)) return true;
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    const std::string state = sql->sqlstate();
+    return state.starts_with("57P") || state.starts_with("08");
+  }
+  return false;
+}
+
 }  // namespace og::store

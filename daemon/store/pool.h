@@ -79,6 +79,11 @@ class Pool {
   std::size_t open_ = 0;  // leased + idle + being opened
 };
 
+// Whether `e` says the database cannot be reached right now: a broken connection, or a
+// server shutting down, restarting or not yet accepting connections (SQLSTATE 57P01-57P03,
+// class 08). A temporary condition, answered HTTP 503 (never for a commit in doubt).
+bool is_unavailable(const std::exception& e);
+
 // Runs f(pqxx::connection&) on a pooled connection; if that connection turns out to be
 // broken (pqxx::broken_connection), retries ONCE on a newly opened one.
 //

@@ -1,6 +1,7 @@
 // The ledger through its API, against a real omnid --dev and PostgreSQL: every endpoint's
 // documented flow, and bad input that must be refused with its code and change nothing.
 #include <catch2/catch.hpp>
+#include <functional>
 #include <pqxx/pqxx>
 #include <regex>
 #include <thread>
@@ -123,8 +124,9 @@ TEST_CASE("wallets: create, default, read, lists", "[ledger][wallets]") {
   CHECK(list.json["walletlist"][0]["waid"] == w.alice_main);
   CHECK(list.json["walletlist"][0]["default"] == true);
 
-  // Another profile's list: refused for bob, allowed to the administrator (superuser).
-  CHECK(dev().call("GET", "/api/v1/wallet/list/" + w.alice.upid, "", w.bob.key).resultcode() == 10122);
+  // Another profile's list: refused for bob (as if alice did not exist), allowed to the
+  // administrator (superuser).
+  CHECK(dev().call("GET", "/api/v1/wallet/list/" + w.alice.upid, "", w.bob.key).resultcode() == 10140);
   Answer admin = dev().call("GET", "/api/v1/wallet/list/" + w.alice.upid);
   require_ok(admin);
   CHECK(admin.json["defaultwalletid"] == w.alice_main);
@@ -142,13 +144,13 @@ TEST_CASE("wallets: create, default, read, lists", "[ledger][wallets]") {
 
   SECTION("bad input") {
     auto before = snapshot();
-    CHECK(dev().call("GET", "/api/v1/wallet/" + w.alice_main, "", w.bob.key).resultcode() == 10122);
+    CHECK(dev().call("GET", "/api/v1/wallet/" + w.alice_main, "", w.bob.key).resultcode() == 10140);
     CHECK(dev().call("GET", "/api/v1/wallet/waid_0000000000000001", "", w.alice.key).resultcode() == 10140);
     CHECK(dev().call("GET", "/api/v1/wallet/waid_123", "", w.alice.key).resultcode() == 10111);
     CHECK(post("/api/v1/wallet/create", Json{{"walletname", ""}}, w.alice.key).resultcode() == 10111);
     CHECK(post("/api/v1/wallet/create", Json{{"walletname", std::string(31, 'x')}}, w.alice.key).resultcode() == 10111);
     CHECK(post("/api/v1/wallet/create", Json{{"walletname", "X"}, {"upid", w.bob.upid}}, w.alice.key).resultcode() ==
-          10122);
+          10140);  // as if bob's profile did not exist
     CHECK(post("/api/v1/wallet/create", Json{{"walletname", "X"}, {"upid", "upid_0000000000000001"}}, w.alice.key)
               .resultcode() == 10140);
     CHECK(post("/api/v1/wallet/create", Json{{"walletname", "X"}, {"trading", true}}, w.alice.key).resultcode() == 10110);
@@ -258,9 +260,9 @@ TEST_CASE("transfers move exact amounts; bad ones are refused and change nothing
     refused(transfer_body(w.alice_main, w.alice_main, "5"), 10113, w.alice.key);  // same wallet
     refused(transfer_body(w.alice_main, to, "100000000"), 10160, w.alice.key);    // insufficient funds
     refused(transfer_body(w.alice_main, to, "5", "ETH"), 10160, w.alice.key);     // no ETH at all
-    refused(transfer_body(w.bob_main, w.alice_main, "1"), 10122, w.alice.key);    // bob's wallet
-    refused(transfer_body(w.child_main, w.alice_main, "1"), 10122, w.alice.key);  // not her child
-    refused(transfer_body(w.alice_main, to, "1"), 10122, w.issuer.key);
+    refused(transfer_body(w.bob_main, w.alice_main, "1"), 10140, w.alice.key);    // bob's wallet: as if absent
+    refused(transfer_body(w.child_main, w.alice_main, "1"), 10140, w.alice.key);  // not her child
+    refused(transfer_body(w.alice_main, to, "1"), 10140, w.issuer.key);
     Json trading = transfer_body(w.alice_main, to, "1");
     trading["bridgecurrency"] = "USD.x.ripple";
     refused(trading, 10131, w.alice.key);
@@ -343,7 +345,7 @@ TEST_CASE("withdrawals hold money until the bridge closes them", "[ledger][withd
                Json{{"waid", w.alice_main}, {"currency", "CAD"}, {"amount", "1"}, {"method", "generic"},
                     {"destinationaddress", "x"}},
                w.bob.key)
-              .resultcode() == 10122);
+              .resultcode() == 10140);
     CHECK(post("/api/v1/wallet/withdraw/test",
                Json{{"method", "ripple"}, {"destinationaddress", "rG1QQv2nh2gr7RCZ1P8YYcBUKCCN633jCn-123456"},
                     {"amount", "1"}, {"currency", "CAD"}},
@@ -391,7 +393,7 @@ TEST_CASE("transaction history: newest first, signed amounts, balances, paging",
   REQUIRE(rest.json["transactionlist"].size() == 1);
   CHECK(rest.json["transactionlist"][0]["type"] == "deposit");
 
-  CHECK(dev().call("GET", "/api/v1/wallet/" + waid + "/transactionlist", "", w.alice.key).resultcode() == 10122);
+  CHECK(dev().call("GET", "/api/v1/wallet/" + waid + "/transactionlist", "", w.alice.key).resultcode() == 10140);
   CHECK(dev().call("GET", "/api/v1/wallet/" + waid + "/transactionlist?limit=0", "", carol.key).resultcode() == 10113);
   CHECK(dev().call("GET", "/api/v1/wallet/" + waid + "/transactionlist?limit=abc", "", carol.key).resultcode() == 10112);
   // The default wallet's history.
@@ -583,4 +585,56 @@ TEST_CASE("deposit addresses", "[ledger][depositaddress]") {
             .resultcode() == 10140);  // none created for this wallet
   CHECK(dev().call("GET", "/api/v1/wallet/depositaddress/ripple/CAD", "", w.alice.key).resultcode() == 10131);
   CHECK(dev().call("GET", "/api/v1/wallet/depositaddress/generic/QQQ", "", w.alice.key).resultcode() == 10113);
+}
+
+TEST_CASE("another profile's wallet answers exactly like a wallet that does not exist", "[ledger][access]") {
+  auto& w = world();
+  const std::string absent = "waid_0000000000000042";
+  // The answer for `waid`, with the id itself taken out of the message.
+  auto shape = [&](const Answer& a, const std::string& waid) {
+    std::string message = a.message();
+    for (auto pos = message.find(waid); pos != std::string::npos; pos = message.find(waid)) message.replace(pos, waid.size(), "WAID");
+    return Json{a.status, a.resultcode(), message};
+  };
+  struct Probe {
+    const char* what;
+    std::function<Answer(const std::string&)> call;
+  };
+  std::vector<Probe> probes = {
+      {"GET wallet", [&](const std::string& waid) { return dev().call("GET", "/api/v1/wallet/" + waid, "", w.bob.key); }},
+      {"GET transactionlist",
+       [&](const std::string& waid) { return dev().call("GET", "/api/v1/wallet/" + waid + "/transactionlist", "", w.bob.key); }},
+      {"GET depositaddress",
+       [&](const std::string& waid) {
+         return dev().call("GET", "/api/v1/wallet/" + waid + "/depositaddress/generic/CAD", "", w.bob.key);
+       }},
+      {"POST transfer",
+       [&](const std::string& waid) { return post("/api/v1/wallet/transfer", transfer_body(waid, w.bob_main, "1"), w.bob.key); }},
+      {"POST withdraw",
+       [&](const std::string& waid) {
+         return post("/api/v1/wallet/withdraw",
+                     Json{{"waid", waid}, {"currency", "CAD"}, {"amount", "1"}, {"method", "generic"}, {"destinationaddress", "x"}},
+                     w.bob.key);
+       }},
+  };
+  auto before = snapshot();
+  for (const auto& p : probes) {
+    INFO(p.what);
+    Answer theirs = p.call(w.alice_main), nobodys = p.call(absent);
+    INFO(theirs.body << " / " << nobodys.body);
+    CHECK(nobodys.resultcode() == 10140);
+    CHECK(shape(theirs, w.alice_main) == shape(nobodys, absent));
+  }
+  // A profile's wallet list likewise.
+  Answer theirs = dev().call("GET", "/api/v1/wallet/list/" + w.alice.upid, "", w.bob.key);
+  Answer nobodys = dev().call("GET", "/api/v1/wallet/list/upid_0000000000000042", "", w.bob.key);
+  CHECK(shape(theirs, w.alice.upid) == shape(nobodys, "upid_0000000000000042"));
+  Answer create_theirs = post("/api/v1/wallet/create", Json{{"walletname", "X"}, {"upid", w.alice.upid}}, w.bob.key);
+  Answer create_nobodys = post("/api/v1/wallet/create", Json{{"walletname", "X"}, {"upid", "upid_0000000000000042"}}, w.bob.key);
+  CHECK(create_nobodys.resultcode() == 10140);
+  CHECK(shape(create_theirs, w.alice.upid) == shape(create_nobodys, "upid_0000000000000042"));
+  CHECK(snapshot() == before);
+  // What the caller's own profile (or its child's) holds is still refused as such.
+  CHECK(post("/api/v1/wallet/transfer", transfer_body(w.child_main, w.alice_main, "1.00"), w.parent_plain.key).resultcode() ==
+        10122);
 }

@@ -39,6 +39,35 @@ TEST_CASE("token bucket: burst, refill, per key", "[ratelimit]") {
   CHECK_FALSE(rl.allow("a", t0));
 }
 
+TEST_CASE("token bucket for outcomes: wait() looks without taking, take() spends after the fact", "[ratelimit]") {
+  og::http::RateLimiter rl(0.5, 2.0);  // a token every 2 s
+  auto t0 = og::http::RateLimiter::Clock::now();
+  CHECK(rl.wait("x", t0) == 0s);  // an unknown key holds a full bucket
+  CHECK(rl.buckets() == 0);       // and looking made none
+  rl.take("x", t0);
+  CHECK(rl.wait("x", t0) == 0s);
+  rl.take("x", t0);
+  CHECK(rl.wait("x", t0) == 2s);  // empty: one token in 2 s
+  rl.take("x", t0);               // spending from an empty bucket does not go into debt
+  CHECK(rl.wait("x", t0 + 1s) == 1s);
+  CHECK(rl.wait("x", t0 + 2s) == 0s);
+  CHECK(rl.wait("y", t0) == 0s);
+}
+
+TEST_CASE("configuration: [auth] failure limits", "[config]") {
+  og::Config c = og::parse_config("", "empty.toml");
+  CHECK(c.auth.failure_burst == 20);
+  CHECK(c.auth.failures_per_second == 1);
+  c = og::parse_config("[auth]\nfailure_burst = 0\nfailures_per_second = 0.25\n", "auth.toml");
+  CHECK(c.auth.failure_burst == 0);
+  CHECK(c.auth.failures_per_second == 0.25);
+  CHECK_THROWS_WITH(og::parse_config("[auth]\nfailure_burst = -1\n", "a.toml"), Catch::Contains("auth.failure_burst"));
+  CHECK_THROWS_WITH(og::parse_config("[auth]\nfailures_per_second = 0\n", "a.toml"),
+                    Catch::Contains("auth.failures_per_second: must be positive"));
+  CHECK_THROWS_WITH(og::parse_config("[auth]\nfailure_brust = 3\n", "a.toml"), Catch::Contains("unknown key"));
+  CHECK(og::dev_config("/tmp/x", 8443).auth.failure_burst == 200);
+}
+
 TEST_CASE("listen addresses", "[config]") {
   using og::http::parse_endpoint;
   CHECK(parse_endpoint("127.0.0.1:8443").port() == 8443);

@@ -41,6 +41,7 @@ Json balances_json(ledger::Currencies& currencies, const std::vector<ledger::Bal
 }
 
 Reply reply_of(const ledger::Outcome& o, Json body) {
+  if (o.unavailable) return Reply::database_unavailable();
   if (o.rc != Rc::Ok) return Reply::error(o.rc, o.detail);
   return Reply::ok(std::move(body));
 }

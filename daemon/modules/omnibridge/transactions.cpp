@@ -27,7 +27,9 @@ Reply transaction_list(App& app, Call& call) {
   auto w = ledger::find_wallet(tx, waid);
   if (!w || w->kind != "user") return Reply::error(Rc::NotFound, "wallet " + waid + " does not exist");
   if (!allowed(call.principal, kListHistory, w->upid, w->parent_upid))
-    return Reply::error(Rc::Forbidden, "you may not list the transactions of wallet " + waid);
+    return may_know_of(call.principal, w->upid, w->parent_upid)
+               ? Reply::error(Rc::Forbidden, "you may not list the transactions of wallet " + waid)
+               : Reply::error(Rc::NotFound, "wallet " + waid + " does not exist");
   int limit = call.params.value("limit", 100);
   if (limit < 1 || limit > 1000) return Reply::error(Rc::BadValue, "limit must be 1 to 1000");
   Json list = Json::array();

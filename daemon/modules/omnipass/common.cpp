@@ -38,7 +38,9 @@ std::optional<Profile> target_profile(pqxx::transaction_base& tx, const Call& ca
     return std::nullopt;
   }
   if (!allowed(call.principal, rights, p->upid, p->parent_upid)) {
-    error = Reply::error(Rc::Forbidden, "you may not act on profile " + upid);
+    // Another's profile answers as if it did not exist.
+    error = may_know_of(call.principal, p->upid, p->parent_upid) ? Reply::error(Rc::Forbidden, "you may not act on profile " + upid)
+                                                 : Reply::error(Rc::NotFound, "profile " + upid + " does not exist");
     return std::nullopt;
   }
   return p;

@@ -40,6 +40,7 @@ Reply health(App& app, Call&) {
   if (!reachable) {
     r.rc = Rc::SystemError;
     r.detail = "the database is unreachable";
+    r.unavailable = true;  // HTTP 503: a load balancer takes this node out until it is back
   }
   return r;
 }
