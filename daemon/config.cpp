@@ -6,6 +6,7 @@
 #include <functional>
 #include <sstream>
 #include <map>
+#include <limits>
 #include <set>
 
 #include "daemon/http/server.h"
@@ -56,6 +57,9 @@ struct Reader {
       if (!n->is_integer()) fail(n, full, "must be an integer");
       auto v = n->as_integer()->get();
       if (v < 0 || (v == 0 && !zero_ok)) fail(n, full, zero_ok ? "must be 0 or positive" : "must be positive");
+      // Never wrapped into the field (io_threads = 4294967298 would run 2 threads).
+      if (static_cast<unsigned long long>(v) > static_cast<unsigned long long>(std::numeric_limits<T>::max()))
+        fail(n, full, "must be at most " + std::to_string(std::numeric_limits<T>::max()));
       out = static_cast<T>(v);
     }
   }

@@ -68,6 +68,13 @@ TEST_CASE("configuration: [auth] failure limits", "[config]") {
   CHECK(og::dev_config("/tmp/x", 8443).auth.failure_burst == 200);
 }
 
+TEST_CASE("configuration: an integer too large for its key is refused, never wrapped", "[config]") {
+  // Found by fuzz_config: 4294967298 became 2 in an int.
+  CHECK_THROWS_WITH(og::parse_config("[server]\nio_threads = 4294967298\n", "big.toml"),
+                    Catch::Contains("server.io_threads: must be at most 2147483647"));
+  CHECK(og::parse_config("[server]\nmax_body_bytes = 4294967298\n", "big.toml").server.max_body_bytes == 4294967298u);
+}
+
 TEST_CASE("listen addresses", "[config]") {
   using og::http::parse_endpoint;
   CHECK(parse_endpoint("127.0.0.1:8443").port() == 8443);
