@@ -177,6 +177,10 @@ ParsedBody parse_json_body(std::string_view body, std::size_t max_depth) {
   } catch (const Json::parse_error& e) {
     // The position only: the parser's own message can quote the body (and so a secret).
     return {std::nullopt, validation::Error{Rc::MalformedJson, "", "invalid JSON at byte " + std::to_string(e.byte)}};
+  } catch (const Json::out_of_range&) {
+    // A number beyond a double ("amount": 1e400; found by fuzz_json_body). Amounts travel
+    // as strings; a number that cannot be held is malformed input, not a system error.
+    return {std::nullopt, validation::Error{Rc::MalformedJson, "", "a number in the body is out of range"}};
   }
 }
 

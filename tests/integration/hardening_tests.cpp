@@ -162,3 +162,15 @@ TEST_CASE("unknown API keys are remembered up to a bound, without forgetting the
   auth.authenticate_api_key(last);
   CHECK(auth.cached_unknown() == og::http::Authenticator::kMaxUnknown);
 }
+
+TEST_CASE("a number beyond a double in a body is malformed input, not a system error", "[hardening][json]") {
+  // Found by fuzz_json_body: nlohmann throws out_of_range for 1e400, which answered 10003.
+  Omnid omnid;
+  for (const char* body : {R"({"amount":1e400,"currency":"CAD"})", R"({"walletname":-1e999})", R"({"a":[1,2,1e400]})"}) {
+    Answer a = omnid.call("POST", "/api/v1/wallet/create", body);
+    INFO(body << " -> " << a.body);
+    CHECK(a.status == 400);
+    CHECK(a.resultcode() == 10102);  // MALFORMED_JSON
+    CHECK_THAT(a.message(), Catch::Contains("out of range"));
+  }
+}
