@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -52,7 +53,7 @@ struct Reader {
       if (n->is_integer()) out = static_cast<double>(n->as_integer()->get());
       else if (n->is_floating_point()) out = n->as_floating_point()->get();
       else fail(n, full, "must be a number");
-      if (out <= 0) fail(n, full, "must be positive");
+      if (!std::isfinite(out) || out <= 0) fail(n, full, "must be positive");  // nan would pass "<= 0"
     } else {
       if (!n->is_integer()) fail(n, full, "must be an integer");
       auto v = n->as_integer()->get();
@@ -189,6 +190,7 @@ Config parse_config(std::string_view text, const std::string& origin) {
   r.get(mail, "mail", "directory", c.mail.directory);
   r.get(mail, "mail", "smtp_host", c.mail.smtp_host);
   r.get(mail, "mail", "smtp_port", c.mail.smtp_port);
+  if (c.mail.smtp_port > 65535) r.fail(mail ? mail->get("smtp_port") : nullptr, "mail.smtp_port", "must be at most 65535");
   r.get(mail, "mail", "smtp_tls", c.mail.smtp_tls);
   r.get(mail, "mail", "smtp_username", c.mail.smtp_username);
   r.get(mail, "mail", "smtp_password", c.mail.smtp_password);

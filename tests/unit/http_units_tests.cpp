@@ -73,6 +73,11 @@ TEST_CASE("configuration: an integer too large for its key is refused, never wra
   CHECK_THROWS_WITH(og::parse_config("[server]\nio_threads = 4294967298\n", "big.toml"),
                     Catch::Contains("server.io_threads: must be at most 2147483647"));
   CHECK(og::parse_config("[server]\nmax_body_bytes = 4294967298\n", "big.toml").server.max_body_bytes == 4294967298u);
+  // Found by fuzz_config too: nan passed "must be positive" (and turned the rate limit off).
+  for (const char* v : {"nan", "inf", "-inf"})
+    CHECK_THROWS_WITH(og::parse_config(std::string("[rate_limit]\nrequests_per_second = ") + v + "\n", "nan.toml"),
+                      Catch::Contains("rate_limit.requests_per_second: must be positive"));
+  CHECK_THROWS_WITH(og::parse_config("[mail]\nsmtp_port = 70000\n", "port.toml"), Catch::Contains("mail.smtp_port: must be at most 65535"));
 }
 
 TEST_CASE("listen addresses", "[config]") {
