@@ -4,11 +4,14 @@
 #include <grp.h>
 #include <libpq-fe.h>
 #include <openssl/rand.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +23,7 @@
 #include <cstdlib>
 #include <deque>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <pqxx/pqxx>
@@ -48,6 +52,14 @@ constexpr std::size_t kMaxSocketPath = 107;  // sizeof(sockaddr_un::sun_path) - 
 constexpr auto kStopGrace = 30s;             // fast shutdown, then SIGQUIT
 constexpr auto kMaxBackoff = 30s;
 constexpr auto kHealthyRun = 60s;  // a postgres that ran this long resets the backoff
+// After our postgres exited unasked: how long to look for a postmaster that someone
+// started outside omnid (`pg_ctl restart` starts its own right after ours has stopped). A
+// clean exit (status 0) means someone asked it to stop, which pg_ctl restart does.
+constexpr auto kLookAfterCleanExit = 5s;
+constexpr auto kLookAfterCrash = 1s;
+// pg_ctl start/restart waits until its server is ready; while it does, its server is left
+// alone (stopping it then makes pg_ctl report a failure), for at most this long.
+constexpr auto kPgCtlGrace = 15s;
 
 [[noreturn]] void fail(const std::string& what) {
   throw std::runtime_error("local PostgreSQL: " + what);
@@ -231,50 +243,213 @@ bool process_alive(pid_t pid) {
   return ::kill(pid, 0) == 0 || errno == EPERM;
 }
 
-std::string process_comm(pid_t pid) {
-  auto line = read_first_line("/proc/" + std::to_string(pid) + "/comm");
-  return line.value_or("");
+// What /proc says about a process; nullopt when it does not exist (any more).
+struct ProcInfo {
+  std::string comm;
+  char state = '?';
+  pid_t ppid = 0;
+  long uid = -1;   // real
+  long euid = -1;  // effective
+  bool cwd_known = false;
+  struct stat cwd {};
+};
+
+std::optional<ProcInfo> read_proc(pid_t pid) {
+  const std::string base = "/proc/" + std::to_string(pid);
+  ProcInfo info;
+  {
+    auto stat_line = read_first_line(base + "/stat");
+    if (!stat_line) return std::nullopt;
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+    const auto open = stat_line->find('(');
+    const auto close = stat_line->rfind(')');
+    if (open == std::string::npos || close == std::string::npos || close < open)
+      return std::nullopt;
+    info.comm = stat_line->substr(open + 1, close - open - 1);
+    std::istringstream rest(stat_line->substr(close + 1));
+    rest >> info.state >> info.ppid;
+  }
+  std::ifstream status(base + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("Uid:", 0) == 0) {
+      std::istringstream fields(line.substr(4));
+      fields >> info.uid >> info.euid;
+      break;
+    }
+  }
+  info.cwd_known = ::stat((base + "/cwd").c_str(), &info.cwd) == 0;
+  return info;
 }
 
-enum class LockState { absent, stale_or_handled, live_postgres };
+bool is_postgres(const ProcInfo& info) {
+  return info.comm == "postgres" || info.comm == "postmaster";
+}
 
-// A lock file (postmaster.pid, .s.PGSQL.<port>.lock) names the pid that holds it.
+// Alive and not a zombie (an exited process nobody reaped yet holds nothing).
+bool process_running(pid_t pid) {
+  if (!process_alive(pid)) return false;
+  auto info = read_proc(pid);
+  return info && info->state != 'Z' && info->state != 'X';
+}
+
+bool same_file(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+// A process that is not our child: watched and signalled through a pidfd where the kernel
+// has them (Linux 5.3), so that neither can reach another process that reused the pid.
+// Without one, by pid, and `still_it` is asked again before each signal.
+class ProcessHandle {
+ public:
+  ProcessHandle(pid_t pid, std::function<bool()> still_it)
+      : pid_(pid), still_it_(std::move(still_it)) {
+#if defined(SYS_pidfd_open)
+    fd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+    if (fd_ < 0 && errno == ESRCH) gone_ = true;
+#endif
+  }
+  ~ProcessHandle() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  ProcessHandle(const ProcessHandle&) = delete;
+  ProcessHandle& operator=(const ProcessHandle&) = delete;
+
+  bool exited() {
+    if (gone_) return true;
+    if (fd_ >= 0) {
+      pollfd p{fd_, POLLIN, 0};
+      gone_ = ::poll(&p, 1, 0) > 0;  // readable once the process has exited
+    } else {
+      gone_ = !process_running(pid_) || !still_it_();
+    }
+    return gone_;
+  }
+  void signal(int sig) {
+#if defined(SYS_pidfd_send_signal)
+    if (fd_ >= 0) {
+      ::syscall(SYS_pidfd_send_signal, fd_, sig, nullptr, 0U);
+      return;
+    }
+#endif
+    if (!exited()) ::kill(pid_, sig);
+  }
+
+ private:
+  pid_t pid_;
+  std::function<bool()> still_it_;
+  int fd_ = -1;
+  bool gone_ = false;
+};
+
+// Who holds a lock file (postmaster.pid, .s.PGSQL.<port>.lock); both name the pid of the
+// postmaster on their first line and its data directory on their second; postmaster.pid
+// also its state on the eighth ("starting", "ready", "stopping", ...).
+enum class Holder {
+  none,     // no lock file, a dead pid, or a pid that an unrelated process reused
+  ours,     // a live postmaster of this cluster: working in our data dir, as its user
+  foreign,  // a live PostgreSQL server that omnid cannot verify as its own
+};
+
+struct LockInfo {
+  Holder holder = Holder::none;
+  pid_t pid = 0;
+  std::string state;  // postmaster.pid's eighth line, trimmed
+  std::string why;    // foreign: what it is
+};
+
 // postgres itself ignores a lock whose pid is dead (or not signalable by it), but refuses
 // to start when the pid is alive, which after a crash or reboot can be an unrelated
 // process that reused the pid. Such a lock gets our own pid written into its first line:
 // postgres ignores a lock held by its parent, and still sees the rest of the file (for
 // postmaster.pid, the old shared-memory key, which it checks before reusing the data).
-LockState check_lock_file(const fs::path& lock, const fs::path& data_dir) {
+// A postmaster always works in its data directory (it chdir()s there), which is how a
+// live one of this cluster is told from a reused pid.
+LockInfo inspect_lock(const fs::path& lock, const fs::path& data_dir, uid_t cluster_uid) {
+  LockInfo out;
   std::ifstream in(lock);
-  if (!in) return LockState::absent;
+  if (!in) return out;
+  std::vector<std::string> lines;
   std::string first;
   std::getline(in, first);
   std::stringstream rest;
   rest << in.rdbuf();
   in.close();
+  {
+    std::istringstream split(rest.str());
+    for (std::string line; std::getline(split, line);) lines.push_back(line);
+  }
   // postmaster.pid holds -pid for a single-user backend.
   long pid = std::strtol(first.c_str(), nullptr, 10);
   if (pid < 0) pid = -pid;
-  if (pid <= 0 || pid == ::getpid() || !process_alive(static_cast<pid_t>(pid))) {
-    return LockState::stale_or_handled;
+  if (pid <= 0 || pid == ::getpid() || ::kill(static_cast<pid_t>(pid), 0) != 0) {
+    return out;  // dead, ours already, or (EPERM) not postgres's to signal either
   }
-  if (::kill(static_cast<pid_t>(pid), 0) != 0) return LockState::stale_or_handled;  // EPERM
-  const std::string comm = process_comm(static_cast<pid_t>(pid));
-  if (comm == "postgres" || comm == "postmaster") {
-    // A postmaster works in its data directory. Compared by inode (paths may differ by
-    // symlinks); an unreadable cwd counts as ours, the safe answer.
-    struct stat cwd {
-    }, data{};
-    const std::string cwd_link = "/proc/" + std::to_string(pid) + "/cwd";
-    if (::stat(cwd_link.c_str(), &cwd) != 0 || ::stat(data_dir.c_str(), &data) != 0 ||
-        (cwd.st_dev == data.st_dev && cwd.st_ino == data.st_ino)) {
-      return LockState::live_postgres;
+  const auto info = read_proc(static_cast<pid_t>(pid));
+  if (!info || info->state == 'Z' || info->state == 'X') return out;  // exited meanwhile
+  out.pid = static_cast<pid_t>(pid);
+  if (lines.size() >= 7) {
+    out.state = lines[6];
+    while (!out.state.empty() && std::isspace(static_cast<unsigned char>(out.state.back())))
+      out.state.pop_back();
+  }
+  const std::string who = "pid " + std::to_string(pid);
+  if (is_postgres(*info)) {
+    struct stat data {};
+    if (!info->cwd_known || ::stat(data_dir.c_str(), &data) != 0) {
+      if (!process_running(out.pid)) return {};
+      out.holder = Holder::foreign;
+      out.why = "a PostgreSQL server process (" + who + ") holds " + lock.string() +
+                ", and omnid cannot tell which data directory it serves (/proc/" +
+                std::to_string(pid) + "/cwd is not readable)";
+      return out;
+    }
+    if (same_file(info->cwd, data)) {
+      if (info->uid == static_cast<long>(cluster_uid) &&
+          info->euid == static_cast<long>(cluster_uid)) {
+        out.holder = Holder::ours;
+        return out;
+      }
+      out.holder = Holder::foreign;
+      out.why = "a PostgreSQL server (" + who + ") is running on " + data_dir.string() +
+                " as uid " + std::to_string(info->euid) + ", not as uid " +
+                std::to_string(cluster_uid) + " who owns the cluster";
+      return out;
+    }
+    struct stat named {};
+    if (!lines.empty() && !lines[0].empty() && ::stat(lines[0].c_str(), &named) == 0 &&
+        same_file(info->cwd, named)) {
+      out.holder = Holder::foreign;
+      out.why = "the PostgreSQL server of another cluster (" + who + ", data directory " +
+                lines[0] + ") holds " + lock.string();
+      return out;
     }
   }
   const std::string content = std::to_string(::getpid()) + "\n" + rest.str();
-  std::ofstream out(lock, std::ios::trunc);
-  out << content;
-  return LockState::stale_or_handled;
+  std::ofstream rewrite(lock, std::ios::trunc);
+  rewrite << content;
+  return {};
+}
+
+// The pid that holds flock() on `path` (from /proc/locks), 0 if not found.
+pid_t flock_holder(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  std::ifstream in("/proc/locks");
+  // "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"; waiters have "->" after "1:".
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream fields(line);
+    std::string id, type, mode, access, dev;
+    long pid = 0;
+    fields >> id >> type;
+    if (type != "FLOCK") continue;
+    fields >> mode >> access >> pid >> dev;
+    unsigned dev_major = 0, dev_minor = 0;
+    unsigned long ino = 0;
+    if (std::sscanf(dev.c_str(), "%x:%x:%lu", &dev_major, &dev_minor, &ino) != 3) continue;
+    if (ino == st.st_ino && dev_major == major(st.st_dev) && dev_minor == minor(st.st_dev))
+      return static_cast<pid_t>(pid);
+  }
+  return 0;
 }
 
 }  // namespace
@@ -397,8 +572,14 @@ void LocalCluster::start() {
 
   resolve_credentials();
   prepare_directories();
-  ensure_password_and_initdb();
-  wait_for_previous_postmaster(deadline);
+  lock_directory();
+  try {
+    ensure_password_and_initdb();
+    take_over_previous_postmaster(deadline);
+  } catch (...) {
+    unlock_directory();
+    throw;
+  }
 
   {
     std::lock_guard lk(mu_);
@@ -577,24 +758,128 @@ void LocalCluster::ensure_password_and_initdb() {
   }
 }
 
-void LocalCluster::wait_for_previous_postmaster(std::chrono::steady_clock::time_point deadline) {
+void LocalCluster::lock_directory() {
+  if (dir_lock_fd_ >= 0) return;
+  const fs::path& dir = options_.dir;
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) fail("cannot open " + dir.string() + ": " + errno_text(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd);
+    if (err != EWOULDBLOCK) fail("cannot lock " + dir.string() + ": " + errno_text(err));
+    const pid_t holder = flock_holder(dir);
+    fail("another omnid" + (holder > 0 ? " (pid " + std::to_string(holder) + ")" : std::string()) +
+         " is running the local cluster in " + dir.string() +
+         "; two omnids cannot share one local cluster: stop that one first");
+  }
+  dir_lock_fd_ = fd;
+}
+
+void LocalCluster::unlock_directory() noexcept {
+  if (dir_lock_fd_ >= 0) ::close(dir_lock_fd_);  // releases the flock()
+  dir_lock_fd_ = -1;
+}
+
+void LocalCluster::take_over_previous_postmaster(std::chrono::steady_clock::time_point deadline) {
   const fs::path data = options_.dir / "data";
   const fs::path socket_lock =
       options_.dir / "run" / (".s.PGSQL." + std::to_string(options_.port) + ".lock");
+  pid_t announced = 0;
   for (;;) {
-    // A postgres left over from a previous omnid is normally shutting down already (it got
-    // SIGINT when its parent died): give it until the deadline.
-    const LockState data_lock = check_lock_file(data / "postmaster.pid", data);
-    const LockState sock_lock = check_lock_file(socket_lock, data);
-    if (data_lock != LockState::live_postgres && sock_lock != LockState::live_postgres) return;
-    if (std::chrono::steady_clock::now() >= deadline) {
-      const auto pid = read_first_line(
-          data_lock == LockState::live_postgres ? data / "postmaster.pid" : socket_lock);
-      fail("a PostgreSQL not started by this omnid (pid " + pid.value_or("?") + ") is running on " +
-           data.string() + "; stop it first");
+    // We hold the directory's lock, so no other omnid supervises a postmaster found here:
+    // it is a leftover of a killed omnid (normally shutting down already: it got SIGINT
+    // when its parent died) or one started outside omnid (pg_ctl start/restart).
+    const LockInfo data_lock = inspect_lock(data / "postmaster.pid", data, creds_->uid);
+    const LockInfo sock_lock = inspect_lock(socket_lock, data, creds_->uid);
+    for (const LockInfo* lock : {&data_lock, &sock_lock}) {
+      if (lock->holder != Holder::foreign) continue;
+      fail(lock->why + "; omnid does not stop a server it cannot verify as its own cluster's: " +
+           "stop it (e.g. kill -INT " + std::to_string(lock->pid) + ") and start omnid again");
     }
-    std::this_thread::sleep_for(100ms);
+    const LockInfo& held = data_lock.holder == Holder::ours ? data_lock : sock_lock;
+    if (held.holder != Holder::ours) return;
+    if (held.pid != announced) {
+      announced = held.pid;
+      if (held.state == "stopping") {
+        log_json({{"level", "info"},
+                  {"msg", "waiting for a previous postgres to finish shutting down"},
+                  {"pid", held.pid},
+                  {"data", data.string()}});
+      } else {
+        log_json({{"level", "warning"},
+                  {"msg", "a postgres not started by this omnid (pid " + std::to_string(held.pid) +
+                              ") is running on " + data.string() +
+                              "; stopping it (fast shutdown) to run it under omnid's supervision"},
+                  {"pid", held.pid},
+                  {"data", data.string()}});
+      }
+    }
+    std::string error;
+    if (!stop_outside_postmaster(held.pid, nullptr, error)) fail(error);
+    std::this_thread::sleep_for(20ms);
+    if (std::chrono::steady_clock::now() >= deadline) {
+      fail("postgres servers kept being started on " + data.string() +
+           " outside omnid while it started (the last was pid " + std::to_string(held.pid) +
+           "); stop whatever starts them");
+    }
   }
+}
+
+pid_t LocalCluster::outside_postmaster() const {
+  const fs::path data = options_.dir / "data";
+  const LockInfo lock = inspect_lock(data / "postmaster.pid", data, creds_->uid);
+  return lock.holder == Holder::ours ? lock.pid : 0;
+}
+
+bool LocalCluster::stop_outside_postmaster(pid_t pid, std::unique_lock<std::mutex>* lk,
+                                           std::string& error) {
+  const fs::path data = options_.dir / "data";
+  // Sleeps with mu_ released (on the supervisor thread), so that stop() can ask meanwhile.
+  auto nap = [&](std::chrono::milliseconds d) {
+    if (lk != nullptr) lk->unlock();
+    std::this_thread::sleep_for(d);
+    if (lk != nullptr) lk->lock();
+  };
+  auto stop_asked = [&] { return lk != nullptr && stopping_; };
+
+  // Still a postgres working in our data directory as the cluster's user.
+  auto still_ours = [&] {
+    const auto info = read_proc(pid);
+    struct stat st {};
+    return info && is_postgres(*info) && info->cwd_known && ::stat(data.c_str(), &st) == 0 &&
+           same_file(info->cwd, st) && info->euid == static_cast<long>(creds_->uid);
+  };
+  ProcessHandle process(pid, still_ours);
+  if (process.exited()) return true;
+  // Verified again now that the handle exists: the pid may have been reused meanwhile.
+  if (!still_ours()) return true;  // nothing of ours (any more) to stop
+  const auto pg_ctl_until = std::chrono::steady_clock::now() + kPgCtlGrace;
+  while (!process.exited() && !stop_asked() && std::chrono::steady_clock::now() < pg_ctl_until) {
+    const auto info = read_proc(pid);
+    const auto parent = info ? read_proc(info->ppid) : std::nullopt;
+    if (!parent || parent->comm != "pg_ctl") break;
+    nap(100ms);
+  }
+
+  auto wait_exit = [&](std::chrono::milliseconds within) {
+    const auto until = std::chrono::steady_clock::now() + within;
+    while (!process.exited()) {
+      if (std::chrono::steady_clock::now() >= until) return false;
+      nap(50ms);
+    }
+    return true;
+  };
+  process.signal(SIGINT);  // fast shutdown: abort transactions, checkpoint, exit
+  if (wait_exit(kStopGrace)) return true;
+  log_json({{"level", "warning"},
+            {"msg", "postgres started outside omnid did not stop in time; sending SIGQUIT"},
+            {"pid", pid}});
+  process.signal(SIGQUIT);  // immediate shutdown (crash recovery at our start)
+  if (wait_exit(10s)) return true;
+  error = "postgres (pid " + std::to_string(pid) + "), started outside omnid on " + data.string() +
+          ", did not stop after SIGINT and SIGQUIT; stop it (kill -KILL " + std::to_string(pid) +
+          ") and omnid starts its own";
+  return false;
 }
 
 pid_t LocalCluster::spawn_postgres() {
@@ -603,8 +888,8 @@ pid_t LocalCluster::spawn_postgres() {
       options_.dir / "run" / (".s.PGSQL." + std::to_string(options_.port) + ".lock");
   // After a crash restart the old postmaster's lock names a dead pid, which postgres
   // handles; this covers a pid reused meanwhile.
-  check_lock_file(data / "postmaster.pid", data);
-  check_lock_file(socket_lock, data);
+  inspect_lock(data / "postmaster.pid", data, creds_->uid);
+  inspect_lock(socket_lock, data, creds_->uid);
   std::vector<std::string> args = {(bindir_ / "postgres").string(),
                                    "-D",
                                    data.string(),
@@ -632,7 +917,10 @@ pid_t LocalCluster::spawn_postgres() {
 
 void LocalCluster::supervise() {
   std::unique_lock lk(mu_);
+  const std::string data = (options_.dir / "data").string();
   auto backoff = std::chrono::seconds(1);
+  pid_t reported = 0;       // the outside postmaster last logged
+  bool taken_back = false;  // the next postgres replaces one started outside omnid
   while (!stopping_) {
     pid_t pid = 0;
     try {
@@ -647,9 +935,17 @@ void LocalCluster::supervise() {
       log_json({{"level", "error"}, {"msg", "cannot restart postgres"}, {"error", e.what()}});
     }
     const auto started = std::chrono::steady_clock::now();
+    std::chrono::milliseconds wait = backoff;
     if (pid > 0) {
       pid_ = pid;
       cv_.notify_all();
+      if (taken_back) {
+        log_json({{"level", "info"},
+                  {"msg", "postgres runs under omnid's supervision again"},
+                  {"pid", pid},
+                  {"data", data}});
+        taken_back = false;
+      }
       lk.unlock();
       // Wait without reaping, so that pid_ stays valid for kill() (under mu_) until the
       // exit is recorded below: a signal never reaches a recycled pid.
@@ -670,13 +966,52 @@ void LocalCluster::supervise() {
       }
       if (std::chrono::steady_clock::now() - started > kHealthyRun)
         backoff = std::chrono::seconds(1);
-      log_json({{"level", "error"},
-                {"msg", "postgres exited"},
-                {"status", describe_status(status)},
-                {"data", (options_.dir / "data").string()},
-                {"restart_in_s", backoff.count()}});
+
+      // `pg_ctl restart` stops our postgres and starts its own, which would then belong to
+      // nobody: look for one for a moment. It is not adopted but stopped, and our own child
+      // started again, so that what omnid guarantees about its postgres keeps holding (its
+      // options: unix socket only; its death with omnid; its supervision).
+      const bool clean = status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+      const auto looked_since = std::chrono::steady_clock::now();
+      const auto look_until = looked_since + (clean ? kLookAfterCleanExit : kLookAfterCrash);
+      pid_t outside = outside_postmaster();
+      while (outside == 0 && !stopping_ && std::chrono::steady_clock::now() < look_until) {
+        cv_.wait_for(lk, 50ms, [&] { return stopping_; });
+        outside = outside_postmaster();
+      }
+      if (outside > 0) {
+        if (outside != reported) {
+          log_json({{"level", "warning"},
+                    {"msg", "postgres was restarted outside omnid (pid " + std::to_string(outside) +
+                                "); taking it back under supervision"},
+                    {"pid", outside},
+                    {"data", data}});
+        }
+        std::string error;
+        if (stop_outside_postmaster(outside, &lk, error)) {
+          taken_back = true;
+        } else if (outside != reported) {
+          log_json({{"level", "error"},
+                    {"msg", "cannot take postgres back under supervision"},
+                    {"pid", outside},
+                    {"error", error}});
+        }
+        reported = outside;
+        continue;  // start our own at once (unless stop() was asked meanwhile)
+      }
+      if (stopping_) return;
+      // The look counts towards the backoff.
+      const auto looked = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - looked_since);
+      wait = std::max(std::chrono::milliseconds(0), wait - looked);
+      log_json(
+          {{"level", clean ? "warning" : "error"},
+           {"msg", clean ? "postgres was stopped outside omnid; restarting it" : "postgres exited"},
+           {"status", describe_status(status)},
+           {"data", data},
+           {"restart_in_s", (wait.count() + 999) / 1000}});
     }
-    cv_.wait_for(lk, backoff, [&] { return stopping_; });
+    cv_.wait_for(lk, wait, [&] { return stopping_; });
     backoff = std::min<std::chrono::seconds>(backoff * 2, kMaxBackoff);
   }
 }
@@ -720,7 +1055,10 @@ void LocalCluster::stop() noexcept {
 
 void LocalCluster::stop_locked() noexcept {
   std::unique_lock lk(mu_);
-  if (!supervisor_.joinable()) return;
+  if (!supervisor_.joinable()) {
+    unlock_directory();
+    return;
+  }
   stopping_ = true;
   cv_.notify_all();
   auto exited = [&] { return pid_ == 0; };
@@ -734,7 +1072,8 @@ void LocalCluster::stop_locked() noexcept {
     }
   }
   lk.unlock();
-  supervisor_.join();
+  supervisor_.join();  // it stops a postmaster started outside omnid that it was taking back
+  unlock_directory();
 }
 
 std::string LocalCluster::log_tail(std::size_t lines) const {

@@ -14,6 +14,17 @@
 // if it exits unasked, and the kernel sends it SIGINT (fast shutdown) if omnid dies, so a
 // crashed omnid or test never leaves a postgres behind. Nothing else in the process may
 // reap children with waitpid(-1) or ignore SIGCHLD.
+//
+// A postmaster started outside omnid on the data directory (`pg_ctl restart` or
+// `pg_ctl start`; a leftover of a killed omnid) is not adopted: once it is verified as this
+// cluster's own (postmaster.pid names a live postgres working in dir/data, run by the
+// cluster's user), it gets a fast shutdown and omnid starts its own child again, so the
+// guarantees above (its options, unix socket only, parent-death signal, supervision) always
+// hold. The supervisor does so when one appears after its child exited; start() does so
+// before starting. A server that cannot be verified as ours (another user, another
+// cluster's server on our socket) is never signalled: start() fails at once, naming it.
+// While started, the LocalCluster holds an exclusive flock() on dir, so that a second omnid
+// on the same directory fails at once instead of fighting over the cluster.
 
 #include <sys/types.h>
 
@@ -54,7 +65,8 @@ class LocalCluster {
   // called again after a failure. Blocks the calling thread meanwhile (initdb's
   // parent-death signal follows that thread; postgres's follows the supervisor thread).
   void start();
-  // Fast shutdown (SIGINT), after 30 s SIGQUIT; stops supervising first. Idempotent.
+  // Fast shutdown (SIGINT), after 30 s SIGQUIT; stops supervising first. Also stops a
+  // postmaster started outside omnid that the supervisor is taking back. Idempotent.
   void stop() noexcept;
 
   // "host=... port=... dbname=... user=... password=..." for options.database (values
@@ -73,8 +85,16 @@ class LocalCluster {
 
   void resolve_credentials();
   void prepare_directories();
+  void lock_directory();
+  void unlock_directory() noexcept;
   void ensure_password_and_initdb();
-  void wait_for_previous_postmaster(std::chrono::steady_clock::time_point deadline);
+  void take_over_previous_postmaster(std::chrono::steady_clock::time_point deadline);
+  // The pid of a live postmaster of this cluster that is not our child, or 0.
+  pid_t outside_postmaster() const;
+  // Fast shutdown of such a postmaster, and wait for it (bounded). On the supervisor
+  // thread `lk` holds mu_, released while waiting; a stop() request then cuts short the
+  // wait for pg_ctl. False, with the reason in `error`, when it did not stop.
+  bool stop_outside_postmaster(pid_t pid, std::unique_lock<std::mutex>* lk, std::string& error);
   void wait_until_ready(std::chrono::steady_clock::time_point deadline);
   void create_database();
   void supervise();
@@ -85,6 +105,7 @@ class LocalCluster {
   LocalClusterOptions options_;
   std::filesystem::path bindir_;
   std::unique_ptr<Credentials> creds_;
+  int dir_lock_fd_ = -1;  // flock()ed while started
 
   std::mutex lifecycle_mu_;  // serialises start() and stop()
   mutable std::mutex mu_;    // guards the members below
