@@ -106,9 +106,17 @@ Config parse_config(std::string_view text, const std::string& origin) {
   r.get(server, "server", "max_connections", c.server.max_connections);
 
   const auto* tls = r.table("tls");
-  r.only(tls, "tls", {"cert_file", "key_file"});
+  r.only(tls, "tls", {"cert_file", "key_file", "ciphers", "ciphersuites", "min_version"});
   r.get(tls, "tls", "cert_file", c.tls.cert_file);
   r.get(tls, "tls", "key_file", c.tls.key_file);
+  r.get(tls, "tls", "ciphers", c.tls.ciphers);
+  r.get(tls, "tls", "ciphersuites", c.tls.ciphersuites);
+  r.get(tls, "tls", "min_version", c.tls.min_version);
+  try {
+    http::check_tls_policy(tls_policy(c));
+  } catch (const http::TlsPolicyError& e) {
+    r.fail(tls ? tls->get(e.key) : nullptr, "tls." + e.key, e.what());
+  }
 
   const auto* db = r.table("database");
   r.only(db, "database", {"mode", "url", "pool_size", "local"});
@@ -229,6 +237,14 @@ void check_config(const Config& c, const std::string& origin) {
   if (c.server.max_header_bytes < 1024) bad("server.max_header_bytes", "must be at least 1024");
   if (c.server.io_threads > 256 || c.server.worker_threads > 1024) bad("server", "too many threads");
   if (c.database.pool_size > 1000) bad("database.pool_size", "must be at most 1000");
+}
+
+http::TlsPolicy tls_policy(const Config& c) {
+  http::TlsPolicy p;
+  p.ciphers = c.tls.ciphers;
+  p.ciphersuites = c.tls.ciphersuites;
+  p.min_version = c.tls.min_version;
+  return p;
 }
 
 Config load_config(const std::filesystem::path& file) {

@@ -218,7 +218,7 @@ int run_daemon(const DaemonOptions& opt) {
     std::unique_ptr<http::TlsIdentity> tls_identity;  // outlives the server: SIGHUP replaces its pair
     if (!config.server.listen.empty()) {
       so.https = http::parse_endpoint(config.server.listen);
-      so.tls = http::make_tls_context(config.tls.cert_file.string(), config.tls.key_file.string());
+      so.tls = http::make_tls_context(config.tls.cert_file.string(), config.tls.key_file.string(), tls_policy(config));
       tls_identity = std::make_unique<http::TlsIdentity>(config.tls.cert_file, config.tls.key_file);
       tls_identity->attach(*so.tls);
     }

@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "daemon/log.h"
 
@@ -339,12 +340,78 @@ void Server::shutdown(std::chrono::milliseconds grace) {
   d.threads.clear();
 }
 
-std::shared_ptr<net::ssl::context> make_tls_context(const std::string& cert_file, const std::string& key_file) {
+namespace {
+
+// "a:b, c" -> {"a", "b", "c"}: the separators OpenSSL accepts in a cipher list.
+std::vector<std::string> cipher_list_elements(std::string_view list, std::string_view separators) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i <= list.size()) {
+    auto j = list.find_first_of(separators, i);
+    if (j == std::string_view::npos) j = list.size();
+    if (j > i) out.emplace_back(list.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+void apply_tls_policy(net::ssl::context& ctx, const TlsPolicy& policy) {
+  SSL_CTX* native = ctx.native_handle();
+  int min_version = 0;
+  if (policy.min_version == "1.2") min_version = TLS1_2_VERSION;
+  else if (policy.min_version == "1.3") min_version = TLS1_3_VERSION;
+  else throw TlsPolicyError("min_version", "must be \"1.2\" or \"1.3\", got \"" + policy.min_version + "\"");
+  if (SSL_CTX_set_min_proto_version(native, min_version) != 1)
+    throw TlsPolicyError("min_version", "OpenSSL refuses TLS " + policy.min_version);
+
+  // OpenSSL ignores the names it does not know as long as one element matches: check each
+  // element alone, so that a typo is an error rather than a cipher silently missing.
+  {
+    std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> probe(SSL_CTX_new(TLS_server_method()), &SSL_CTX_free);
+    if (!probe) throw std::runtime_error("cannot create an OpenSSL context");
+    auto elements = cipher_list_elements(policy.ciphers, ": ,;");
+    if (elements.empty()) throw TlsPolicyError("ciphers", "must name at least one TLS 1.2 cipher");
+    for (std::string e : elements) {
+      if (e.front() == '@') continue;  // @STRENGTH, @SECLEVEL=n
+      if (e.front() == '!' || e.front() == '-' || e.front() == '+') e.erase(0, 1);
+      if (e.empty() || SSL_CTX_set_cipher_list(probe.get(), e.c_str()) != 1)
+        throw TlsPolicyError("ciphers", "\"" + e + "\" names no cipher OpenSSL knows");
+    }
+    elements = cipher_list_elements(policy.ciphersuites, ":");
+    if (elements.empty()) throw TlsPolicyError("ciphersuites", "must name at least one TLS 1.3 suite");
+    for (const std::string& e : elements)
+      if (SSL_CTX_set_ciphersuites(probe.get(), e.c_str()) != 1)
+        throw TlsPolicyError("ciphersuites", "\"" + e + "\" is not a TLS 1.3 suite OpenSSL knows");
+  }
+  if (SSL_CTX_set_cipher_list(native, policy.ciphers.c_str()) != 1)
+    throw TlsPolicyError("ciphers", "OpenSSL refuses \"" + policy.ciphers + "\"");
+  // (The context's list holds the TLS 1.3 suites too.)
+  bool any_tls12 = false;
+  if (STACK_OF(SSL_CIPHER)* list = SSL_CTX_get_ciphers(native))
+    for (int i = 0; i < sk_SSL_CIPHER_num(list); ++i)
+      if (std::string_view(SSL_CIPHER_get_version(sk_SSL_CIPHER_value(list, i))) != "TLSv1.3") any_tls12 = true;
+  if (!any_tls12 && min_version == TLS1_2_VERSION) throw TlsPolicyError("ciphers", "leaves no TLS 1.2 cipher to offer");
+  if (SSL_CTX_set_ciphersuites(native, policy.ciphersuites.c_str()) != 1)
+    throw TlsPolicyError("ciphersuites", "OpenSSL refuses \"" + policy.ciphersuites + "\"");
+}
+
+void check_tls_policy(const TlsPolicy& policy) {
+  net::ssl::context ctx(net::ssl::context::tls_server);
+  apply_tls_policy(ctx, policy);
+}
+
+std::shared_ptr<net::ssl::context> make_tls_context(const std::string& cert_file, const std::string& key_file,
+                                                    const TlsPolicy& policy) {
   auto ctx = std::make_shared<net::ssl::context>(net::ssl::context::tls_server);
   ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
                    net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1 |
                    net::ssl::context::single_dh_use);
-  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  // No renegotiation: a client could make the server redo the expensive half of a
+  // handshake over and over on one connection.
+  SSL_CTX_set_options(ctx->native_handle(), SSL_OP_NO_RENEGOTIATION);
+  apply_tls_policy(*ctx, policy);
   try {
     ctx->use_certificate_chain_file(cert_file);
   } catch (const boost::system::system_error& e) {
