@@ -91,19 +91,28 @@ Config parse_config(std::string_view text, const std::string& origin) {
   const auto* server = r.table("server");
   r.only(server, "server",
          {"listen", "http_listen", "io_threads", "worker_threads", "max_body_bytes", "max_header_bytes",
-          "read_timeout_seconds", "idle_timeout_seconds", "write_timeout_seconds", "shutdown_grace_seconds",
-          "max_connections"});
+          "handshake_timeout_seconds", "header_timeout_seconds", "read_timeout_seconds", "idle_timeout_seconds",
+          "write_timeout_seconds", "shutdown_grace_seconds", "max_connections", "max_connections_per_address"});
   r.get(server, "server", "listen", c.server.listen);
   r.get(server, "server", "http_listen", c.server.http_listen);
   r.get(server, "server", "io_threads", c.server.io_threads);
   r.get(server, "server", "worker_threads", c.server.worker_threads);
   r.get(server, "server", "max_body_bytes", c.server.max_body_bytes);
   r.get(server, "server", "max_header_bytes", c.server.max_header_bytes);
+  r.get(server, "server", "handshake_timeout_seconds", c.server.handshake_timeout_seconds);
+  r.get(server, "server", "header_timeout_seconds", c.server.header_timeout_seconds);
   r.get(server, "server", "read_timeout_seconds", c.server.read_timeout_seconds);
   r.get(server, "server", "idle_timeout_seconds", c.server.idle_timeout_seconds);
   r.get(server, "server", "write_timeout_seconds", c.server.write_timeout_seconds);
   r.get(server, "server", "shutdown_grace_seconds", c.server.shutdown_grace_seconds);
   r.get(server, "server", "max_connections", c.server.max_connections);
+  r.get(server, "server", "max_connections_per_address", c.server.max_connections_per_address, /*zero_ok=*/true);
+  if (c.server.handshake_timeout_seconds > 300)
+    r.fail(server ? server->get("handshake_timeout_seconds") : nullptr, "server.handshake_timeout_seconds",
+           "must be at most 300");
+  if (c.server.header_timeout_seconds > 3600)
+    r.fail(server ? server->get("header_timeout_seconds") : nullptr, "server.header_timeout_seconds",
+           "must be at most 3600");
 
   const auto* tls = r.table("tls");
   r.only(tls, "tls", {"cert_file", "key_file", "ciphers", "ciphersuites", "min_version"});

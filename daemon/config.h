@@ -21,11 +21,14 @@ struct Config {
     int worker_threads = 16;
     std::size_t max_body_bytes = 1 << 20;
     std::size_t max_header_bytes = 16 * 1024;
+    int handshake_timeout_seconds = 5;  // TLS handshake
+    int header_timeout_seconds = 10;    // a request's header section (at most read_timeout)
     int read_timeout_seconds = 30;
     int idle_timeout_seconds = 60;
     int write_timeout_seconds = 30;
     int shutdown_grace_seconds = 10;
     std::size_t max_connections = 4096;
+    std::size_t max_connections_per_address = 1024;  // 0: no per-address limit
   } server;
 
   struct Tls {

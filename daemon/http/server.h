@@ -1,9 +1,15 @@
 #pragma once
 // The HTTP transport: Boost.Beast over Asio, HTTPS (OpenSSL) and optionally plain HTTP on
-// loopback. Keep-alive, header and body limits, read/idle/write timeouts, several I/O
-// threads, graceful shutdown with a deadline. It knows nothing of the API: every request
-// goes to a RequestHandler, and framing errors (body too large, ...) are turned into
-// responses by the handler too.
+// loopback. Keep-alive, header and body limits, handshake/header/read/idle/write timeouts,
+// a global and a per-address connection limit, several I/O threads, graceful shutdown with
+// a deadline. It knows nothing of the API: every request goes to a RequestHandler, and
+// framing errors (body too large, ambiguous framing, ...) are turned into responses by the
+// handler too.
+//
+// Framing (see daemon/http/framing.h): the header section is read by the server itself and
+// checked for obsolete line folding before Beast parses it; Transfer-Encoding other than a
+// lone `chunked`, Transfer-Encoding with Content-Length, and differing Content-Lengths are
+// answered 400 with Connection: close, and nothing after such a header is read as a request.
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -50,11 +56,20 @@ struct ServerOptions {
   int io_threads = 2;
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 * 1024;
-  std::chrono::seconds handshake_timeout{10};
+  std::chrono::seconds handshake_timeout{5};  // TLS handshake, from accept
+  // A request's header section must have arrived this long after the request started (the
+  // first request: after accept or the TLS handshake; later ones: their first byte), and at
+  // most read_timeout.
+  std::chrono::seconds header_timeout{10};
   std::chrono::seconds read_timeout{30};   // a request, once started, must arrive within this
   std::chrono::seconds idle_timeout{60};   // keep-alive: time allowed between requests
   std::chrono::seconds write_timeout{30};
   std::size_t max_connections = 4096;
+  // Open connections from one client address (IPv4-mapped IPv6 counted as IPv4); 0 = no
+  // limit. Connections over either limit are closed at once; refusals are summarised in one
+  // log line ("connections refused") at most every refusal_log_interval.
+  std::size_t max_connections_per_address = 1024;
+  std::chrono::milliseconds refusal_log_interval{10000};
 };
 
 class Server {
