@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "daemon/config.h"
+#include "daemon/http/framing.h"
 #include "daemon/http/server.h"
 #include "tests/support/omnid_process.h"
 #include "tests/support/test_cluster.h"
@@ -549,4 +550,67 @@ TEST_CASE("[server] and [tls] hardening keys: defaults, limits and errors name t
   CHECK_THAT(error_of("[tls]\nmin_version = \"1.1\"\n"), Catch::Contains("omnid.toml:2: tls.min_version"));
   CHECK_THAT(error_of("[tls]\nmin_version = 1.2\n"), Catch::Contains("tls.min_version: must be a string"));
   CHECK_THAT(error_of("[tls]\nprotocols = \"1.2\"\n"), Catch::Contains("unknown key"));
+}
+
+namespace {
+
+// Parses a header section with Beast as the server does; nullopt when Beast refuses it.
+std::optional<og::http::Request> parsed(const std::string& section) {
+  boost::beast::http::request_parser<boost::beast::http::string_body> p;
+  boost::beast::error_code ec;
+  p.put(boost::asio::buffer(section), ec);
+  if (ec || !p.is_header_done()) return std::nullopt;
+  return p.release();
+}
+
+}  // namespace
+
+TEST_CASE("framing.h: obs_fold_problem and framing_problem", "[hardening][framing][unit]") {
+  using og::http::framing_problem;
+  using og::http::obs_fold_problem;
+  CHECK_FALSE(obs_fold_problem("GET / HTTP/1.1\r\nHost: a\r\nX: b c\r\n\r\n"));
+  CHECK_FALSE(obs_fold_problem(""));
+  CHECK(obs_fold_problem("GET / HTTP/1.1\r\nX: a\r\n b\r\n\r\n"));
+  CHECK(obs_fold_problem("GET / HTTP/1.1\r\nX: a\r\n\tb\r\n\r\n"));
+  CHECK(obs_fold_problem("GET / HTTP/1.1\r\n Host: a\r\n\r\n"));  // whitespace before the first field
+  CHECK(obs_fold_problem("GET / HTTP/1.1\nX: a\n b\n\n"));          // bare LF
+  CHECK(obs_fold_problem(" GET / HTTP/1.1\r\n\r\n"));
+
+  auto problem = [](const std::string& fields, const char* version = "HTTP/1.1") -> std::optional<std::string> {
+    auto req = parsed(std::string("POST / ") + version + "\r\nHost: a\r\n" + fields + "\r\n");
+    if (!req) return std::string("refused by Beast");
+    return framing_problem(*req);
+  };
+  CHECK_FALSE(problem(""));
+  CHECK_FALSE(problem("Content-Length: 5\r\n"));
+  CHECK_FALSE(problem("Content-Length: 5\r\nContent-Length: 5\r\n"));
+  CHECK_FALSE(problem("Content-Length: 5, 05\r\n"));
+  CHECK_FALSE(problem("Transfer-Encoding: chunked\r\n"));
+  CHECK_FALSE(problem("Transfer-Encoding: Chunked\r\n"));
+  CHECK_FALSE(problem("transfer-encoding:  chunked \r\n"));
+  CHECK(problem("Transfer-Encoding: xchunked\r\n"));
+  CHECK(problem("Transfer-Encoding: gzip, chunked\r\n"));
+  CHECK(problem("Transfer-Encoding: chunked, gzip\r\n"));
+  CHECK(problem("Transfer-Encoding: chunked, chunked\r\n"));
+  CHECK(problem("Transfer-Encoding: gzip\r\nX: y\r\nTransfer-Encoding: chunked\r\n"));
+  CHECK(problem("Transfer-Encoding: ,chunked\r\n"));
+  CHECK(problem("Transfer-Encoding:\r\n"));
+  CHECK(problem("Transfer-Encoding: xchunked\r\nContent-Length: 5\r\n"));
+  CHECK(problem("Content-Length: 5\r\nTransfer-Encoding: chunked\r\n"));
+  CHECK(problem("Transfer-Encoding: chunked\r\n", "HTTP/1.0"));
+  CHECK(problem("Content-Length: 5\r\nContent-Length: 6\r\n"));
+  CHECK(problem("Content-Length: 5, 6\r\n"));
+  // A request object built by hand (not by Beast's parser) is checked the same way.
+  og::http::Request built;
+  built.version(11);
+  built.insert(boost::beast::http::field::content_length, "5");
+  built.insert("X-Between", "1");
+  built.insert(boost::beast::http::field::content_length, "7");
+  CHECK(framing_problem(built));
+  og::http::Request te;
+  te.version(11);
+  te.insert(boost::beast::http::field::transfer_encoding, "chunked");
+  CHECK_FALSE(framing_problem(te));
+  te.insert(boost::beast::http::field::content_length, "+5");
+  CHECK(framing_problem(te));
 }
