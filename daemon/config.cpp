@@ -96,24 +96,41 @@ Config parse_config(std::string_view text, const std::string& origin) {
   const auto* server = r.table("server");
   r.only(server, "server",
          {"listen", "http_listen", "io_threads", "worker_threads", "max_body_bytes", "max_header_bytes",
-          "read_timeout_seconds", "idle_timeout_seconds", "write_timeout_seconds", "shutdown_grace_seconds",
-          "max_connections"});
+          "handshake_timeout_seconds", "header_timeout_seconds", "read_timeout_seconds", "idle_timeout_seconds",
+          "write_timeout_seconds", "shutdown_grace_seconds", "max_connections", "max_connections_per_address"});
   r.get(server, "server", "listen", c.server.listen);
   r.get(server, "server", "http_listen", c.server.http_listen);
   r.get(server, "server", "io_threads", c.server.io_threads);
   r.get(server, "server", "worker_threads", c.server.worker_threads);
   r.get(server, "server", "max_body_bytes", c.server.max_body_bytes);
   r.get(server, "server", "max_header_bytes", c.server.max_header_bytes);
+  r.get(server, "server", "handshake_timeout_seconds", c.server.handshake_timeout_seconds);
+  r.get(server, "server", "header_timeout_seconds", c.server.header_timeout_seconds);
   r.get(server, "server", "read_timeout_seconds", c.server.read_timeout_seconds);
   r.get(server, "server", "idle_timeout_seconds", c.server.idle_timeout_seconds);
   r.get(server, "server", "write_timeout_seconds", c.server.write_timeout_seconds);
   r.get(server, "server", "shutdown_grace_seconds", c.server.shutdown_grace_seconds);
   r.get(server, "server", "max_connections", c.server.max_connections);
+  r.get(server, "server", "max_connections_per_address", c.server.max_connections_per_address, /*zero_ok=*/true);
+  if (c.server.handshake_timeout_seconds > 300)
+    r.fail(server ? server->get("handshake_timeout_seconds") : nullptr, "server.handshake_timeout_seconds",
+           "must be at most 300");
+  if (c.server.header_timeout_seconds > 3600)
+    r.fail(server ? server->get("header_timeout_seconds") : nullptr, "server.header_timeout_seconds",
+           "must be at most 3600");
 
   const auto* tls = r.table("tls");
-  r.only(tls, "tls", {"cert_file", "key_file"});
+  r.only(tls, "tls", {"cert_file", "key_file", "ciphers", "ciphersuites", "min_version"});
   r.get(tls, "tls", "cert_file", c.tls.cert_file);
   r.get(tls, "tls", "key_file", c.tls.key_file);
+  r.get(tls, "tls", "ciphers", c.tls.ciphers);
+  r.get(tls, "tls", "ciphersuites", c.tls.ciphersuites);
+  r.get(tls, "tls", "min_version", c.tls.min_version);
+  try {
+    http::check_tls_policy(tls_policy(c));
+  } catch (const http::TlsPolicyError& e) {
+    r.fail(tls ? tls->get(e.key) : nullptr, "tls." + e.key, e.what());
+  }
 
   const auto* db = r.table("database");
   r.only(db, "database", {"mode", "url", "pool_size", "local"});
@@ -237,6 +254,14 @@ void check_config(const Config& c, const std::string& origin) {
   if (c.server.max_header_bytes < 1024) bad("server.max_header_bytes", "must be at least 1024");
   if (c.server.io_threads > 256 || c.server.worker_threads > 1024) bad("server", "too many threads");
   if (c.database.pool_size > 1000) bad("database.pool_size", "must be at most 1000");
+}
+
+http::TlsPolicy tls_policy(const Config& c) {
+  http::TlsPolicy p;
+  p.ciphers = c.tls.ciphers;
+  p.ciphersuites = c.tls.ciphersuites;
+  p.min_version = c.tls.min_version;
+  return p;
 }
 
 Config load_config(const std::filesystem::path& file) {

@@ -9,6 +9,10 @@
 
 namespace og {
 
+namespace http {
+struct TlsPolicy;
+}
+
 struct Config {
   struct Server {
     std::string listen = "0.0.0.0:8443";  // HTTPS
@@ -17,16 +21,27 @@ struct Config {
     int worker_threads = 16;
     std::size_t max_body_bytes = 1 << 20;
     std::size_t max_header_bytes = 16 * 1024;
+    int handshake_timeout_seconds = 5;  // TLS handshake
+    int header_timeout_seconds = 10;    // a request's header section (at most read_timeout)
     int read_timeout_seconds = 30;
     int idle_timeout_seconds = 60;
     int write_timeout_seconds = 30;
     int shutdown_grace_seconds = 10;
     std::size_t max_connections = 4096;
+    std::size_t max_connections_per_address = 1024;  // 0: no per-address limit
   } server;
 
   struct Tls {
     std::filesystem::path cert_file = "/etc/omnigate/tls/omnid.crt";
     std::filesystem::path key_file = "/etc/omnigate/tls/omnid.key";
+    // What the HTTPS listener offers (http::TlsPolicy has the same defaults): for TLS 1.2
+    // (OpenSSL cipher-list syntax) only forward-secret AEAD suites, for TLS 1.3 its suites.
+    std::string ciphers =
+        "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+        "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+        "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+    std::string ciphersuites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
+    std::string min_version = "1.2";  // "1.2" or "1.3"
   } tls;
 
   struct Database {
@@ -106,6 +121,9 @@ Config load_config(const std::filesystem::path& file);
 Config parse_config(std::string_view toml_text, const std::string& origin);
 // Checks cross-key rules (listen addresses parse, http_listen is loopback, ...).
 void check_config(const Config& c, const std::string& origin);
+
+// The [tls] policy of c, for http::make_tls_context.
+http::TlsPolicy tls_policy(const Config& c);
 
 // The zero-configuration setup of `omnid --dev`: everything under data_dir, HTTPS on
 // 127.0.0.1:port only, a local cluster.

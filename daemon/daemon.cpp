@@ -226,7 +226,7 @@ int run_daemon(const DaemonOptions& opt) {
     std::unique_ptr<http::TlsIdentity> tls_identity;  // outlives the server: SIGHUP replaces its pair
     if (!config.server.listen.empty()) {
       so.https = http::parse_endpoint(config.server.listen);
-      so.tls = http::make_tls_context(config.tls.cert_file.string(), config.tls.key_file.string());
+      so.tls = http::make_tls_context(config.tls.cert_file.string(), config.tls.key_file.string(), tls_policy(config));
       tls_identity = std::make_unique<http::TlsIdentity>(config.tls.cert_file, config.tls.key_file);
       tls_identity->attach(*so.tls);
     }
@@ -234,10 +234,13 @@ int run_daemon(const DaemonOptions& opt) {
     so.io_threads = config.server.io_threads;
     so.max_body_bytes = config.server.max_body_bytes;
     so.max_header_bytes = config.server.max_header_bytes;
+    so.handshake_timeout = std::chrono::seconds(config.server.handshake_timeout_seconds);
+    so.header_timeout = std::chrono::seconds(config.server.header_timeout_seconds);
     so.read_timeout = std::chrono::seconds(config.server.read_timeout_seconds);
     so.idle_timeout = std::chrono::seconds(config.server.idle_timeout_seconds);
     so.write_timeout = std::chrono::seconds(config.server.write_timeout_seconds);
     so.max_connections = config.server.max_connections;
+    so.max_connections_per_address = config.server.max_connections_per_address;
     http::Server server(so, pipeline);
     server.start();
     // Outcomes go to the workers again before the server stops (or is destroyed).
