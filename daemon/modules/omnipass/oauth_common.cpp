@@ -225,7 +225,7 @@ bool valid_http_url(std::string_view url) {
   // The authority (up to the first '/' or '?') must name a host, and no user:password@.
   std::string_view rest = url.substr(url.find("://") + 3);
   std::string_view host = rest.substr(0, rest.find_first_of("/?"));
-  if (host.find('@') != std::string_view::npos) return false;
+  if (host.empty() || host.find('@') != std::string_view::npos) return false;  // "http://?x" (fuzz_ids)
   if (host.front() == '[') {
     auto close = host.find(']');
     return close != std::string_view::npos && close > 1;
