@@ -31,6 +31,15 @@
 
 namespace og::fuzz {
 
+// True when the invariant of an open bug (one reported, whose input waits in
+// tests/fuzz/open/) is not to be checked: ctest's short runs (scripts/fuzz.sh ci sets
+// OG_FUZZ_SKIP_OPEN) must not fail on a known bug at random; long runs and
+// `scripts/fuzz.sh open` check it. Delete the call once the bug is fixed.
+inline bool skip_open_bug(const char* /*which: names the tests/fuzz/open/ inputs*/) {
+  static const bool skip = std::getenv("OG_FUZZ_SKIP_OPEN") != nullptr;
+  return skip;
+}
+
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};
 }

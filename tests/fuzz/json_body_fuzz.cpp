@@ -186,7 +186,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool takes_body = ep.method != catalog::Method::Get;
   if (takes_body && !body_text.empty()) {
     const bool form = ep.style() == catalog::Style::Sso && body_text.front() != '{';
-    ParsedBody parsed = form ? parse_form_body(body_text) : parse_json_body(body_text, kMaxJsonDepth);
+    ParsedBody parsed;
+    try {
+      parsed = form ? parse_form_body(body_text) : parse_json_body(body_text, kMaxJsonDepth);
+    } catch (const Json::out_of_range& e) {
+      // Open bug (tests/fuzz/open/json_body/): a number beyond a double ("1e400") makes
+      // nlohmann throw out_of_range (406), not parse_error, so parse_json_body lets it out
+      // and the pipeline answers 10003 (system error) instead of 10102 (malformed JSON).
+      FUZZ_CHECK_MSG(og::fuzz::skip_open_bug("json_body/number-overflow-*"), e.what());
+      return 0;
+    }
     if (parsed.error) {
       FUZZ_CHECK(parsed.error->rc == Rc::MalformedJson && !parsed.json);
       return 0;
