@@ -9,6 +9,7 @@
 
 #include "daemon/config.h"
 #include "daemon/http/server.h"
+#include "daemon/modules/omnipass/oauth.h"
 
 // fuzz_http (corpus/http/regression-beast-final-chunk-in-pieces): a chunked request whose
 // final chunk "0\r\n\r\n" arrives in small pieces, as TCP may deliver it. Beast 1.74
@@ -59,4 +60,15 @@ TEST_CASE("config: a rate or burst that is not a finite number is refused", "[co
 // "invalid SMTP port: 70000" instead of a ConfigError naming the file, line and key.
 TEST_CASE("config: an SMTP port beyond 65535 is refused", "[config][fuzz][!shouldfail]") {
   CHECK_THROWS_AS(og::parse_config("[mail]\nsmtp_port = 70000\n", "t.toml"), og::ConfigError);
+}
+
+// fuzz_ids (tests/fuzz/open/ids/redirect-uri-empty-host): "http://?x" has no host;
+// valid_http_url (daemon/modules/omnipass/oauth_common.cpp) then calls front() on the empty
+// host, which is undefined (it happens to read the '?'). Only the fuzz build, with
+// _GLIBCXX_ASSERTIONS, sees that; this checks the answer, refused, which must not change.
+TEST_CASE("oauth: a redirect URI without a host is refused", "[oauth][fuzz]") {
+  std::string why;
+  CHECK_FALSE(og::omnipass::oauth::valid_redirect_uri("http://?x", &why));
+  CHECK_FALSE(why.empty());
+  CHECK_FALSE(og::omnipass::oauth::valid_http_url("https://?"));
 }
