@@ -96,7 +96,13 @@ bool framing_ok(std::string_view connection, std::size_t start, const bhttp::req
 #else
   (void)connection;
   (void)start;
-  (void)h;
+  // Open until framing.h is in (tests/fuzz/open/http/): Beast's parser reads a request with
+  // several Transfer-Encoding fields ("gzip", then "chunked") as chunked, its serializer
+  // (and any peer that reads the first field) as not chunked: a request-smuggling gap.
+  const std::size_t n = h.count(bhttp::field::transfer_encoding);
+  if (n > 0 && !(n == 1 && beast::iequals(h[bhttp::field::transfer_encoding], "chunked")) &&
+      og::fuzz::skip_open_bug("http/several-transfer-encodings*"))
+    return false;
   return true;
 #endif
 }
