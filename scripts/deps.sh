@@ -3,6 +3,7 @@
 # RHEL 8/9 with EPEL (dnf). Nothing is downloaded outside the distribution's repositories.
 #   scripts/deps.sh build   compilers, libraries, PostgreSQL server (for omnid's local cluster)
 #   scripts/deps.sh test    build + the tools the tests check against (curl, openssl, mandoc, ...)
+#                           and clang with libFuzzer for the fuzzers
 #   scripts/deps.sh bench   test + wrk and nginx for the benchmarks
 set -euo pipefail
 profile=${1:-build}
@@ -22,6 +23,8 @@ if command -v apt-get >/dev/null 2>&1; then
   [ "$profile" != build ] && pkgs+=(rpm rpmlint cpio systemd man-db logrotate gnupg)
   # Completion test (tests/e2e/completion_test.sh): the zsh and fish scripts are run too.
   [ "$profile" != build ] && pkgs+=(zsh fish)
+  # Fuzzers (tests/fuzz/, scripts/fuzz.sh): clang and its libFuzzer/ASan/UBSan runtimes.
+  [ "$profile" != build ] && pkgs+=(clang libclang-rt-14-dev)
   [ "$profile" = bench ] && pkgs+=(wrk nginx-light)
   missing=()
   for p in "${pkgs[@]}"; do
@@ -42,6 +45,7 @@ elif command -v dnf >/dev/null 2>&1; then
                                     python3-requests-oauthlib python3-requests python3-aiosmtpd python3-cryptography)
   [ "$profile" != build ] && pkgs+=(rpm-build rpmlint cpio systemd man-db logrotate gnupg2)
   [ "$profile" != build ] && pkgs+=(zsh fish)  # fish: EPEL
+  [ "$profile" != build ] && pkgs+=(clang compiler-rt)  # fuzzers (tests/fuzz/)
   [ "$profile" = bench ] && pkgs+=(wrk nginx)
   missing=()
   for p in "${pkgs[@]}"; do rpm -q "$p" >/dev/null 2>&1 || missing+=("$p"); done
