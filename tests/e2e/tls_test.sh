@@ -93,7 +93,12 @@ start_configured() {
   STARTED_PID=$pid
 }
 stop_configured() { kill "$STARTED_PID" 2>/dev/null || true; wait "$STARTED_PID" 2>/dev/null || true; }
-trap 'for p in "${EXTRA_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; stop_dev' EXIT
+stop_all() {
+  local pid
+  for pid in "${EXTRA_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  stop_dev
+}
+trap stop_all EXIT
 
 # Defaults with an RSA certificate.
 start_configured rsa-default
