@@ -102,7 +102,9 @@ run() {
   local scratch=$work/$name/corpus crashes=$work/$name/crashes/
   mkdir -p "$scratch" "$crashes" "$root/tests/fuzz/corpus/$name"
   mapfile -t extra < <(flags_for "$name")
-  local log=$work/$name/fuzz-$(date +%Y%m%d-%H%M%S).log
+  local log stamp
+  stamp=$(date +%Y%m%d-%H%M%S)
+  log=$work/$name/fuzz-$stamp.log
   echo "== $name: fuzzing for ${seconds}s (new inputs: $scratch; log: $log)"
   local rc=0 before
   before=$(find "$crashes" -type f | wc -l)

@@ -58,18 +58,15 @@ void check_accepted(const og::Config& c, std::string_view text) {
     const long double given = static_cast<long double>(n->as_integer()->get());
     FUZZ_CHECK_MSG(k.get(c) == given, std::string(k.section) + "." + k.key + " = " + std::to_string(n->as_integer()->get()));
   }
-  // Open bugs (tests/fuzz/open/config/): nan and inf pass `out <= 0`; smtp_port has no
-  // upper bound.
-  if (!og::fuzz::skip_open_bug("config/rate-nan, burst-inf, auth-failures-nan")) {
-    auto rate_ok = [](double v) { return std::isfinite(v) && v > 0; };
-    FUZZ_CHECK_MSG(rate_ok(c.rate_limit.requests_per_second),
-                   "rate_limit.requests_per_second = " + std::to_string(c.rate_limit.requests_per_second));
-    FUZZ_CHECK_MSG(rate_ok(c.rate_limit.burst), "rate_limit.burst = " + std::to_string(c.rate_limit.burst));
-    FUZZ_CHECK_MSG(rate_ok(c.auth.failures_per_second),
-                   "auth.failures_per_second = " + std::to_string(c.auth.failures_per_second));
-  }
-  if (!og::fuzz::skip_open_bug("config/smtp-port-70000"))
-    FUZZ_CHECK_MSG(c.mail.smtp_port >= 1 && c.mail.smtp_port <= 65535, "mail.smtp_port = " + std::to_string(c.mail.smtp_port));
+  // Fixed bugs (corpus/config/regression-*): nan and inf passed `out <= 0`; smtp_port had
+  // no upper bound.
+  auto rate_ok = [](double v) { return std::isfinite(v) && v > 0; };
+  FUZZ_CHECK_MSG(rate_ok(c.rate_limit.requests_per_second),
+                 "rate_limit.requests_per_second = " + std::to_string(c.rate_limit.requests_per_second));
+  FUZZ_CHECK_MSG(rate_ok(c.rate_limit.burst), "rate_limit.burst = " + std::to_string(c.rate_limit.burst));
+  FUZZ_CHECK_MSG(rate_ok(c.auth.failures_per_second),
+                 "auth.failures_per_second = " + std::to_string(c.auth.failures_per_second));
+  FUZZ_CHECK_MSG(c.mail.smtp_port >= 1 && c.mail.smtp_port <= 65535, "mail.smtp_port = " + std::to_string(c.mail.smtp_port));
   og::check_config(c, "fuzz.toml");
 }
 

@@ -4,7 +4,7 @@
 // a request, the next one is read from what is left (keep-alive, pipelining), as the
 // session does with its one flat_buffer. Then the framing checks of daemon/http/framing.h
 // (obs-fold in the raw header section; Content-Length / Transfer-Encoding / Host rules)
-// run on what was read, when that header exists (CMake defines OG_HAVE_FRAMING).
+// run on what was read.
 //
 // Invariants: the requests read do not depend on how the bytes were split into reads
 // (all at once vs. small pieces: a streaming parser must give the same answer); a body
@@ -19,10 +19,8 @@
 #include <vector>
 
 #include "daemon/http/server.h"
-#include "tests/fuzz/fuzz_support.h"
-#ifdef OG_HAVE_FRAMING
 #include "daemon/http/framing.h"
-#endif
+#include "tests/fuzz/fuzz_support.h"
 
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
@@ -83,9 +81,8 @@ std::string describe(const bhttp::request<bhttp::string_body>& req) {
 }
 
 // Runs the framing checks of daemon/http/framing.h on a request read from `connection`
-// starting at `start`; true when they accept it (always, without framing.h).
+// starting at `start`; true when they accept it.
 bool framing_ok(std::string_view connection, std::size_t start, const bhttp::request_header<>& h) {
-#ifdef OG_HAVE_FRAMING
   // The raw header section of this request: from its first byte to the blank line.
   std::string_view from = connection.substr(std::min(start, connection.size()));
   auto end = from.find("\r\n\r\n");
@@ -93,18 +90,6 @@ bool framing_ok(std::string_view connection, std::size_t start, const bhttp::req
   const bool fold = og::http::obs_fold_problem(section).has_value();
   const bool framing = og::http::framing_problem(h).has_value();
   return !fold && !framing;
-#else
-  (void)connection;
-  (void)start;
-  // Open until framing.h is in (tests/fuzz/open/http/): Beast's parser reads a request with
-  // several Transfer-Encoding fields ("gzip", then "chunked") as chunked, its serializer
-  // (and any peer that reads the first field) as not chunked: a request-smuggling gap.
-  const std::size_t n = h.count(bhttp::field::transfer_encoding);
-  if (n > 0 && !(n == 1 && beast::iequals(h[bhttp::field::transfer_encoding], "chunked")) &&
-      og::fuzz::skip_open_bug("http/several-transfer-encodings*"))
-    return false;
-  return true;
-#endif
 }
 
 // Writes the request out with Beast and reads it back: the same request.
@@ -176,9 +161,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Outcome pieces = read_connection(bytes, chunk, false);
   FUZZ_CHECK_MSG(whole == pieces, "whole: " + whole.error + " pieces (" + std::to_string(chunk) + "): " + pieces.error);
 
-#ifdef OG_HAVE_FRAMING
   // The obs-fold check must take any text.
   (void)og::http::obs_fold_problem(bytes);
-#endif
   return 0;
 }

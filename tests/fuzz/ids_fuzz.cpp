@@ -110,11 +110,6 @@ void check_formats(std::string_view s) {
 
 void check_urls(std::string_view s) {
   namespace oauth = og::omnipass::oauth;
-  // Open bug (tests/fuzz/open/ids/redirect-uri-empty-host): valid_http_url takes front()
-  // of an empty host when "://" is followed by '?' (daemon/modules/omnipass/oauth_common.cpp).
-  if (auto p = s.find("://"); p != std::string_view::npos && p + 3 < s.size() && s[p + 3] == '?' &&
-                              og::fuzz::skip_open_bug("ids/redirect-uri-empty-host"))
-    return;
   std::string why;
   const bool redirect = oauth::valid_redirect_uri(s, &why);
   FUZZ_CHECK(redirect == why.empty());
