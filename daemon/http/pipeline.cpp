@@ -293,9 +293,10 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
         std::optional<AuthResult> known = app_.auth.cached(x->req);
         // An address that keeps failing is slowed down before anything is checked; a
         // credential already known good still passes (docs/security.md).
-        const std::string failures_key = "authfail:" + x->info.remote_address;
+        // Built only for credentials not known good: not on the hot path of a cached key.
+        auto failures_key = [&] { return "authfail:" + x->info.remote_address; };
         if (auth_failures_ && !(known && known->rc == Rc::Ok)) {
-          if (auto wait = auth_failures_->wait(failures_key); wait.count() > 0) {
+          if (auto wait = auth_failures_->wait(failures_key()); wait.count() > 0) {
             Reply r = Reply::error(Rc::TooFast, "too many failed authentications from this address: retry in " +
                                                     std::to_string(wait.count()) + " s");
             r.headers.emplace_back("Retry-After", std::to_string(wait.count()));
@@ -305,7 +306,7 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
         if (!known && !may_block) return false;
         AuthResult a = known ? std::move(*known) : app_.auth.authenticate(x->req);
         if (a.rc != Rc::Ok) {
-          if (auth_failures_ && a.rc == Rc::InvalidCredentials) auth_failures_->take(failures_key);
+          if (auth_failures_ && a.rc == Rc::InvalidCredentials) auth_failures_->take(failures_key());
           return finish(x, Reply::error(a.rc, a.detail));
         }
         principal = std::move(a.principal);
