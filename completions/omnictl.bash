@@ -25,13 +25,14 @@ _omnictl_children() {
         'profile apikey') echo 'create delete list' ;;
         'profile team') echo 'add delete list update' ;;
         'static') echo 'currencylist rolelist' ;;
-        'system') echo 'bridge component currency fee health profile tiers user' ;;
+        'system') echo 'bridge component currency fee health outbox profile tiers user' ;;
         'system bridge') echo 'active attributelist balances externalaccountlist generic identifier updateaccount' ;;
         'system bridge generic') echo 'close deposit withdrawals' ;;
         'system component') echo 'attribute attributelist unlock' ;;
         'system currency') echo 'bridge list' ;;
         'system currency bridge') echo 'create' ;;
         'system fee') echo 'delete' ;;
+        'system outbox') echo 'list retry' ;;
         'system profile') echo 'update' ;;
         'system tiers') echo 'delete list' ;;
         'system user') echo 'get update' ;;
@@ -109,6 +110,8 @@ _omnictl_flags() {
         'system component unlock') echo '--component --password-stdin --password-file --data' ;;
         'system currency bridge create') echo '--parentcurrency --bridgename --issuername --issueraddress --enabledeposit --enablewithdraw --data' ;;
         'system fee delete') echo '--fsid --data' ;;
+        'system outbox list') echo '--status --limit --before' ;;
+        'system outbox retry') echo '--id --data' ;;
         'system profile update') echo '--upid --status --data' ;;
         'system tiers delete') echo '--level --data' ;;
         'system user get') echo '--email --uuid' ;;
@@ -216,6 +219,7 @@ _omnictl_flag_values() {
         'system component attributelist --component') echo 'omnipass omnibridge omnipay' ;;
         'system component unlock --component') echo 'omnipass omnibridge omnipay' ;;
         'system component unlock --password-file') echo '@file' ;;
+        'system outbox list --status') echo 'pending sent dead' ;;
         'system profile update --status') echo 'active inactive' ;;
         'system user update --status') echo 'active inactive' ;;
         'tenant consent accept-consent --type') echo 'ACH Credit\ Card Debit\ Card Digital\ Payment KYB\ Partner' ;;

@@ -44,7 +44,7 @@ function __omnictl_children
         case 'static'
             printf '%s\n' currencylist rolelist
         case 'system'
-            printf '%s\n' bridge component currency fee health profile tiers user
+            printf '%s\n' bridge component currency fee health outbox profile tiers user
         case 'system bridge'
             printf '%s\n' active attributelist balances externalaccountlist generic identifier updateaccount
         case 'system bridge generic'
@@ -57,6 +57,8 @@ function __omnictl_children
             printf '%s\n' create
         case 'system fee'
             printf '%s\n' delete
+        case 'system outbox'
+            printf '%s\n' list retry
         case 'system profile'
             printf '%s\n' update
         case 'system tiers'
@@ -181,7 +183,7 @@ complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a payment -d 'accept, get, mer
 complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a profile -d 'apikey, create, extendedattributelist, get, team, update'
 complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a static -d 'currencylist, rolelist'
 complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a status -d 'Health and lock state of every component (exit 0 all up, 2 one locked)'
-complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a system -d 'bridge, component, currency, fee, health, profile, tiers, user'
+complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a system -d 'bridge, component, currency, fee, health, outbox, profile, tiers, user'
 complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a tenant -d 'business-user, cards, consent, customer, digital-wallet, onchain-preauth, transaction'
 complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a unlock -d 'Unlock a component (or all) with the application password'
 complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a user -d 'activate, activateconfirm, email, emailconfirm, login, mfa, password, profilelist, resetpassword, token'
@@ -253,7 +255,8 @@ complete -c omnictl -n '__omnictl_arg_is \'system\' 0' -a bridge -d 'active, att
 complete -c omnictl -n '__omnictl_arg_is \'system\' 0' -a component -d 'attribute, attributelist, unlock'
 complete -c omnictl -n '__omnictl_arg_is \'system\' 0' -a currency -d 'bridge, list'
 complete -c omnictl -n '__omnictl_arg_is \'system\' 0' -a fee -d 'delete'
-complete -c omnictl -n '__omnictl_arg_is \'system\' 0' -a health -d 'Health: database reachable, schema version, component lock states'
+complete -c omnictl -n '__omnictl_arg_is \'system\' 0' -a health -d 'Health: database reachable, schema version, component lock states; jobs and outbox'
+complete -c omnictl -n '__omnictl_arg_is \'system\' 0' -a outbox -d 'list, retry'
 complete -c omnictl -n '__omnictl_arg_is \'system\' 0' -a profile -d 'update'
 complete -c omnictl -n '__omnictl_arg_is \'system\' 0' -a tiers -d 'delete, list'
 complete -c omnictl -n '__omnictl_arg_is \'system\' 0' -a user -d 'get, update'
@@ -274,6 +277,8 @@ complete -c omnictl -n '__omnictl_arg_is \'system currency\' 0' -a bridge -d 'cr
 complete -c omnictl -n '__omnictl_arg_is \'system currency\' 0' -a list -d 'Get a list of currencies supported by the system'
 complete -c omnictl -n '__omnictl_arg_is \'system currency bridge\' 0' -a create -d 'Create a new bridge currency for use system wide'
 complete -c omnictl -n '__omnictl_arg_is \'system fee\' 0' -a delete -d 'Remove a fee schedule, moving its profiles to the default one'
+complete -c omnictl -n '__omnictl_arg_is \'system outbox\' 0' -a list -d 'List outbox messages (e-mails waiting, delivered, or dead letters), newest first'
+complete -c omnictl -n '__omnictl_arg_is \'system outbox\' 0' -a retry -d 'Retry a dead letter of the outbox now (its age limit counts again from now)'
 complete -c omnictl -n '__omnictl_arg_is \'system profile\' 0' -a update -d 'Update the status of a specific profile'
 complete -c omnictl -n '__omnictl_arg_is \'system tiers\' 0' -a delete -d 'Remove a tier, downgrading its profiles to the first lower tier'
 complete -c omnictl -n '__omnictl_arg_is \'system tiers\' 0' -a list -d 'Get a list of all tiers'
@@ -629,6 +634,11 @@ complete -c omnictl -n '__omnictl_cmd_is \'system currency bridge create\'' -l e
 complete -c omnictl -n '__omnictl_cmd_is \'system currency bridge create\'' -l data -x -d 'JSON body: the text itself, @FILE, or - for standard input; flags override its fields'
 complete -c omnictl -n '__omnictl_cmd_is \'system fee delete\'' -l fsid -x -d 'Fee schedule ID'
 complete -c omnictl -n '__omnictl_cmd_is \'system fee delete\'' -l data -x -d 'JSON body: the text itself, @FILE, or - for standard input; flags override its fields'
+complete -c omnictl -n '__omnictl_cmd_is \'system outbox list\'' -l status -x -a 'pending sent dead' -d 'Only messages in this state'
+complete -c omnictl -n '__omnictl_cmd_is \'system outbox list\'' -l limit -x -d 'How many, 1 to 1000 (default 100)'
+complete -c omnictl -n '__omnictl_cmd_is \'system outbox list\'' -l before -x -d 'Only messages older than this id'
+complete -c omnictl -n '__omnictl_cmd_is \'system outbox retry\'' -l id -x -d 'Outbox message id (system outbox list)'
+complete -c omnictl -n '__omnictl_cmd_is \'system outbox retry\'' -l data -x -d 'JSON body: the text itself, @FILE, or - for standard input; flags override its fields'
 complete -c omnictl -n '__omnictl_cmd_is \'system profile update\'' -l upid -x -d 'Universal Profile ID'
 complete -c omnictl -n '__omnictl_cmd_is \'system profile update\'' -l status -x -a 'active inactive' -d 'Profile status'
 complete -c omnictl -n '__omnictl_cmd_is \'system profile update\'' -l data -x -d 'JSON body: the text itself, @FILE, or - for standard input; flags override its fields'

@@ -28,6 +28,9 @@ class EncryptedSecretStore;
 namespace mail {
 class Mailer;
 }
+namespace jobs {
+class Scheduler;
+}
 
 // omnipass, omnibridge, omnipay: locked after a restart until unlocked with the
 // application password (docs/unlock.md) when the database has a keyring; unlocked from the
@@ -60,6 +63,7 @@ struct App {
   // The same store when secrets are encrypted at rest (the database has a keyring), else nullptr.
   secrets::EncryptedSecretStore* encrypted = nullptr;
   mail::Mailer* mailer = nullptr;    // nullptr: no mail transport configured
+  jobs::Scheduler* jobs = nullptr;   // the jobs of this node (wake("outbox") after an enqueue)
   std::atomic<int> schema_version{0};
   std::string version = "0.1.0";
 };

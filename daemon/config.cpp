@@ -88,7 +88,7 @@ Config parse_config(std::string_view text, const std::string& origin) {
   Reader r{root, origin};
   for (const auto& [k, v] : root) {
     std::string key(k.str());
-    static const std::set<std::string> kSections{"server", "tls", "database", "rate_limit", "auth", "ledger", "omnipass", "mail", "log"};
+    static const std::set<std::string> kSections{"server", "tls", "database", "rate_limit", "auth", "ledger", "omnipass", "mail", "jobs", "outbox", "log"};
     if (!kSections.count(key)) r.fail(&v, key, "unknown section (see omnid.toml(5))");
   }
 
@@ -220,6 +220,35 @@ Config parse_config(std::string_view text, const std::string& origin) {
     r.fail(mail ? mail->get("transport") : nullptr, "mail.directory", "required when mail.transport is \"directory\"");
   if (c.mail.smtp_tls != "none" && c.mail.smtp_tls != "starttls" && c.mail.smtp_tls != "tls")
     r.fail(mail ? mail->get("smtp_tls") : nullptr, "mail.smtp_tls", "must be none, starttls or tls");
+
+  const auto* jobs = r.table("jobs");
+  r.only(jobs, "jobs", {"node", "lease_seconds", "maintenance_interval_seconds"});
+  r.get(jobs, "jobs", "node", c.jobs.node);
+  r.get(jobs, "jobs", "lease_seconds", c.jobs.lease_seconds);
+  r.get(jobs, "jobs", "maintenance_interval_seconds", c.jobs.maintenance_interval_seconds);
+  if (c.jobs.node.size() > 100 || c.jobs.node.find_first_of(std::string("\0\r\n", 3)) != std::string::npos)
+    r.fail(jobs ? jobs->get("node") : nullptr, "jobs.node", "must be at most 100 characters on one line");
+  if (c.jobs.lease_seconds < 1 || c.jobs.lease_seconds > 3600)
+    r.fail(jobs ? jobs->get("lease_seconds") : nullptr, "jobs.lease_seconds", "must be between 1 and 3600");
+  if (c.jobs.maintenance_interval_seconds > 86400)
+    r.fail(jobs ? jobs->get("maintenance_interval_seconds") : nullptr, "jobs.maintenance_interval_seconds",
+           "must be at most 86400");
+
+  const auto* ob = r.table("outbox");
+  r.only(ob, "outbox", {"max_age_hours", "retry_initial_seconds", "retry_max_seconds", "keep_sent_hours"});
+  r.get(ob, "outbox", "max_age_hours", c.outbox.max_age_hours);
+  r.get(ob, "outbox", "retry_initial_seconds", c.outbox.retry_initial_seconds);
+  r.get(ob, "outbox", "retry_max_seconds", c.outbox.retry_max_seconds);
+  r.get(ob, "outbox", "keep_sent_hours", c.outbox.keep_sent_hours);
+  if (c.outbox.max_age_hours > 24 * 365)
+    r.fail(ob ? ob->get("max_age_hours") : nullptr, "outbox.max_age_hours", "must be at most 8760");
+  if (c.outbox.retry_max_seconds > 86400)
+    r.fail(ob ? ob->get("retry_max_seconds") : nullptr, "outbox.retry_max_seconds", "must be at most 86400");
+  if (c.outbox.retry_initial_seconds > c.outbox.retry_max_seconds)
+    r.fail(ob ? ob->get("retry_initial_seconds") : nullptr, "outbox.retry_initial_seconds",
+           "must be at most outbox.retry_max_seconds");
+  if (c.outbox.keep_sent_hours > 24 * 365)
+    r.fail(ob ? ob->get("keep_sent_hours") : nullptr, "outbox.keep_sent_hours", "must be at most 8760");
 
   const auto* lg = r.table("log");
   r.only(lg, "log", {"level", "requests"});

@@ -101,6 +101,21 @@ struct Config {
     std::filesystem::path smtp_cacert;
   } mail;
 
+  // Jobs that run on one node at a time under a lease in the database (daemon/jobs/).
+  struct Jobs {
+    std::string node;           // this node's id in job_leases ("" = host:pid:random)
+    int lease_seconds = 30;     // a dead node's jobs move to another node within this time
+    int maintenance_interval_seconds = 600;
+  } jobs;
+
+  // The transactional outbox (daemon/outbox/): e-mail now, webhooks and bridge submissions later.
+  struct Outbox {
+    int max_age_hours = 48;            // a message is retried until this old, then kept as a dead letter
+    int retry_initial_seconds = 10;    // the first retry's wait, doubled each time (with jitter)
+    int retry_max_seconds = 3600;      // the longest wait between two attempts
+    int keep_sent_hours = 168;         // delivered messages are listed this long
+  } outbox;
+
   struct Log {
     std::string level = "info";
     bool requests = true;

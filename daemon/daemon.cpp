@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <boost/asio/thread_pool.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -16,6 +17,8 @@
 #include "daemon/http/pipeline.h"
 #include "daemon/http/tls_identity.h"
 #include "daemon/jobs/maintenance.h"
+#include "daemon/jobs/scheduler.h"
+#include "daemon/outbox/outbox.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/mail/mailer.h"
 #include "daemon/modules/omnipass/tokens.h"
@@ -160,7 +163,6 @@ int run_daemon(const DaemonOptions& opt) {
                              if (route.server) route.server->post(std::move(f));
                              else boost::asio::post(workers, std::move(f));
                            }});
-    jobs::Maintenance maintenance(pool, std::chrono::hours(config.ledger.idempotency_retention_hours));
     // Secrets at rest: encrypted when the database has a keyring (made by omnictl install);
     // then every component stays locked until the application password is supplied.
     bool keyring = false;
@@ -212,6 +214,31 @@ int run_daemon(const DaemonOptions& opt) {
     }
     app.mailer = mailer.get();
     app.schema_version = version;
+    // Work outside requests: on one node at a time, under leases in the database.
+    jobs::Scheduler scheduler(conninfo, {.node = config.jobs.node,
+                                         .lease = std::chrono::seconds(config.jobs.lease_seconds)});
+    const jobs::MaintenanceSettings housekeeping{
+        .idempotency_retention = std::chrono::hours(config.ledger.idempotency_retention_hours),
+        .sent_retention = std::chrono::hours(config.outbox.keep_sent_hours)};
+    scheduler.add({"maintenance", std::chrono::seconds(config.jobs.maintenance_interval_seconds),
+                   [&](jobs::JobContext&) { jobs::run_maintenance(pool, housekeeping); }});
+    // Checked four times per rotation period (at least every second, at most every minute).
+    auto rotation_check = std::clamp<std::chrono::milliseconds>(
+        std::chrono::seconds(config.omnipass.signing_key_rotation_seconds) / 4, std::chrono::seconds(1),
+        std::chrono::minutes(1));
+    scheduler.add({"signing-keys", rotation_check, [&](jobs::JobContext&) { tokens.rotate_if_due(); }});
+    const outbox::Settings outbox_settings{
+        .max_age = std::chrono::hours(config.outbox.max_age_hours),
+        .backoff_initial = std::chrono::seconds(config.outbox.retry_initial_seconds),
+        .backoff_max = std::chrono::seconds(config.outbox.retry_max_seconds)};
+    scheduler.add({"outbox", std::chrono::seconds(1), [&](jobs::JobContext& ctx) {
+                     auto round = outbox::deliver_due(pool, secret_store, mailer.get(), outbox_settings,
+                                                      [&] { return ctx.held(); });
+                     if (round.sent > 0) log::info("outbox delivered", {{"sent", round.sent}});
+                   }});
+    scheduler.start();
+    app.jobs = &scheduler;
+    log::info("jobs started", {{"node", scheduler.node()}, {"lease_seconds", config.jobs.lease_seconds}});
     Registry registry;
     register_all(registry);
     std::unique_ptr<http::RateLimiter> limiter;

@@ -195,13 +195,45 @@ void system(std::vector<Endpoint>& out) {
   out.push_back({
       .method = Method::Get,
       .path = "/api/v1/system/health",
-      .summary = "Health: database reachable, schema version, component lock states",
+      .summary = "Health: database reachable, schema version, component lock states; jobs and outbox",
       .component = Component::System,
       .access = Access::Read,
-      .auth = Auth::Public,
+      .auth = Auth::Optional,
       .command = "system health",
       .extension = true,
-      .notes = "Public, like Vault's sys/health, so that load balancers and monitors can poll it.",
+      .notes = "Public, like Vault's sys/health, so that load balancers and monitors can poll it. A caller "
+               "with the right readsystemdata (or superuser) also gets this node's id, each job's state "
+               "(the node holding its lease, its last run and error, its next run) and the outbox's pending "
+               "and dead message counts; anonymous callers do not (job errors are internal).",
+  });
+
+  // The outbox (ours): messages written with the change that causes them, delivered after
+  // the commit by the job "outbox"; the ones that could not be delivered are dead letters.
+  out.push_back({
+      .method = Method::Get,
+      .path = "/api/v1/system/outbox",
+      .summary = "List outbox messages (e-mails waiting, delivered, or dead letters), newest first",
+      .component = Component::System,
+      .access = Access::Read,
+      .rights = {"readsystemdata"},
+      .params = {query(P("status").len(3, 7).one_of({"pending", "sent", "dead"}).desc("Only messages in this state")),
+                 query(Num("limit").len(1, 4).desc("How many, 1 to 1000 (default 100)")),
+                 query(P("before").len(1, 19).fmt(Format::Digits).desc("Only messages older than this id"))},
+      .command = "system outbox list",
+      .extension = true,
+      .notes = "Shows the recipient and the subject; a message's text (which may hold a password-reset link) "
+               "never leaves the secret store.",
+  });
+  out.push_back({
+      .method = Method::Post,
+      .path = "/api/v1/system/outbox/{id}/retry",
+      .summary = "Retry a dead letter of the outbox now (its age limit counts again from now)",
+      .component = Component::System,
+      .access = Access::Write,
+      .rights = {"systemadmin"},
+      .params = {path(P("id").len(1, 19).fmt(Format::Digits).desc("Outbox message id (system outbox list)"))},
+      .command = "system outbox retry",
+      .extension = true,
   });
 }
 

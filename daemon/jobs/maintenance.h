@@ -1,11 +1,10 @@
 #pragma once
-// Periodic housekeeping: forgets Idempotency-Keys older than the retention (at least 24
-// hours, as financial clients may retry for a day). Safe to run on every node at once.
+// Housekeeping, run as the job "maintenance" (daemon/jobs/scheduler.h) on one node at a
+// time: forgets Idempotency-Keys older than the retention (at least 24 hours, as financial
+// clients may retry for a day), login-throttle rows whose failures are forgiven, job runs
+// older than 7 days, and delivered outbox messages older than the outbox's retention.
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 namespace og::store {
 class Pool;
@@ -13,23 +12,12 @@ class Pool;
 
 namespace og::jobs {
 
-class Maintenance {
- public:
-  Maintenance(store::Pool& pool, std::chrono::hours idempotency_retention,
-              std::chrono::seconds interval = std::chrono::minutes(10));
-  ~Maintenance();  // stops the thread
-  // One round now (tests); returns the number of keys removed.
-  long run_once();
-
- private:
-  void loop();
-  store::Pool& pool_;
-  std::chrono::hours retention_;
-  std::chrono::seconds interval_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+struct MaintenanceSettings {
+  std::chrono::hours idempotency_retention{48};  // raised to 24 h when less
+  std::chrono::hours sent_retention{24 * 7};     // delivered outbox messages
 };
+
+// One round; returns the number of idempotency keys removed.
+long run_maintenance(store::Pool& pool, const MaintenanceSettings& settings);
 
 }  // namespace og::jobs

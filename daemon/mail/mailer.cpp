@@ -577,7 +577,11 @@ std::string compose(const Message& message, const Mailbox& sender) {
   out += "From: " + format_mailbox(sender) + "\r\n";
   out += "To: " + message.to + "\r\n";
   out += "Subject: " + header_text(message.subject, 7) + "\r\n";
-  out += "Message-ID: <" + crypto::random_hex(16) + "@" + domain_of(sender.address) + ">\r\n";
+  if (!message.message_id.empty() &&
+      message.message_id.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyz-.") != std::string::npos)
+    throw MailError(Kind::Invalid, "invalid message id");
+  out += "Message-ID: <" + (message.message_id.empty() ? crypto::random_hex(16) : message.message_id) + "@" +
+         domain_of(sender.address) + ">\r\n";
   out += "Auto-Submitted: auto-generated\r\n";
   out += "MIME-Version: 1.0\r\n";
   out += "Content-Type: text/plain; charset=UTF-8\r\n";

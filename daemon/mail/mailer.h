@@ -25,6 +25,9 @@ struct Message {
   std::string to;       // one address, checked with valid_address()
   std::string subject;  // UTF-8, no control characters (CR/LF refused: no header injection)
   std::string text;     // plain text, UTF-8; "\n" or "\r\n" line breaks
+  // The left part of the Message-ID (lowercase letters, digits, '-', '.'): the same on
+  // every delivery attempt of one message, so that a receiver can deduplicate. "" = random.
+  std::string message_id;
 };
 
 struct SmtpSettings {

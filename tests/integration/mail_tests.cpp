@@ -34,6 +34,9 @@
 #include "daemon/log.h"
 #include "daemon/mail/mailer.h"
 #include "tests/support/omnid_process.h"
+#include "tests/support/test_cluster.h"
+
+#include <pqxx/pqxx>
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -65,6 +68,7 @@ struct ServerOptions {
   std::string tls = "none";  // none | starttls | implicit
   std::string auth_user;     // "" = no AUTH required
   std::string auth_mechanisms;
+  int port = 0;              // 0 = any free port
 };
 
 struct Received {
@@ -90,7 +94,8 @@ class SmtpServer {
  public:
   explicit SmtpServer(ServerOptions options = {}) : mail_dir_(dir_.path() / "mail") {
     fs::create_directories(mail_dir_);
-    std::vector<std::string> args{kPython, kServerScript, "--dir", mail_dir_.string(), "--tls", options.tls};
+    std::vector<std::string> args{kPython, kServerScript, "--dir", mail_dir_.string(), "--tls", options.tls,
+                                  "--port", std::to_string(options.port)};
     if (options.tls != "none")
       args.insert(args.end(), {"--cert", certificate().cert.string(), "--key", certificate().key.string()});
     if (!options.auth_user.empty()) args.insert(args.end(), {"--auth-user", options.auth_user});
@@ -946,4 +951,149 @@ TEST_CASE("omnid mails through SMTP (STARTTLS, AUTH): activation, reset and e-ma
 
   // The SMTP password never reaches omnid's log.
   CHECK(omnid.log().find(kPassword) == std::string::npos);
+}
+
+namespace {
+
+// omnid with plain SMTP to 127.0.0.1:port (retries every second: the outbox's quick settings).
+og::test::OmnidOptions smtp_omnid(int port, const std::string& database_url) {
+  return {.dev = false,
+          .config = {{"mail.transport", "\"smtp\""},
+                     {"mail.from", "\"Omnigate <noreply@example.com>\""},
+                     {"mail.smtp_host", "\"127.0.0.1\""},
+                     {"mail.smtp_port", std::to_string(port)},
+                     {"mail.smtp_tls", "\"none\""},
+                     {"outbox.retry_initial_seconds", "1"},
+                     {"outbox.retry_max_seconds", "1"},
+                     {"jobs.lease_seconds", "2"}},  // a killed node's jobs move within 2 s
+          .database_url = database_url};
+}
+
+og::test::Answer add_member(og::test::Omnid& omnid, const std::string& apikey, const std::string& email) {
+  return omnid.call_json("POST", "/api/v1/profile/team/user",
+                         Json{{"email", email}, {"roles", {"profile-ro"}}, {"callbackurl", "https://app.example.com/set"}},
+                         apikey);
+}
+
+Json outbox_messages(og::test::Omnid& omnid, const std::string& admin, const std::string& query = "") {
+  auto a = omnid.call("GET", "/api/v1/system/outbox" + query, "", admin);
+  INFO(a.body);
+  REQUIRE(a.resultcode() == 10000);
+  return a.json["messages"];
+}
+
+std::string message_id_header(const Received& r) {
+  std::string v = r.header("Message-ID");
+  auto at = v.find('@');
+  return at == std::string::npos || v.empty() ? v : v.substr(1, at - 1);
+}
+
+}  // namespace
+
+TEST_CASE("outbox: the SMTP server is down when a team member is added; the mail arrives when it is back",
+          "[mail][omnid][outbox]") {
+  const int port = closed_port();
+  og::test::Omnid omnid(smtp_omnid(port, ""));
+  auto owner = omnid.create_profile_with_key({"profile-admin"});
+  std::string admin = omnid.create_api_key({"system-admin"});
+  auto started = std::chrono::steady_clock::now();
+  auto added = add_member(omnid, owner.apikey, "newcomer@example.com");
+  auto took = std::chrono::steady_clock::now() - started;
+  INFO(added.body);
+  REQUIRE(added.resultcode() == 10000);
+  CHECK(took < 2s);  // no SMTP conversation on the request's path
+  // Pending, retried (the server refuses connections), the error recorded.
+  Json pending;
+  for (int i = 0; i < 50; ++i) {
+    pending = outbox_messages(omnid, admin, "?status=pending");
+    if (pending.size() == 1 && pending[0]["attempts"].get<int>() >= 1) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0]["recipient"] == "newcomer@example.com");
+  CHECK(pending[0]["attempts"].get<int>() >= 1);
+  CHECK(pending[0]["lasterror"].is_string());
+  const std::string id = pending[0]["messageid"];
+  auto health = omnid.call("GET", "/api/v1/system/health", "", admin);
+  CHECK(health.json["outbox"]["pending"] == 1);
+
+  SmtpServer smtp({.port = port});
+  std::vector<Received> store;
+  const Received* mail = wait_for_mail_to(smtp, "newcomer@example.com", 0, store);
+  REQUIRE(mail != nullptr);
+  CHECK(message_id_header(*mail) == id);
+  CHECK_THAT(mail->meta["body"].get<std::string>(), Catch::Contains("https://app.example.com/set?token="));
+  std::this_thread::sleep_for(300ms);
+  Json sent = outbox_messages(omnid, admin, "?status=sent");
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0]["messageid"] == id);
+  CHECK(smtp.received().size() == 1);  // once
+  // Bad input to the outbox endpoints changes nothing.
+  CHECK(omnid.call("GET", "/api/v1/system/outbox?status=lost", "", admin).resultcode() != 10000);
+  CHECK(omnid.call("POST", "/api/v1/system/outbox/" + sent[0]["id"].get<std::string>() + "/retry", "{}", admin)
+            .resultcode() == 10140);  // not a dead letter
+  CHECK(omnid.call("POST", "/api/v1/system/outbox/99x/retry", "{}", admin).resultcode() != 10000);
+  CHECK(omnid.call("GET", "/api/v1/system/outbox", "", owner.apikey).resultcode() == 10122);  // not an operator
+}
+
+TEST_CASE("outbox: kill -9 of omnid in the middle of the SMTP conversation; after the restart the same "
+          "Message-ID arrives", "[mail][omnid][outbox]") {
+  std::string db = og::test::fresh_database("outboxkill");
+  std::string id;
+  int port = 0;
+  {
+    SilentListener silent;  // takes the connection, never greets: omnid waits inside the send
+    port = silent.port();
+    og::test::Omnid omnid(smtp_omnid(port, db));
+    auto owner = omnid.create_profile_with_key({"profile-admin"});
+    std::string admin = omnid.create_api_key({"system-admin"});
+    REQUIRE(add_member(omnid, owner.apikey, "survivor@example.com").resultcode() == 10000);
+    Json pending = outbox_messages(omnid, admin, "?status=pending");
+    REQUIRE(pending.size() == 1);
+    id = pending[0]["messageid"];
+    for (int i = 0; i < 100 && !silent.pending(); ++i) std::this_thread::sleep_for(50ms);
+    REQUIRE(silent.pending());  // omnid is connected and waiting for the greeting
+    omnid.stop(SIGKILL);
+  }
+  SmtpServer smtp({.port = port});
+  og::test::Omnid again(smtp_omnid(port, db));
+  std::vector<Received> store;
+  const Received* mail = wait_for_mail_to(smtp, "survivor@example.com", 0, store);
+  REQUIRE(mail != nullptr);
+  CHECK(message_id_header(*mail) == id);
+  std::this_thread::sleep_for(500ms);
+  CHECK(smtp.received().size() == 1);
+}
+
+TEST_CASE("outbox: a request whose transaction rolls back after writing its mail sends nothing",
+          "[mail][omnid][outbox]") {
+  SmtpServer smtp;
+  std::string db = og::test::fresh_database("outboxrollback");
+  og::test::Omnid omnid(smtp_omnid(smtp.port(), db));
+  auto owner = omnid.create_profile_with_key({"profile-admin"});
+  std::string admin = omnid.create_api_key({"system-admin"});
+  // The team add writes the user, the token and the mail, then the membership: make that
+  // last insert fail for one address, so that the transaction rolls back after the enqueue.
+  {
+    pqxx::connection c(db);
+    pqxx::work tx(c);
+    tx.exec(
+        "CREATE FUNCTION refuse_member() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF EXISTS (SELECT 1 FROM users WHERE uuid = NEW.uuid AND email = 'doomed@example.com') THEN "
+        "RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$; "
+        "CREATE TRIGGER refuse_member BEFORE INSERT ON user_profiles FOR EACH ROW EXECUTE FUNCTION refuse_member()");
+    tx.commit();
+  }
+  auto failed = add_member(omnid, owner.apikey, "doomed@example.com");
+  CHECK(failed.resultcode() == 10003);
+  REQUIRE(add_member(omnid, owner.apikey, "fine@example.com").resultcode() == 10000);
+  std::vector<Received> store;
+  REQUIRE(wait_for_mail_to(smtp, "fine@example.com", 0, store) != nullptr);
+  std::this_thread::sleep_for(1500ms);
+  // Only the committed request's mail: nothing for the rolled-back one, in the outbox or sent.
+  REQUIRE(smtp.received().size() == 1);
+  CHECK(smtp.received()[0].meta["rcpt_tos"][0] == "fine@example.com");
+  Json all = outbox_messages(omnid, admin);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0]["recipient"] == "fine@example.com");
 }

@@ -176,6 +176,7 @@ User register_user(const std::string& first, const std::string& last) {
   u.uuid = a.json["uuid"];
   u.upid = a.json["upid"];
   std::string token;
+  REQUIRE(dev().wait_for_outbox());  // mail leaves after the commit, from the outbox
   for (const auto& e : fs::directory_iterator(dev().data_dir() / "mail")) {
     std::string text = og::test::read_file(e.path());
     if (text.find(u.email) == std::string::npos) continue;

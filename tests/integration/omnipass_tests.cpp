@@ -48,6 +48,7 @@ void require_ok(const Answer& a) {
 
 // Every mail sent so far, decoded from quoted-printable.
 std::vector<std::string> mails() {
+  REQUIRE(dev().wait_for_outbox());  // mail leaves after the commit, from the outbox
   std::vector<fs::path> files;
   if (fs::exists(dev().data_dir() / "mail"))
     for (const auto& e : fs::directory_iterator(dev().data_dir() / "mail"))
@@ -418,6 +419,7 @@ TEST_CASE("signing keys rotate by age; the old public key stays published for it
                                           {"password", "Rotate$pass1"}, {"firstname", "R"}, {"lastname", "K"},
                                           {"callbackurl", "https://app.example.com/a"}}));
   std::string token;
+  REQUIRE(omnid.wait_for_outbox());
   for (const auto& e : fs::directory_iterator(maildir.path())) {
     std::smatch m;
     // Quoted-printable: soft line breaks and "=3D" for "=".

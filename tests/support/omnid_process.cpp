@@ -268,6 +268,17 @@ fs::path Omnid::data_dir() const {
   return {};
 }
 
+bool Omnid::wait_for_outbox(std::chrono::seconds timeout) {
+  pqxx::connection conn(db_conninfo());
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  do {
+    pqxx::nontransaction tx(conn);
+    if (tx.exec1("SELECT count(*) FROM outbox WHERE status = 'pending'")[0].as<long>() == 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return false;
+}
+
 std::string Omnid::db_conninfo() const {
   if (!options_.database_url.empty()) return options_.database_url;
   fs::path cluster = options_.dev ? data_dir() / "postgres" : dir_ / "postgres";

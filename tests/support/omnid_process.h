@@ -89,6 +89,9 @@ class Omnid {
   pid_t pid() const { return pid_; }
   // libpq conninfo of omnid's own local cluster.
   std::string db_conninfo() const;
+  // Waits until omnid's outbox has nothing pending (mail is delivered after the request's
+  // commit, by a job); false on timeout.
+  bool wait_for_outbox(std::chrono::seconds timeout = std::chrono::seconds(20));
   // dev: the data directory (from the banner when omnid chose it).
   std::filesystem::path data_dir() const;
 

@@ -2,6 +2,7 @@
 
 #include "daemon/log.h"
 #include "daemon/mail/mailer.h"
+#include "daemon/outbox/outbox.h"
 #include "daemon/modules/omnipass/extended.h"
 
 namespace og::omnipass {
@@ -84,14 +85,18 @@ std::string link_with_token(const std::string& callbackurl, const std::string& t
   return callbackurl + (callbackurl.find('?') == std::string::npos ? "?" : "&") + "token=" + token;
 }
 
-std::optional<Reply> send_mail(App& app, const std::string& to, const std::string& subject, const std::string& text) {
+std::optional<Reply> send_mail(App& app, pqxx::work& tx, const std::string& to, const std::string& subject,
+                               const std::string& text) {
   if (!app.mailer) return Reply::error(Rc::NotAvailable, "no mail transport is configured ([mail] in omnid.toml)");
+  mail::Message message{to, subject, text};
   try {
-    app.mailer->send(mail::Message{to, subject, text});
+    mail::format_message(message, app.config.mail.from);  // refused now rather than dead later
   } catch (const std::exception& e) {
     log::error("mail not sent", {{"to", to}, {"error", e.what()}});
     return Reply::error(Rc::SystemError, "the e-mail could not be sent");
   }
+  outbox::enqueue_mail(tx, *app.secrets, std::move(message));
+  outbox::note_enqueued();
   return std::nullopt;
 }
 

@@ -31,7 +31,9 @@ Json profile_answer(const Profile& p, const http::Principal& caller);
 
 // Link in a mail: the client's callback URL with ?token=... appended.
 std::string link_with_token(const std::string& callbackurl, const std::string& token);
-// Sends a mail, or answers why it cannot. Returns std::nullopt when sent.
-std::optional<Reply> send_mail(App& app, const std::string& to, const std::string& subject, const std::string& text);
+// Writes a mail to the outbox in `tx` (delivered after the commit, daemon/outbox/), or
+// answers why it cannot (no transport configured, an unusable message). std::nullopt: queued.
+std::optional<Reply> send_mail(App& app, pqxx::work& tx, const std::string& to, const std::string& subject,
+                               const std::string& text);
 
 }  // namespace og::omnipass

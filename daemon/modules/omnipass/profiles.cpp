@@ -103,7 +103,7 @@ Reply create_profile(App& app, Call& call) {
     tx.exec_params("UPDATE profiles SET master_uuid = $2 WHERE upid = $1", upid, uuid);
     if (validate_email) {
       std::string token = issue_token(tx, uuid, "activate", std::chrono::hours(48));
-      if (auto failed = send_mail(app, email, "Activate your Omnigate account",
+      if (auto failed = send_mail(app, tx, email, "Activate your Omnigate account",
                                   "Welcome to Omnigate.\r\n\r\nConfirm your e-mail address to activate your account:\r\n" +
                                       link_with_token(callback, token) +
                                       "\r\n\r\nThe link is valid for 48 hours. If you did not register, ignore this "

@@ -37,7 +37,7 @@ Reply add_member(App& app, Call& call) {
     u.default_upid = p->upid;
     uuid = insert_user(tx, u);
     std::string token = issue_token(tx, uuid, "reset", std::chrono::hours(24 * 7));
-    if (auto failed = send_mail(app, email, "You were added to an Omnigate team",
+    if (auto failed = send_mail(app, tx, email, "You were added to an Omnigate team",
                                 "You were added to the team of " + p->name() +
                                     ".\r\n\r\nChoose your password to activate your account:\r\n" +
                                     link_with_token(str(call, "callbackurl"), token) +

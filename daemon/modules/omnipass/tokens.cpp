@@ -49,6 +49,7 @@ void TokenService::start() {
 }
 
 void TokenService::rotate_if_due() {
+  if (rotation_.count() <= 0 || !secrets_.unlocked()) return;  // never, or not until the unlock
   if (rotating_.exchange(true)) return;  // one thread checks; the others go on with the current key
   try {
     auto conn = pool_.acquire();
@@ -125,7 +126,7 @@ std::string TokenService::issue(const TokenClaims& c) {
     std::lock_guard lock(mu_);
     due = rotation_.count() > 0 && signer_ && std::chrono::system_clock::now() - signer_created_ > rotation_;
   }
-  if (due) rotate_if_due();
+  if (due) load(false);  // the job "signing-keys" has made a new one by now (at most once a second)
   std::shared_ptr<jwt::SigningKey> signer;
   {
     std::lock_guard lock(mu_);

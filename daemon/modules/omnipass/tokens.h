@@ -61,8 +61,12 @@ class TokenService : public http::TokenVerifier {
   std::string jwks();
   // A new signing key; the current one is retired.
   void rotate();
-  // Rotate the signing key once it is this old (0: never), checked when a token is issued.
+  // Rotate the signing key once it is this old (0: never): the job "signing-keys" calls
+  // rotate_if_due() (on one node); every node picks the new key up when its own is due.
   void set_rotation(std::chrono::seconds age) { rotation_ = age; }
+  std::chrono::seconds rotation() const { return rotation_; }
+  // rotate() if the signing key is older than the rotation age (another node may have done it).
+  void rotate_if_due();
 
   // http::TokenVerifier: signature, kid, expiry, and that the user is still active.
   http::AuthResult verify(std::string_view token) override;
@@ -73,8 +77,6 @@ class TokenService : public http::TokenVerifier {
 
  private:
   void load(bool force);
-  // rotate() if the signing key is older than rotation_ (another node may have done it).
-  void rotate_if_due();
   store::Pool& pool_;
   secrets::SecretStore& secrets_;
   std::chrono::seconds lifetime_;

@@ -141,7 +141,7 @@ Reply activate(App& app, Call& call) {
   if (user.mfa_enabled) return Reply::error(Rc::BadValue, "an account with MFA enabled is activated already");
   if (user.callback_url.empty()) return Reply::error(Rc::BadValue, "this account has no activation link to send");
   std::string token = issue_token(tx, user.uuid, "activate", std::chrono::hours(48));
-  if (auto failed = send_mail(app, user.email, "Activate your Omnigate account",
+  if (auto failed = send_mail(app, tx, user.email, "Activate your Omnigate account",
                               "Confirm your e-mail address to activate your account:\r\n" +
                                   link_with_token(user.callback_url, token) + "\r\n\r\nThe link is valid for 48 hours.\r\n"))
     return *failed;
@@ -194,7 +194,7 @@ Reply change_email(App& app, Call& call) {
   std::string text = "Confirm your new e-mail address for Omnigate with this code:\r\n\r\n    " + token + "\r\n";
   if (!user.callback_url.empty()) text += "\r\nor open " + link_with_token(user.callback_url, token) + "\r\n";
   text += "\r\nThe change takes effect once confirmed (valid 24 hours).\r\n";
-  if (auto failed = send_mail(app, new_email, "Confirm your new e-mail address", text)) return *failed;
+  if (auto failed = send_mail(app, tx, new_email, "Confirm your new e-mail address", text)) return *failed;
   tx.commit();
   return Reply::ok();
 }
@@ -261,7 +261,7 @@ Reply reset_password(App& app, Call& call) {
   auto user = find_user_by_email(tx, str(call, "email"));
   if (user && user->status != "inactive") {
     std::string token = issue_token(tx, user->uuid, "reset", std::chrono::hours(24));
-    if (auto failed = send_mail(app, user->email, "Reset your Omnigate password",
+    if (auto failed = send_mail(app, tx, user->email, "Reset your Omnigate password",
                                 "Someone asked to reset the password of this account. Choose a new one here:\r\n" +
                                     link_with_token(str(call, "callbackurl"), token) +
                                     "\r\n\r\nThe link is valid for 24 hours. If you did not ask, ignore this message.\r\n"))

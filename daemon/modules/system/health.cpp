@@ -1,7 +1,10 @@
-// GET /api/v1/system/health: database reachable, schema version, component lock states.
+// GET /api/v1/system/health: database reachable, schema version, component lock states, the
+// jobs (which node holds each, its last run) and the outbox (pending and dead messages).
 #include <chrono>
 
 #include "daemon/app.h"
+#include "daemon/jobs/scheduler.h"
+#include "daemon/outbox/outbox.h"
 #include "daemon/modules/system/system.h"
 #include "daemon/store/pool.h"
 
@@ -9,8 +12,11 @@ namespace og::system_module {
 
 namespace {
 
-Reply health(App& app, Call&) {
+Reply health(App& app, Call& call) {
   Json db = Json::object();
+  Json jobs = Json::array(), outbox = Json::object();
+  // Operators see the jobs and the outbox; a load balancer polling anonymously does not.
+  const bool inside = call.principal.rights.has("readsystemdata");
   bool reachable = false;
   auto start = std::chrono::steady_clock::now();
   try {
@@ -19,6 +25,10 @@ Reply health(App& app, Call&) {
     auto row = tx.exec1("SELECT coalesce(max(version), 0) FROM schema_migrations");
     db["schemaversion"] = row[0].as<int>();
     reachable = true;
+    if (inside) {
+      jobs = jobs::states(tx);
+      outbox = outbox::counts(tx);
+    }
   } catch (const std::exception& e) {
     db["error"] = "database unreachable";
   }
@@ -36,6 +46,11 @@ Reply health(App& app, Call&) {
             {"database", database},
             {"components", components},
             {"secretsatrest", app.encrypted ? "encrypted" : "plain"}};
+  if (inside) {
+    body["node"] = app.jobs ? Json(app.jobs->node()) : Json();
+    body["jobs"] = jobs;
+    body["outbox"] = outbox;
+  }
   Reply r = Reply::ok(std::move(body));
   if (!reachable) {
     r.rc = Rc::SystemError;
@@ -50,6 +65,7 @@ Reply health(App& app, Call&) {
 void register_handlers(Registry& r) {
   r.bind("GET /api/v1/system/health", blocking(health));
   register_components(r);
+  register_outbox(r);
 }
 
 }  // namespace og::system_module

@@ -6,4 +6,6 @@ namespace og::system_module {
 void register_handlers(Registry& r);
 // Unlock (system/{component}/unlock, /auth/unlock) and component attributes (components.cpp).
 void register_components(Registry& r);
+// The outbox's dead letters (outbox.cpp).
+void register_outbox(Registry& r);
 }  // namespace og::system_module
