@@ -794,7 +794,7 @@ complete -c omnictl -n '__omnictl_cmd_is \'wallet list\'' -l upid -x -d 'Profile
 complete -c omnictl -n '__omnictl_cmd_is \'wallet listbyname\'' -l walletname -x -d 'Wallet name to match'
 complete -c omnictl -n '__omnictl_cmd_is \'wallet transaction\'' -l txid -x -d 'Transaction ID'
 complete -c omnictl -n '__omnictl_cmd_is \'wallet transactionlist\'' -l limit -x -d 'How many transactions, 1 to 1000 (default 100)'
-complete -c omnictl -n '__omnictl_cmd_is \'wallet transactionlist\'' -l before -x -d 'Only transactions older than this one'
+complete -c omnictl -n '__omnictl_cmd_is \'wallet transactionlist\'' -l before -x -d 'Only transactions older than this one (of this wallet; 10140 otherwise)'
 complete -c omnictl -n '__omnictl_cmd_is \'wallet transactionlist\'' -l waid -x -d 'Wallet ID'
 complete -c omnictl -n '__omnictl_cmd_is \'wallet transfer\'' -l amount -x -d 'Amount'
 complete -c omnictl -n '__omnictl_cmd_is \'wallet transfer\'' -l currency -x -d 'Currency code'

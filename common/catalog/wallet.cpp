@@ -20,7 +20,7 @@ Param waid_path() { return path(P("waid").len(21, 21).fmt(Format::Waid).desc("Wa
 // time, `before` a txid to continue from.
 std::vector<Param> history_params() {
   return {query(Num("limit").len(1, 4).desc("How many transactions, 1 to 1000 (default 100)")),
-          query(P("before").len(21, 21).fmt(Format::Txid).desc("Only transactions older than this one"))};
+          query(P("before").len(21, 21).fmt(Format::Txid).desc("Only transactions older than this one (of this wallet; 10140 otherwise)"))};
 }
 
 std::vector<Param> with(std::vector<Param> params, Param extra) {

@@ -1001,7 +1001,7 @@ TEST_CASE("outbox: the SMTP server is down when a team member is added; the mail
   auto took = std::chrono::steady_clock::now() - started;
   INFO(added.body);
   REQUIRE(added.resultcode() == 10000);
-  CHECK(took < 2s);  // no SMTP conversation on the request's path
+  CHECK(took < 5s);  // the old code answered 10003 at once here; now the request does not wait for SMTP
   // Pending, retried (the server refuses connections), the error recorded.
   Json pending;
   for (int i = 0; i < 50; ++i) {

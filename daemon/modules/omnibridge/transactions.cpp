@@ -32,6 +32,13 @@ Reply transaction_list(App& app, Call& call) {
                : Reply::error(Rc::NotFound, "wallet " + waid + " does not exist");
   int limit = call.params.value("limit", 100);
   if (limit < 1 || limit > 1000) return Reply::error(Rc::BadValue, "limit must be 1 to 1000");
+  // The cursor must be one of this wallet's transactions: one of another wallet would say
+  // that it exists, and when (its place in the order), to a caller who may not see it.
+  if (const std::string before = param(call, "before"); !before.empty()) {
+    auto t = ledger::find_transaction(tx, app.ledger->txids(), before);
+    if (!t || (t->source_waid != waid && t->destination_waid != waid))
+      return Reply::error(Rc::NotFound, "transaction " + before + " is not in wallet " + waid);
+  }
   Json list = Json::array();
   auto& currencies = app.ledger->currencies();
   for (const auto& t : ledger::transactions_of(tx, app.ledger->txids(), waid, limit, param(call, "before"))) {
