@@ -89,6 +89,23 @@ Param Obj(std::string_view name);                 // Object ("JSON")
 Param query(Param p);                             // moves p to the query string
 Param path(Param p);                              // a {name} segment of the path
 
+// The object an endpoint acts on, resolved and checked by the pipeline before the handler
+// runs (daemon/modules/ownership.h): whose it is decides which of the rights opens it.
+enum class Object { None, Profile, Wallet, Transaction };
+
+struct Owner {
+  Object object = Object::None;
+  // The parameter that names it. When the call leaves it out: the caller's own profile
+  // (Profile), the caller's default wallet (Wallet).
+  std::string_view param;
+  // The rights that open the object when it is the caller's own profile's, a child
+  // profile's (one the caller's profile made), or anyone's; superuser opens everything.
+  // A Transaction is opened by the rights on either of its wallets.
+  std::vector<std::string_view> own, child, all;
+  // Not checked by the pipeline: who checks it instead, and why (kept next to the rule).
+  std::string_view checked_by;
+};
+
 struct Endpoint {
   Method method = Method::Get;
   // Full path template. Parameters are {name}; a segment may mix literal text and
@@ -117,6 +134,7 @@ struct Endpoint {
   int timeout_seconds = 5;   // the spec's "Timeout in your application"
   bool extension = false;    // ours, not in the spec (documented in docs/)
   std::string_view notes;    // where we depart from the spec, and why
+  Owner owner;               // the object acted on (None: the endpoint names none)
 
   Style style() const;
   std::string key() const;   // "POST /api/v1/wallet/transfer": unique, binds handlers

@@ -14,6 +14,26 @@ std::vector<std::string_view> balance_rights() {
 }
 std::vector<std::string_view> tx_rights() { return {"listmyswallettx", "listchildswallettx", "listallwallettx"}; }
 
+// The rights above by tier, for the pipeline's ownership check (Endpoint::owner).
+Owner modify_owner(Object o, std::string_view param) {
+  return {o, param, {"modifymyprofile"}, {"modifychildprofile"}, {"modifyallprofiles"}, {}};
+}
+Owner balance_owner(Object o, std::string_view param) {
+  return {o, param, {"readwalletbalances"}, {"readchildwalletbalances"}, {"readallwallets", "readallbalances"}, {}};
+}
+Owner tx_owner(Object o, std::string_view param) {
+  return {o, param, {"listmyswallettx"}, {"listchildswallettx"}, {"listallwallettx"}, {}};
+}
+Owner receive_owner() {
+  return {Object::Wallet, "waid", {"createreceivingaddress"}, {"createchildreceivingaddress"}, {}, {}};
+}
+// Checked inside the ledger's commit (Batch::refuse_spending, docs/ledger.md): the batch
+// reads the source wallet's row under its lock anyway, so a pipeline check would add a
+// query to every financial call on the hot path; the rule and its answers are the same.
+constexpr std::string_view kLedgerChecks =
+    "the ledger, in the commit that moves the money (it reads the source wallet under its lock anyway; a "
+    "check in the pipeline would add a query to every financial call)";
+
 Param waid_path() { return path(P("waid").len(21, 21).fmt(Format::Waid).desc("Wallet ID")); }
 
 // Paging of a wallet's history (ours; the spec gives none): newest first, `limit` at a
@@ -43,6 +63,7 @@ void wallet(std::vector<Endpoint>& out) {
                  Bool("trading").desc("Is it a trading wallet"),
                  P("market").len(1, 20).desc("Associated market for a trading wallet")},
       .command = "wallet create",
+      .owner = modify_owner(Object::Profile, "upid"),
   });
 
   out.push_back({
@@ -53,6 +74,7 @@ void wallet(std::vector<Endpoint>& out) {
       .access = Access::Read,
       .rights = balance_rights(),
       .command = "wallet get",
+      .owner = balance_owner(Object::Wallet, "waid"),
   });
   out.push_back({
       .method = Method::Get,
@@ -63,6 +85,7 @@ void wallet(std::vector<Endpoint>& out) {
       .rights = balance_rights(),
       .params = {waid_path()},
       .command = "wallet get",
+      .owner = balance_owner(Object::Wallet, "waid"),
   });
   out.push_back({
       .method = Method::Get,
@@ -72,6 +95,7 @@ void wallet(std::vector<Endpoint>& out) {
       .access = Access::Read,
       .rights = balance_rights(),
       .command = "wallet list",
+      .owner = balance_owner(Object::Profile, "upid"),
   });
   out.push_back({
       .method = Method::Get,
@@ -82,6 +106,7 @@ void wallet(std::vector<Endpoint>& out) {
       .rights = balance_rights(),
       .params = {path(P("upid").len(21, 21).fmt(Format::Upid).desc("Profile ID"))},
       .command = "wallet list",
+      .owner = balance_owner(Object::Profile, "upid"),
   });
   out.push_back({
       .method = Method::Get,
@@ -108,6 +133,7 @@ void wallet(std::vector<Endpoint>& out) {
                  P("mainaddress").len(1, 50)
                      .desc("Main receiving address to use; blank: the system default receiving address")},
       .command = "wallet depositaddress create",
+      .owner = receive_owner(),
   });
   out.push_back({
       .method = Method::Get,
@@ -120,6 +146,7 @@ void wallet(std::vector<Endpoint>& out) {
                  path(P("currencycode").len(3, 16).fmt(Format::Currency)
                           .desc("Currency code (base or extended currency)"))},
       .command = "wallet depositaddress get",
+      .owner = balance_owner(Object::Wallet, "waid"),
   });
   out.push_back({
       .method = Method::Get,
@@ -132,6 +159,7 @@ void wallet(std::vector<Endpoint>& out) {
                  path(P("currencycode").len(3, 16).fmt(Format::Currency)
                           .desc("Currency code (base or extended currency)"))},
       .command = "wallet depositaddress get",
+      .owner = balance_owner(Object::Wallet, "waid"),
   });
 
   out.push_back({
@@ -143,6 +171,7 @@ void wallet(std::vector<Endpoint>& out) {
       .rights = tx_rights(),
       .params = history_params(),
       .command = "wallet transactionlist",
+      .owner = tx_owner(Object::Wallet, "waid"),
   });
   out.push_back({
       .method = Method::Get,
@@ -153,6 +182,7 @@ void wallet(std::vector<Endpoint>& out) {
       .rights = tx_rights(),
       .params = with(history_params(), waid_path()),
       .command = "wallet transactionlist",
+      .owner = tx_owner(Object::Wallet, "waid"),
   });
   out.push_back({
       .method = Method::Get,
@@ -163,6 +193,7 @@ void wallet(std::vector<Endpoint>& out) {
       .rights = tx_rights(),
       .params = {path(P("txid").len(21, 21).fmt(Format::Txid).desc("Transaction ID"))},
       .command = "wallet transaction",
+      .owner = tx_owner(Object::Transaction, "txid"),
   });
 
   out.push_back({
@@ -190,6 +221,7 @@ void wallet(std::vector<Endpoint>& out) {
       .notes = "method also accepts \"generic\" (our generic bridge, taken by external adapters). "
                "destinationcurrency: the spec's 3-3 cannot hold its own \"code/issuer\" form; 3-40 as in "
                "withdraw/test, whose example is 37 characters.",
+      .owner = Owner{Object::Wallet, "waid", {"initiatewithdraw"}, {"chargechildprofile"}, {}, kLedgerChecks},
   });
   out.push_back({
       .method = Method::Post,
@@ -230,6 +262,7 @@ void wallet(std::vector<Endpoint>& out) {
                  P("description").len(1, 40).desc("The description string for this transaction")},
       .command = "wallet transfer",
       .notes = "amount: the spec's table says 10-12 characters but its own example is \"278.53\" (6): 1-12.",
+      .owner = Owner{Object::Wallet, "sourcewaid", {"initiatetransfer"}, {"chargechildprofile"}, {}, kLedgerChecks},
   });
 
   out.push_back({

@@ -1,4 +1,5 @@
 #include "daemon/http/pipeline.h"
+#include "daemon/modules/ownership.h"
 
 #include <boost/asio/post.hpp>
 #include <chrono>
@@ -335,7 +336,8 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
     }
 
     const Registry::Bound* bound = registry_.find(ep);
-    if (bound && bound->blocks == Blocks::Yes && !may_block) return false;
+    // Resolving the object a call acts on reads the database: on a worker thread.
+    if (bound && (bound->blocks == Blocks::Yes || pipeline_checks_owner(ep)) && !may_block) return false;
 
     // Rate limit, per credential (per address when anonymous).
     if (limiter_ && ep.rate_limited) {
@@ -347,6 +349,8 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
     if (!bound) return finish(x, Reply::error(Rc::NotImplemented, ep.key()));
     auto call = std::make_shared<Call>(Call{ep, std::move(params), std::move(principal), x->request_id,
                                             std::move(idempotency_key), x->info, x->req, std::move(invalid)});
+    // Ownership: the object the call names, checked against the catalog's rule (ownership.h).
+    if (auto refused = check_owner(app_, *call)) return finish(x, std::move(*refused));
     auto once = std::make_shared<std::atomic<bool>>(false);
     bound->handler(app_, *call, [this, x, call, once](Reply reply) {
       if (once->exchange(true)) return;

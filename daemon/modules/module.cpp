@@ -18,6 +18,11 @@ Handler blocking(std::function<Reply(App&, Call&)> fn) {
   };
 }
 
+const Target& target_of(const Call& call) {
+  if (!call.target) throw std::logic_error(call.endpoint.key() + ": the handler wants a target the pipeline did not resolve");
+  return *call.target;
+}
+
 void Registry::bind(std::string_view key, Handler h, Blocks blocks) {
   const catalog::Endpoint* ep = catalog::find(key);
   if (!ep) throw std::logic_error("handler bound to an endpoint that is not in the catalog: " + std::string(key));

@@ -21,6 +21,17 @@ namespace og {
 
 struct App;
 
+// The object a call acts on (catalog::Endpoint::owner), resolved and checked by the
+// pipeline before the handler runs (daemon/modules/ownership.h).
+struct Target {
+  catalog::Object object = catalog::Object::None;
+  std::string id;           // upid, waid or txid (the default wallet's waid when the call named none)
+  std::string upid;         // the profile that owns it (a transaction: the wallet the caller may open)
+  std::string parent_upid;  // that profile's parent ("" = none)
+  // A transaction: which of its wallets the caller may open.
+  bool source_open = false, destination_open = false;
+};
+
 struct Call {
   const catalog::Endpoint& endpoint;
   Json params;                  // validated and typed, see common/validation.h
@@ -31,6 +42,8 @@ struct Call {
   const http::Request& request; // raw headers, for the rare handler that needs them
   // Endpoints with handler_reports_errors: the parameter error, reported by the handler.
   std::optional<validation::Error> invalid;
+  // Set by the pipeline for endpoints whose catalog entry declares an owner it checks.
+  std::optional<Target> target;
 };
 
 struct Reply {
@@ -58,6 +71,10 @@ struct Reply {
     return r;
   }
 };
+
+// The object the pipeline resolved for the call; throws std::logic_error when the catalog
+// entry declares none (a handler bound to the wrong entry).
+const Target& target_of(const Call& call);
 
 // Runs on a worker thread and may block (database); must call `done` exactly once,
 // possibly later from another thread.

@@ -18,18 +18,7 @@ std::string param(const Call& call, const char* name) {
 Reply transaction_list(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::read_transaction tx(*conn);
-  std::string waid = param(call, "waid");
-  if (waid.empty()) {
-    auto d = ledger::default_wallet(tx, call.principal.upid);
-    if (!d) return Reply::error(Rc::NotFound, "your profile has no wallet yet");
-    waid = *d;
-  }
-  auto w = ledger::find_wallet(tx, waid);
-  if (!w || w->kind != "user") return Reply::error(Rc::NotFound, "wallet " + waid + " does not exist");
-  if (!allowed(call.principal, kListHistory, w->upid, w->parent_upid))
-    return may_know_of(call.principal, w->upid, w->parent_upid)
-               ? Reply::error(Rc::Forbidden, "you may not list the transactions of wallet " + waid)
-               : Reply::error(Rc::NotFound, "wallet " + waid + " does not exist");
+  const std::string waid = target_of(call).id;  // opened by the pipeline (listmyswallettx, ...)
   int limit = call.params.value("limit", 100);
   if (limit < 1 || limit > 1000) return Reply::error(Rc::BadValue, "limit must be 1 to 1000");
   // The cursor must be one of this wallet's transactions: one of another wallet would say
@@ -64,14 +53,9 @@ Reply transaction_detail(App& app, Call& call) {
   auto t = ledger::find_transaction(tx, app.ledger->txids(), param(call, "txid"));
   auto not_found = Reply::error(Rc::NotFound, "transaction " + param(call, "txid") + " does not exist");
   if (!t) return not_found;
-  auto visible = [&](const std::string& waid) {
-    if (waid.empty()) return false;
-    auto w = ledger::find_wallet(tx, waid);
-    return w && w->kind == "user" && allowed(call.principal, kListHistory, w->upid, w->parent_upid);
-  };
-  bool see_source = visible(t->source_waid), see_destination = visible(t->destination_waid);
-  // A transaction the caller may not see does not exist for it.
-  if (!see_source && !see_destination) return not_found;
+  // Opened by the pipeline: the caller may see one side at least (a transaction it may see
+  // neither side of does not exist for it).
+  const bool see_source = target_of(call).source_open, see_destination = target_of(call).destination_open;
   auto c = app.ledger->currencies().find(t->currency);
   if (!c) return not_found;
   Json j{{"errorcode", t->bridge_code}, {"errormessage", t->bridge_message}, {"timestampstart", t->created_at}};

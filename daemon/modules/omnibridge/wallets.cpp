@@ -24,44 +24,17 @@ Json wallet_json(App& app, pqxx::transaction_base& tx, const ledger::WalletRow& 
   return j;
 }
 
-// The wallet a call names ({waid}), or the caller's default wallet.
+// The wallet the pipeline resolved and opened for this call (catalog owner, ownership.h).
 std::optional<ledger::WalletRow> target_wallet(pqxx::transaction_base& tx, const Call& call, Reply& error) {
-  std::string waid = param(call, "waid");
-  if (waid.empty()) {
-    auto d = ledger::default_wallet(tx, call.principal.upid);
-    if (!d) {
-      error = Reply::error(Rc::NotFound, "your profile has no wallet yet: create one with POST /api/v1/wallet/create");
-      return std::nullopt;
-    }
-    waid = *d;
-  }
-  auto w = ledger::find_wallet(tx, waid);
-  if (!w || w->kind != "user") {
-    error = Reply::error(Rc::NotFound, "wallet " + waid + " does not exist");
-    return std::nullopt;
-  }
+  auto w = ledger::find_wallet(tx, target_of(call).id);
+  if (!w) error = Reply::error(Rc::NotFound, "wallet " + target_of(call).id + " does not exist");  // deleted since
   return w;
 }
 
-// A wallet the caller may not use: 10122 if it is its own profile's or a child's, else
-// exactly the answer for a wallet that does not exist.
-Reply refused_wallet(const Call& call, const ledger::WalletRow& w, const std::string& why) {
-  if (may_know_of(call.principal, w.upid, w.parent_upid)) return Reply::error(Rc::Forbidden, why);
-  return Reply::error(Rc::NotFound, "wallet " + w.waid + " does not exist");
-}
-
 Reply create_wallet(App& app, Call& call) {
-  std::string upid = param(call, "upid");
-  if (upid.empty()) upid = call.principal.upid;
+  const std::string upid = target_of(call).id;  // opened by the pipeline (modifymyprofile, ...)
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto profile = ledger::find_profile(tx, upid);
-  const Reply no_profile = Reply::error(Rc::NotFound, "profile " + upid + " does not exist");
-  if (!profile) return no_profile;
-  if (!allowed(call.principal, kModifyProfile, profile->upid, profile->parent_upid))
-    return may_know_of(call.principal, profile->upid, profile->parent_upid)
-               ? Reply::error(Rc::Forbidden, "you may not add wallets to profile " + upid)
-               : no_profile;
   bool trading = call.params.value("trading", false);
   std::string market = param(call, "market");
   if (trading && market.empty()) return Reply::error(Rc::MissingParameter, "market (required for a trading wallet)");
@@ -78,22 +51,13 @@ Reply get_wallet(App& app, Call& call) {
   Reply error;
   auto w = target_wallet(tx, call, error);
   if (!w) return error;
-  if (!allowed(call.principal, kReadBalances, w->upid, w->parent_upid))
-    return refused_wallet(call, *w, "you may not read wallet " + w->waid);
   return Reply::ok(wallet_json(app, tx, *w));
 }
 
 Reply list_wallets(App& app, Call& call) {
-  std::string upid = call.params.contains("upid") ? param(call, "upid") : call.principal.upid;
+  const std::string upid = target_of(call).id;  // opened by the pipeline
   auto conn = app.pool.acquire();
   pqxx::read_transaction tx(*conn);
-  auto profile = ledger::find_profile(tx, upid);
-  const Reply no_profile = Reply::error(Rc::NotFound, "profile " + upid + " does not exist");
-  if (!profile) return no_profile;
-  if (!allowed(call.principal, kReadBalances, profile->upid, profile->parent_upid))
-    return may_know_of(call.principal, profile->upid, profile->parent_upid)
-               ? Reply::error(Rc::Forbidden, "you may not read the wallets of profile " + upid)
-               : no_profile;
   Json list = Json::array();
   std::string default_waid;
   for (const auto& w : ledger::wallets_of(tx, upid)) {
@@ -138,10 +102,9 @@ Reply create_deposit_address(App& app, Call& call) {
   std::string method = param(call, "method");
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto w = ledger::find_wallet(tx, param(call, "waid"));
-  if (!w || w->kind != "user") return Reply::error(Rc::NotFound, "wallet " + param(call, "waid") + " does not exist");
-  if (!allowed(call.principal, kReceive, w->upid, w->parent_upid))
-    return refused_wallet(call, *w, "you may not create deposit addresses for wallet " + w->waid);
+  Reply error;
+  auto w = target_wallet(tx, call, error);  // opened by the pipeline (createreceivingaddress, ...)
+  if (!w) return error;
   std::string address = deposit_address_for(*w, method);
   if (address.empty()) return Reply::error(Rc::NotAvailable, "no " + method + " bridge on this platform");
   tx.exec_params(
@@ -165,8 +128,6 @@ Reply get_deposit_address(App& app, Call& call) {
   Reply error;
   auto w = target_wallet(tx, call, error);
   if (!w) return error;
-  if (!allowed(call.principal, kReadBalances, w->upid, w->parent_upid))
-    return refused_wallet(call, *w, "you may not read wallet " + w->waid);
   auto r = tx.exec_params("SELECT address FROM deposit_addresses WHERE waid = $1 AND method = $2", w->waid, method);
   if (r.empty())
     return Reply::error(Rc::NotFound, "wallet " + w->waid + " has no " + method +
