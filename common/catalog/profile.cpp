@@ -25,6 +25,21 @@ std::vector<std::string_view> modify_profile() {
 }
 std::vector<std::string_view> apikey_rights() { return {"createprofileapikey", "createchildprofileapikey"}; }
 
+// The same rights by tier, for the pipeline's ownership check (Endpoint::owner).
+Owner read_owner() { return {Object::Profile, "upid", {"readmyprofile"}, {"readchildprofile"}, {"readallprofiles"}, {}}; }
+Owner modify_owner() {
+  return {Object::Profile, "upid", {"modifymyprofile"}, {"modifychildprofile"}, {"modifyallprofiles"}, {}};
+}
+Owner team_owner() { return {Object::Profile, "upid", {"manageteam"}, {"manageteam"}, {}, {}}; }
+Owner apikey_owner() {
+  return {Object::Profile, "upid", {"createprofileapikey"}, {"createchildprofileapikey"}, {}, {}};
+}
+// GET /profile/{usertoken} and /profile/{apikey}: the profile is named by a credential, not
+// an id, and is found by the handler (a hash lookup, or the token's claims).
+constexpr std::string_view kByCredential =
+    "the handler: the profile is named by a credential (an API key's hash, a token's claims), not by an id; "
+    "the same tiers, and a refusal answers like no match";
+
 }  // namespace
 
 void profile(std::vector<Endpoint>& out) {
@@ -93,6 +108,7 @@ void profile(std::vector<Endpoint>& out) {
       .rights = read_profile(),
       .params = {path(P("upid").len(21, 21).fmt(Format::Upid).desc("Profile ID"))},
       .command = "profile get",
+      .owner = read_owner(),
   });
   out.push_back({
       .method = Method::Get,
@@ -103,6 +119,7 @@ void profile(std::vector<Endpoint>& out) {
       .rights = read_profile(),
       .params = {path(P("usertoken").fmt(Format::Jwt).hidden().desc("User token"))},
       .command = "profile get",
+      .owner = Owner{Object::Profile, "usertoken", {"readmyprofile"}, {"readchildprofile"}, {"readallprofiles"}, kByCredential},
   });
   out.push_back({
       .method = Method::Get,
@@ -113,6 +130,7 @@ void profile(std::vector<Endpoint>& out) {
       .rights = read_profile(),
       .params = {path(P("apikey").len(32, 32).fmt(Format::Hex32).hidden().desc("API key"))},
       .command = "profile get",
+      .owner = Owner{Object::Profile, "apikey", {"readmyprofile"}, {"readchildprofile"}, {"readallprofiles"}, kByCredential},
   });
 
   {
@@ -138,6 +156,7 @@ void profile(std::vector<Endpoint>& out) {
         .rights = modify_profile(),
         .params = std::move(ps),
         .command = "profile update",
+        .owner = modify_owner(),
     });
   }
 
@@ -156,6 +175,7 @@ void profile(std::vector<Endpoint>& out) {
                      .desc("If present will create a user and a mapping for child profile"),
                  P("language").len(2, 2).fmt(Format::Language).desc("Language for the new user")},
       .command = "profile team add",
+      .owner = team_owner(),
   });
   out.push_back({
       .method = Method::Get,
@@ -165,6 +185,7 @@ void profile(std::vector<Endpoint>& out) {
       .access = Access::Read,
       .rights = {"manageteam"},
       .command = "profile team list",
+      .owner = team_owner(),
   });
   out.push_back({
       .method = Method::Get,
@@ -175,6 +196,7 @@ void profile(std::vector<Endpoint>& out) {
       .rights = {"manageteam"},
       .params = {path(P("upid").len(21, 21).fmt(Format::Upid).desc("Profile ID"))},
       .command = "profile team list",
+      .owner = team_owner(),
   });
   out.push_back({
       .method = Method::Post,
@@ -187,6 +209,7 @@ void profile(std::vector<Endpoint>& out) {
                  Arr("roles").req().len(1, 20).desc("Roles assigned to the user"),
                  P("upid").len(21, 21).fmt(Format::Upid).desc("If present will check child profile's user mapping")},
       .command = "profile team update",
+      .owner = team_owner(),
   });
   out.push_back({
       .method = Method::Delete,
@@ -197,6 +220,7 @@ void profile(std::vector<Endpoint>& out) {
       .rights = {"manageteam"},
       .params = {path(P("uuid").len(21, 21).fmt(Format::Uuid).desc("User ID"))},
       .command = "profile team delete",
+      .owner = team_owner(),
   });
   out.push_back({
       .method = Method::Delete,
@@ -208,6 +232,7 @@ void profile(std::vector<Endpoint>& out) {
       .params = {path(P("upid").len(21, 21).fmt(Format::Upid).desc("Profile ID")),
                  path(P("uuid").len(21, 21).fmt(Format::Uuid).desc("User ID"))},
       .command = "profile team delete",
+      .owner = team_owner(),
   });
 
   // API keys.
@@ -223,6 +248,7 @@ void profile(std::vector<Endpoint>& out) {
                  P("upid").len(21, 21).fmt(Format::Upid)
                      .desc("If present will create a API key mapping for child profile")},
       .command = "profile apikey create",
+      .owner = apikey_owner(),
   });
   out.push_back({
       .method = Method::Get,
@@ -232,6 +258,7 @@ void profile(std::vector<Endpoint>& out) {
       .access = Access::Read,
       .rights = apikey_rights(),
       .command = "profile apikey list",
+      .owner = apikey_owner(),
   });
   out.push_back({
       .method = Method::Get,
@@ -242,6 +269,7 @@ void profile(std::vector<Endpoint>& out) {
       .rights = apikey_rights(),
       .params = {path(P("upid").len(21, 21).fmt(Format::Upid).desc("Profile ID"))},
       .command = "profile apikey list",
+      .owner = apikey_owner(),
   });
   out.push_back({
       .method = Method::Delete,
@@ -252,6 +280,7 @@ void profile(std::vector<Endpoint>& out) {
       .rights = apikey_rights(),
       .params = {path(P("akid").len(21, 21).fmt(Format::Akid).desc("API key ID"))},
       .command = "profile apikey delete",
+      .owner = apikey_owner(),
   });
   out.push_back({
       .method = Method::Delete,
@@ -263,6 +292,7 @@ void profile(std::vector<Endpoint>& out) {
       .params = {path(P("upid").len(21, 21).fmt(Format::Upid).desc("Profile ID")),
                  path(P("akid").len(21, 21).fmt(Format::Akid).desc("API key ID"))},
       .command = "profile apikey delete",
+      .owner = apikey_owner(),
   });
 
   out.push_back({

@@ -8,9 +8,6 @@
 namespace og::omnipass {
 
 const Rights kReadProfile{{"readmyprofile"}, {"readchildprofile"}, {"readallprofiles"}};
-const Rights kModifyProfile{{"modifymyprofile"}, {"modifychildprofile"}, {"modifyallprofiles"}};
-const Rights kApiKeys{{"createprofileapikey"}, {"createchildprofileapikey"}, {}};
-const Rights kTeam{{"manageteam"}, {"manageteam"}, {}};
 
 std::string str(const Call& call, const char* name) {
   return call.params.contains(name) && call.params[name].is_string() ? call.params[name].get<std::string>()
@@ -29,21 +26,11 @@ std::vector<std::string> strings(const Call& call, const char* name) {
   return out;
 }
 
-std::optional<Profile> target_profile(pqxx::transaction_base& tx, const Call& call, const Rights& rights, Reply& error,
-                                      const char* param) {
-  std::string upid = str(call, param);
-  if (upid.empty()) upid = call.principal.upid;
+std::optional<Profile> target_profile(pqxx::transaction_base& tx, const Call& call, Reply& error) {
+  // Resolved and opened by the pipeline (the catalog entry's owner rule, modules/ownership.h).
+  const std::string& upid = target_of(call).id;
   auto p = find_profile(tx, upid);
-  if (!p) {
-    error = Reply::error(Rc::NotFound, "profile " + upid + " does not exist");
-    return std::nullopt;
-  }
-  if (!allowed(call.principal, rights, p->upid, p->parent_upid)) {
-    // Another's profile answers as if it did not exist.
-    error = may_know_of(call.principal, p->upid, p->parent_upid) ? Reply::error(Rc::Forbidden, "you may not act on profile " + upid)
-                                                 : Reply::error(Rc::NotFound, "profile " + upid + " does not exist");
-    return std::nullopt;
-  }
+  if (!p) error = Reply::error(Rc::NotFound, "profile " + upid + " does not exist");  // deleted since
   return p;
 }
 

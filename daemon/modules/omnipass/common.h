@@ -10,19 +10,17 @@
 
 namespace og::omnipass {
 
-extern const Rights kReadProfile;    // readmyprofile / readchildprofile / readallprofiles
-extern const Rights kModifyProfile;  // modifymyprofile / modifychildprofile / modifyallprofiles
-extern const Rights kApiKeys;        // createprofileapikey / createchildprofileapikey
-extern const Rights kTeam;           // manageteam (own; child too), superuser
+// readmyprofile / readchildprofile / readallprofiles: for the profile named by a credential
+// (GET /profile/{usertoken}, /profile/{apikey}), which the pipeline cannot resolve.
+extern const Rights kReadProfile;
 
 std::string str(const Call& call, const char* name);  // "" when absent
 bool flag(const Call& call, const char* name, bool fallback = false);
 std::vector<std::string> strings(const Call& call, const char* name);
 
-// The {upid} of a call, or the caller's own profile; nullopt + error reply when it does
-// not exist or the caller may not act on it under `rights`.
-std::optional<Profile> target_profile(pqxx::transaction_base& tx, const Call& call, const Rights& rights, Reply& error,
-                                      const char* param = "upid");
+// The profile the pipeline resolved and opened for the call (the catalog entry's owner:
+// its {upid}, or the caller's own); nullopt + error reply if it was deleted since.
+std::optional<Profile> target_profile(pqxx::transaction_base& tx, const Call& call, Reply& error);
 
 // The spec's "profile" object of GET /profile (individual or organization attributes).
 Json profile_object(const Profile& p);

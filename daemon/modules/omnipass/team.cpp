@@ -16,7 +16,7 @@ Reply add_member(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
   Reply error;
-  auto p = target_profile(tx, call, kTeam, error);
+  auto p = target_profile(tx, call, error);
   if (!p) return error;
   const std::string email = str(call, "email");
   auto user = find_user_by_email(tx, email, /*for_update=*/true);
@@ -53,7 +53,7 @@ Reply list_team(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::read_transaction tx(*conn);
   Reply error;
-  auto p = target_profile(tx, call, kTeam, error);
+  auto p = target_profile(tx, call, error);
   if (!p) return error;
   Json team = Json::array();
   for (const auto& m : team_of(tx, p->upid)) team.push_back(Json{{"uuid", m.uuid}, {"email", m.email}, {"roles", m.roles}});
@@ -67,7 +67,7 @@ Reply update_member(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
   Reply error;
-  auto p = target_profile(tx, call, kTeam, error);
+  auto p = target_profile(tx, call, error);
   if (!p) return error;
   auto user = find_user_by_email(tx, str(call, "email"));
   auto m = user ? membership(tx, user->uuid, p->upid) : std::nullopt;
@@ -82,7 +82,7 @@ Reply remove_member(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
   Reply error;
-  auto p = target_profile(tx, call, kTeam, error);
+  auto p = target_profile(tx, call, error);
   if (!p) return error;
   const std::string uuid = str(call, "uuid");
   auto m = membership(tx, uuid, p->upid);
@@ -105,7 +105,7 @@ Reply create_key(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
   Reply error;
-  auto p = target_profile(tx, call, kApiKeys, error);
+  auto p = target_profile(tx, call, error);
   if (!p) return error;
   auto key = create_api_key(tx, p->upid, str(call, "description"), roles);
   tx.commit();
@@ -116,7 +116,7 @@ Reply list_keys(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::read_transaction tx(*conn);
   Reply error;
-  auto p = target_profile(tx, call, kApiKeys, error);
+  auto p = target_profile(tx, call, error);
   if (!p) return error;
   Json list = Json::array();
   for (const auto& r : tx.exec_params(
@@ -134,7 +134,7 @@ Reply delete_key(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
   Reply error;
-  auto p = target_profile(tx, call, kApiKeys, error);
+  auto p = target_profile(tx, call, error);
   if (!p) return error;
   auto r = tx.exec_params("UPDATE api_keys SET revoked_at = now() WHERE akid = $1 AND upid = $2 AND revoked_at IS NULL",
                           str(call, "akid"), p->upid);
