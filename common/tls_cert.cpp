@@ -1,5 +1,7 @@
 #include "common/tls_cert.h"
 
+#include "common/files.h"
+
 #include <fcntl.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -101,22 +103,7 @@ PemPair make_self_signed(const SelfSignedOptions& o) {
 
 namespace {
 void write_file(const std::filesystem::path& p, const std::string& data, mode_t mode) {
-  std::string tmp = p.string() + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) throw std::runtime_error("cannot write " + tmp);
-  ::fchmod(fd, mode);
-  std::size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-    if (n <= 0) {
-      ::close(fd);
-      throw std::runtime_error("cannot write " + tmp);
-    }
-    off += static_cast<std::size_t>(n);
-  }
-  ::fsync(fd);
-  ::close(fd);
-  std::filesystem::rename(tmp, p);
+  files::write_atomic(p, data, mode);
 }
 }  // namespace
 

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <mutex>
 
+#include "common/files.h"
 #include "common/tls_cert.h"
 #include "daemon/app.h"
 #include "daemon/config.h"
@@ -38,16 +39,7 @@ namespace fs = std::filesystem;
 
 // Writes a file atomically (temp + rename) with the given mode.
 void write_private_file(const fs::path& path, const std::string& content, mode_t mode) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-    ::chmod(tmp.c_str(), mode);
-    out << content;
-    if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, path);
+  files::write_atomic(path, content, mode);
 }
 
 // Every directory of --dev's data dir; when root, traversable by the cluster's user.

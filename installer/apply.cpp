@@ -1,5 +1,7 @@
 #include "installer/apply.h"
 
+#include "common/files.h"
+
 #include <fcntl.h>
 #include <libpq-fe.h>
 #include <pwd.h>
@@ -122,42 +124,11 @@ std::string toml_quote(const std::string& value) {
 }
 
 void write_file(const fs::path& file, const std::string& content, mode_t mode, bool exclusive) {
-  const fs::path tmp = file.string() + ".tmp";
   if (exclusive) {
     std::error_code ec;
     if (fs::exists(file, ec)) throw std::runtime_error(file.string() + " exists already");
   }
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-  if (fd < 0)
-    throw std::runtime_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
-  ::fchmod(fd, mode);
-  std::size_t off = 0;
-  while (off < content.size()) {
-    ssize_t n = ::write(fd, content.data() + off, content.size() - off);
-    if (n <= 0) {
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw std::runtime_error("cannot write " + tmp.string());
-    }
-    off += static_cast<std::size_t>(n);
-  }
-  ::fsync(fd);
-  ::close(fd);
-  if (exclusive) {
-    // link() fails if the name was taken meanwhile: never replace an existing file.
-    if (::link(tmp.c_str(), file.c_str()) != 0) {
-      int err = errno;
-      ::unlink(tmp.c_str());
-      throw std::runtime_error("cannot create " + file.string() + ": " + std::strerror(err));
-    }
-    ::unlink(tmp.c_str());
-    return;
-  }
-  if (::rename(tmp.c_str(), file.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(err));
-  }
+  files::write_atomic(file, content, mode, exclusive);
 }
 
 Layout::Layout(const fs::path& r) : root(fs::absolute(r)) {

@@ -1,6 +1,14 @@
 // Result codes table, crypto helpers, self-signed certificates (checked with openssl).
 #include <catch2/catch.hpp>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "common/files.h"
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -100,4 +108,39 @@ TEST_CASE("self-signed certificates verify with openssl and carry the names", "[
   // Key and certificate match.
   CHECK(run("openssl pkey -in " + dir + "/key.pem -pubout") == run("openssl x509 -in " + dir + "/cert.pem -noout -pubkey"));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("files::write_atomic: mode, replace, exclusive, no symlink followed, nothing left behind", "[files]") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("ogfiles" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  fs::path f = dir / "key.pem";
+  og::files::write_atomic(f, "one", 0600);
+  struct stat st{};
+  REQUIRE(::stat(f.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  og::files::write_atomic(f, "two", 0640);
+  std::ifstream in(f);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text == "two");
+  REQUIRE(::stat(f.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0640);
+  // Exclusive: an existing file is never replaced.
+  CHECK_THROWS_WITH(og::files::write_atomic(f, "three", 0600, true), Catch::Contains("cannot create"));
+  og::files::write_atomic(dir / "new.pem", "x", 0600, true);
+  CHECK(fs::exists(dir / "new.pem"));
+  // A symlink planted at the temporary name is not followed.
+  fs::path victim = dir / "victim";
+  { std::ofstream(victim) << "untouched"; }
+  fs::create_symlink(victim, f.string() + ".tmp" + std::to_string(::getpid()));
+  CHECK_THROWS(og::files::write_atomic(f, "evil", 0600));
+  std::ifstream v(victim);
+  std::string vt((std::istreambuf_iterator<char>(v)), std::istreambuf_iterator<char>());
+  CHECK(vt == "untouched");
+  fs::remove(f.string() + ".tmp" + std::to_string(::getpid()));
+  // Only the files written remain (no temporaries).
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) { (void)e; ++n; }
+  CHECK(n == 3);
+  fs::remove_all(dir);
 }
