@@ -8,6 +8,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -30,6 +31,10 @@ struct Principal {
   std::string upid;  // the profile the caller acts as
   std::vector<std::string> roles;
   rbac::RightSet rights;
+  // Kind::User: the access token's other claims, so that no handler decodes it again.
+  std::string client_id;     // the OAuth application it was issued to ("" = user/login)
+  std::string scope;
+  std::int64_t auth_time = 0;  // when the user gave the password (OIDC auth_time)
 
   bool anonymous() const { return kind == Kind::Anonymous; }
   // The credential's ID, as logged and used for rate limiting ("" when anonymous).

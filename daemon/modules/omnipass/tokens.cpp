@@ -275,6 +275,9 @@ http::AuthResult TokenService::verify(std::string_view token) {
   p.upid = c->upid;
   p.roles = c->roles;
   p.rights = rbac::RightSet::of_roles(std::span<const std::string>(p.roles));
+  p.client_id = c->client_id;
+  p.scope = c->scope;
+  p.auth_time = c->auth_time;
   return {Rc::Ok, "", std::move(p)};
 }
 

@@ -82,13 +82,12 @@ Reply login(App& app, Call& call) {
 // user's current roles on the token's profile.
 Reply renew_token(App& app, Call& call) {
   if (auto e = need_user(call)) return *e;
-  auto header = call.request.find(http::bhttp::field::authorization);
-  std::string_view value = header == call.request.end() ? std::string_view() : http::sv(header->value());
-  if (value.size() <= 7 || value.substr(0, 7) != "Bearer ")
+  // The token's claims, as the pipeline verified them (no second decoding here).
+  if (call.principal.kind != http::Principal::Kind::User)
     return Reply::error(Rc::NotAuthenticated, "this call needs a user's access token (Authorization: Bearer)");
-  std::string why;
-  auto claims = app.tokens->claims_of(value.substr(7), &why);
-  if (!claims) return Reply::error(Rc::InvalidCredentials, "invalid access token (" + why + ")");
+  const TokenClaims current{call.principal.uuid, call.principal.upid, call.principal.scope, call.principal.client_id,
+                            call.principal.roles, call.principal.auth_time};
+  const TokenClaims* claims = &current;
   if (!claims->client_id.empty())
     return Reply::error(Rc::Forbidden, "a token issued to an OAuth application renews with its refresh token");
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
