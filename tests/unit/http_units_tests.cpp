@@ -236,9 +236,12 @@ TEST_CASE("log timestamps are ISO 8601 UTC with milliseconds, and the current ti
   // Formatted once a second per thread: consecutive calls across a second boundary must
   // still give the new second.
   for (int i = 0; i < 3; ++i) {
-    const std::time_t before = std::time(nullptr);
+    // The precise clock: std::time() may read the kernel's coarse clock, which lags by a few
+    // milliseconds (a timestamp at .001 s then looked "later" than `after`).
+    auto now = [] { return std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()); };
+    const std::time_t before = now();
     const std::string ts = og::log::timestamp_now();
-    const std::time_t after = std::time(nullptr);
+    const std::time_t after = now();
     INFO(ts);
     REQUIRE(std::regex_match(ts, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)")));
     std::tm tm{};
