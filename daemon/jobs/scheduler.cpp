@@ -92,7 +92,11 @@ void Scheduler::stop() {
   }
   cv_.notify_all();
   for (auto& s : slots_) {
-    s->stopping = true;
+    {
+      // Under the slot's lock: a runner between its check and its wait cannot miss this.
+      std::lock_guard lock(s->mu);
+      s->stopping = true;
+    }
     s->cv.notify_all();
   }
   for (auto& s : slots_)

@@ -5,6 +5,7 @@
 #include "daemon/app.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/ledger/txids.h"
+#include "daemon/modules/access.h"
 #include "daemon/store/pool.h"
 
 namespace og {
@@ -25,10 +26,6 @@ bool opens(const http::Principal& p, const catalog::Owner& o, const std::string&
   return !parent.empty() && parent == p.upid && any(p, o.child);
 }
 
-bool knows(const http::Principal& p, const std::string& upid, const std::string& parent) {
-  return (!upid.empty() && upid == p.upid) || (!parent.empty() && parent == p.upid);
-}
-
 std::string text(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
 
 std::string named(const Call& call, std::string_view param) {
@@ -38,7 +35,7 @@ std::string named(const Call& call, std::string_view param) {
 
 // The refusal for an object the caller may not open.
 Reply refuse(const Call& call, const Target& t, const std::string& what, const Reply& missing) {
-  if (!knows(call.principal, t.upid, t.parent_upid)) return missing;
+  if (!may_know_of(call.principal, t.upid, t.parent_upid)) return missing;
   const auto& o = call.endpoint.owner;
   const auto& tier = t.upid == call.principal.upid ? o.own : o.child;
   std::string needed;

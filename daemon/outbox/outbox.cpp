@@ -30,6 +30,7 @@ struct Due {
   std::string message_id, kind, payload;
   int attempts;
   bool too_old;
+  std::string text;  // the payload, read from the secret store
 };
 
 }  // namespace
@@ -83,7 +84,19 @@ Round deliver_due(store::Pool& pool, secrets::SecretStore& store, mail::Mailer* 
                "FROM outbox WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY id LIMIT 20",
                static_cast<int>(s.max_age.count())))
         due.push_back(Due{r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                          r[3].is_null() ? std::string() : r[3].as<std::string>(), r[4].as<int>(), r[5].as<bool>()});
+                          r[3].is_null() ? std::string() : r[3].as<std::string>(), r[4].as<int>(), r[5].as<bool>(), {}});
+      // The texts in the same transaction (one connection for the batch, not one per message).
+      // One that cannot be read (gone, corrupt) fails its own message below, not the batch.
+      for (auto& d : due) {
+        try {
+          d.text = store.get(tx, d.payload);
+        } catch (const secrets::Locked&) {
+          round.locked = true;  // nothing is readable until the unlock
+          return round;
+        } catch (const std::exception&) {
+          // left empty: this message fails below with its own error
+        }
+      }
     }
     if (due.empty()) break;
     for (const auto& d : due) {
@@ -91,19 +104,11 @@ Round deliver_due(store::Pool& pool, secrets::SecretStore& store, mail::Mailer* 
       std::string error;
       bool again = false;
       try {
-        std::string text;
-        {
-          auto conn = pool.acquire();
-          pqxx::read_transaction tx(*conn);
-          text = store.get(tx, d.payload);  // throws secrets::Locked until the unlock
-        }
         if (d.kind != "mail") throw std::runtime_error("unknown outbox kind " + d.kind);
-        Json p = Json::parse(text);
+        if (d.text.empty()) throw std::runtime_error("the message's text cannot be read");
+        Json p = Json::parse(d.text);
         mailer->send(mail::Message{p.at("to").get<std::string>(), p.at("subject").get<std::string>(),
                                    p.at("text").get<std::string>(), d.message_id});
-      } catch (const secrets::Locked&) {
-        round.locked = true;
-        return round;
       } catch (const std::exception& e) {
         error = e.what();
         again = retryable(e) && !d.too_old;

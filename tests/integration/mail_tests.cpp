@@ -1034,6 +1034,15 @@ TEST_CASE("outbox: the SMTP server is down when a team member is added; the mail
             .resultcode() == 10140);  // not a dead letter
   CHECK(omnid.call("POST", "/api/v1/system/outbox/99x/retry", "{}", admin).resultcode() != 10000);
   CHECK(omnid.call("GET", "/api/v1/system/outbox", "", owner.apikey).resultcode() == 10122);  // not an operator
+  CHECK(omnid.call("POST", "/api/v1/system/outbox/" + sent[0]["id"].get<std::string>() + "/retry", "{}", owner.apikey)
+            .resultcode() == 10122);
+  // ... and changed nothing: the one message is still delivered, once.
+  Json after = outbox_messages(omnid, admin);
+  REQUIRE(after.size() == 1);
+  CHECK(after[0]["status"] == "sent");
+  CHECK(after[0]["attempts"] == sent[0]["attempts"]);
+  std::this_thread::sleep_for(1500ms);
+  CHECK(smtp.received().size() == 1);
 }
 
 TEST_CASE("outbox: kill -9 of omnid in the middle of the SMTP conversation; after the restart the same "
