@@ -213,7 +213,7 @@ _omnictl_flag_values() {
         'profile get --usertoken-file') echo '@file' ;;
         'profile get --apikey-file') echo '@file' ;;
         'system bridge generic close --status') echo 'completed failed' ;;
-        'system bridge updateaccount --bridgename') echo 'ripple bitcoin' ;;
+        'system bridge updateaccount --bridgename') echo 'ripple bitcoin stellar bank generic' ;;
         'system bridge updateaccount --accountdata-file') echo '@file' ;;
         'system component attribute --component') echo 'omnipass omnibridge omnipay' ;;
         'system component attributelist --component') echo 'omnipass omnibridge omnipay' ;;

@@ -607,7 +607,7 @@ complete -c omnictl -n '__omnictl_cmd_is \'system bridge generic deposit\'' -l d
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge generic deposit\'' -l data -x -d 'JSON body: the text itself, @FILE, or - for standard input; flags override its fields'
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge generic deposit\'' -l idempotency-key -x -d 'Idempotency-Key to send (default: a new random one); reuse it to retry safely'
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge identifier\'' -l bridgename -x -d 'Bridge name'
-complete -c omnictl -n '__omnictl_cmd_is \'system bridge updateaccount\'' -l bridgename -x -a 'ripple bitcoin' -d 'Bridge name'
+complete -c omnictl -n '__omnictl_cmd_is \'system bridge updateaccount\'' -l bridgename -x -a 'ripple bitcoin stellar bank generic' -d 'Bridge name'
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge updateaccount\'' -l instanceid -x -d 'Instance ID (required: this or bridgeinstanceid)'
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge updateaccount\'' -l bridgeinstanceid -x -d 'Instance ID: the spec table\'s spelling of instanceid'
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge updateaccount\'' -l accountdata-stdin -d 'Read External account attributes, attribute_name/value pairs from standard input (a secret: never on the command line)'

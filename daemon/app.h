@@ -31,6 +31,9 @@ class Mailer;
 namespace jobs {
 class Scheduler;
 }
+namespace bridges {
+class Bridges;
+}
 
 // omnipass, omnibridge, omnipay: locked after a restart until unlocked with the
 // application password (docs/unlock.md) when the database has a keyring; unlocked from the
@@ -63,7 +66,8 @@ struct App {
   // The same store when secrets are encrypted at rest (the database has a keyring), else nullptr.
   secrets::EncryptedSecretStore* encrypted = nullptr;
   mail::Mailer* mailer = nullptr;    // nullptr: no mail transport configured
-  jobs::Scheduler* jobs = nullptr;   // the jobs of this node (wake("outbox") after an enqueue)
+  jobs::Scheduler* jobs = nullptr;
+  bridges::Bridges* bridges = nullptr;  // the bridge instances of this node (omnid.toml [[bridge]])   // the jobs of this node (wake("outbox") after an enqueue)
   std::atomic<int> schema_version{0};
   std::string version = "0.1.0";
 };

@@ -10,6 +10,7 @@
 #include <limits>
 #include <set>
 
+#include "daemon/bridges/registry.h"
 #include "daemon/http/server.h"
 
 namespace og {
@@ -88,7 +89,7 @@ Config parse_config(std::string_view text, const std::string& origin) {
   Reader r{root, origin};
   for (const auto& [k, v] : root) {
     std::string key(k.str());
-    static const std::set<std::string> kSections{"server", "tls", "database", "rate_limit", "auth", "ledger", "omnipass", "mail", "jobs", "outbox", "log"};
+    static const std::set<std::string> kSections{"server", "tls", "database", "rate_limit", "auth", "ledger", "omnipass", "mail", "jobs", "outbox", "bridge", "log"};
     if (!kSections.count(key)) r.fail(&v, key, "unknown section (see omnid.toml(5))");
   }
 
@@ -249,6 +250,34 @@ Config parse_config(std::string_view text, const std::string& origin) {
            "must be at most outbox.retry_max_seconds");
   if (c.outbox.keep_sent_hours > 24 * 365)
     r.fail(ob ? ob->get("keep_sent_hours") : nullptr, "outbox.keep_sent_hours", "must be at most 8760");
+
+  if (const toml::node* n = root.get("bridge")) {
+    if (!n->is_array_of_tables()) r.fail(n, "bridge", "must be tables ([[bridge]], one per bridge instance)");
+    for (const auto& element : *n->as_array()) {
+      const auto* b = element.as_table();
+      r.only(b, "bridge", {"name", "instance", "description", "enabled"});
+      bridges::InstanceSettings s;
+      r.get(b, "bridge", "name", s.type);
+      r.get(b, "bridge", "instance", s.instance);
+      r.get(b, "bridge", "description", s.description);
+      r.get(b, "bridge", "enabled", s.enabled);
+      switch (bridges::type_state(s.type)) {
+        case bridges::TypeState::Built: break;
+        case bridges::TypeState::Planned:
+          r.fail(b->get("name"), "bridge.name", "the " + s.type + " bridge is not built into this omnid yet");
+        case bridges::TypeState::Unknown:
+          r.fail(b->get("name") ? b->get("name") : &element, "bridge.name",
+                 s.type.empty() ? std::string("required") : "no bridge named \"" + s.type + "\"");
+      }
+      if (s.instance > 99) r.fail(b->get("instance"), "bridge.instance", "must be between 1 and 99");
+      if (s.description.size() > 100 || s.description.find_first_of(std::string("\0\r\n", 3)) != std::string::npos)
+        r.fail(b->get("description"), "bridge.description", "must be at most 100 characters on one line");
+      for (const auto& other : c.bridges)
+        if (other.type == s.type && other.instance == s.instance)
+          r.fail(&element, "bridge", s.type + "-" + std::to_string(s.instance) + " is configured twice");
+      c.bridges.push_back(std::move(s));
+    }
+  }
 
   const auto* lg = r.table("log");
   r.only(lg, "log", {"level", "requests"});

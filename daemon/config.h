@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "daemon/bridges/bridge.h"
 
 namespace og {
 
@@ -115,6 +118,10 @@ struct Config {
     int retry_max_seconds = 3600;      // the longest wait between two attempts
     int keep_sent_hours = 168;         // delivered messages are listed this long
   } outbox;
+
+  // Bridge instances ([[bridge]], one table per instance): name (the type), instance,
+  // description, enabled. Instance 1 of the generic bridge runs unless it is configured.
+  std::vector<bridges::InstanceSettings> bridges;
 
   struct Log {
     std::string level = "info";

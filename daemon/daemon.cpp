@@ -19,6 +19,9 @@
 #include "daemon/http/tls_identity.h"
 #include "daemon/jobs/maintenance.h"
 #include "daemon/jobs/scheduler.h"
+#include "daemon/bridges/inbox.h"
+#include "daemon/bridges/registry.h"
+#include "daemon/bridges/withdrawals.h"
 #include "daemon/outbox/outbox.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/mail/mailer.h"
@@ -228,6 +231,33 @@ int run_daemon(const DaemonOptions& opt) {
                                                       [&] { return ctx.held(); });
                      if (round.sent > 0) log::info("outbox delivered", {{"sent", round.sent}});
                    }});
+    // Bridges: deposits seen outside are credited from the inbox; push bridges send their
+    // withdrawals (daemon/bridges/, docs/bridges.md).
+    bridges::Bridges bridge_set(config.bridges);
+    app.bridges = &bridge_set;
+    scheduler.add({"bridge-inbox", std::chrono::seconds(1), [&](jobs::JobContext& ctx) {
+                     auto round = bridges::credit_received(pool, ledger, bridge_set, [&] { return ctx.held(); });
+                     if (round.credited + round.unmatched + round.refused > 0)
+                       log::info("bridge inbox", {{"credited", round.credited},
+                                                  {"unmatched", round.unmatched},
+                                                  {"refused", round.refused}});
+                   }});
+    const bridges::WithdrawalSettings withdrawal_settings{
+        .retry_initial = std::chrono::seconds(config.outbox.retry_initial_seconds),
+        .retry_max = std::chrono::seconds(config.outbox.retry_max_seconds)};
+    for (const auto& b : bridge_set.all()) {
+      if (b->delivery() != bridges::Bridge::Delivery::Push) continue;
+      bridges::Bridge& bridge = *b;
+      scheduler.add({"bridge-withdrawals:" + bridge.key(), std::chrono::seconds(1), [&](jobs::JobContext& ctx) {
+                       auto round = bridges::run_withdrawals(pool, ledger, bridge, withdrawal_settings,
+                                                             [&] { return ctx.held(); });
+                       if (round.submitted + round.completed + round.failed > 0)
+                         log::info("bridge withdrawals", {{"bridge", bridge.key()},
+                                                          {"submitted", round.submitted},
+                                                          {"completed", round.completed},
+                                                          {"failed", round.failed}});
+                     }});
+    }
     scheduler.start();
     app.jobs = &scheduler;
     log::info("jobs started", {{"node", scheduler.node()}, {"lease_seconds", config.jobs.lease_seconds}});

@@ -33,13 +33,16 @@ void system(std::vector<Endpoint>& out) {
       .component = Component::Omnibridge,
       .access = Access::Write,
       .rights = {"systemadmin"},
-      .params = {P("bridgename").req().len(1, 15).one_of({"ripple", "bitcoin"}).desc("Bridge name"),
+      .params = {P("bridgename").req().len(1, 15).one_of({"ripple", "bitcoin", "stellar", "bank", "generic"})
+                     .desc("Bridge name"),
                  Num("instanceid").len(1, 2).desc("Instance ID (required: this or bridgeinstanceid)"),
                  Num("bridgeinstanceid").len(1, 2).desc("Instance ID: the spec table's spelling of instanceid"),
                  Obj("accountdata").req().len(2, 20000).hidden()
                      .desc("External account attributes, attribute_name/value pairs")},
       .command = "system bridge updateaccount",
-      .notes = "accountdata may carry bridge secrets: it is masked in logs. The instance ID is \"instanceid\" "
+      .notes = "accountdata may carry bridge secrets: it is masked in logs, and its secret attributes are stored "
+               "encrypted and answered masked. The spec accepts ripple or bitcoin; this platform's other "
+               "bridges (generic; stellar and bank when built) are accepted too. The instance ID is \"instanceid\" "
                "in the spec's example and \"bridgeinstanceid\" in its table: both are accepted, neither is "
                "marked required, the handler requires exactly one.",
   });

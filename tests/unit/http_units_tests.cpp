@@ -68,6 +68,33 @@ TEST_CASE("configuration: [auth] failure limits", "[config]") {
   CHECK(og::dev_config("/tmp/x", 8443).auth.failure_burst == 200);
 }
 
+TEST_CASE("configuration: [[bridge]] instances", "[config][bridges]") {
+  CHECK(og::parse_config("", "empty.toml").bridges.empty());  // generic-1 is added by the registry
+  og::Config c = og::parse_config(
+      "[[bridge]]\nname = \"generic\"\n[[bridge]]\nname = \"generic\"\ninstance = 2\n"
+      "description = \"Second adapter\"\nenabled = false\n",
+      "b.toml");
+  REQUIRE(c.bridges.size() == 2);
+  CHECK(c.bridges[0].instance == 1);
+  CHECK(c.bridges[0].enabled);
+  CHECK(c.bridges[1].instance == 2);
+  CHECK(c.bridges[1].description == "Second adapter");
+  CHECK_FALSE(c.bridges[1].enabled);
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"ripple\"\n", "b.toml"),
+                    Catch::Contains("b.toml:2: bridge.name: the ripple bridge is not built into this omnid yet"));
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"doge\"\n", "b.toml"),
+                    Catch::Contains("bridge.name: no bridge named \"doge\""));
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\ninstance = 1\n", "b.toml"), Catch::Contains("bridge.name: required"));
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"generic\"\ninstance = 100\n", "b.toml"),
+                    Catch::Contains("bridge.instance: must be between 1 and 99"));
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"generic\"\n[[bridge]]\nname = \"generic\"\n", "b.toml"),
+                    Catch::Contains("generic-1 is configured twice"));
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"generic\"\nurl = \"x\"\n", "b.toml"),
+                    Catch::Contains("bridge.url: unknown key"));
+  CHECK_THROWS_WITH(og::parse_config("[bridge]\nname = \"generic\"\n", "b.toml"),
+                    Catch::Contains("bridge: must be tables ([[bridge]]"));
+}
+
 TEST_CASE("configuration: an integer too large for its key is refused, never wrapped", "[config]") {
   // Found by fuzz_config: 4294967298 became 2 in an int.
   CHECK_THROWS_WITH(og::parse_config("[server]\nio_threads = 4294967298\n", "big.toml"),

@@ -5,13 +5,13 @@ namespace og::omnibridge {
 void register_wallets(Registry& r);
 void register_transactions(Registry& r);
 void register_currencies(Registry& r);
-void register_generic_bridge(Registry& r);
+void register_bridges(Registry& r);
 
 void register_handlers(Registry& r) {
   register_wallets(r);
   register_transactions(r);
   register_currencies(r);
-  register_generic_bridge(r);
+  register_bridges(r);
 }
 
 }  // namespace og::omnibridge

@@ -1,5 +1,6 @@
 // Transactions: history, details, transfer, withdraw.
 #include "daemon/app.h"
+#include "daemon/bridges/registry.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/ledger/queries.h"
 #include "daemon/ledger/wallets.h"
@@ -100,6 +101,10 @@ void withdraw(App& app, Call& call, Done done) {
       return done(Reply::error(Rc::NotAvailable, "in-flight conversions need the exchange module"));
   if (call.params.contains("extrabridgedata"))
     return done(Reply::error(Rc::NotAvailable, "the generic bridge takes no extrabridgedata"));
+  // The bridge the method names must run here (instance 1 records under the bare name).
+  const std::string method = param(call, "method");
+  const bridges::Bridge* b = app.bridges ? app.bridges->find(method, 1) : nullptr;
+  if (!b || !b->enabled()) return done(Reply::error(Rc::NotAvailable, "no " + method + " bridge on this platform"));
   ledger::Withdraw op{param(call, "waid"),   param(call, "currency"),           param(call, "amount"),
                       param(call, "method"), param(call, "destinationaddress"), ""};
   app.ledger->submit(std::move(op), actor_of(call.principal), idempotency_of(call),

@@ -1,6 +1,7 @@
 // Wallets: create, balances, lists, deposit addresses.
 #include "common/ids.h"
 #include "daemon/app.h"
+#include "daemon/bridges/registry.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/ledger/queries.h"
 #include "daemon/ledger/wallets.h"
@@ -92,10 +93,10 @@ Reply list_wallets_by_name(App& app, Call& call) {
   return Reply::ok(Json{{"defaultwalletid", default_waid}, {"walletlist", list}});
 }
 
-std::string deposit_address_for(const ledger::WalletRow& w, const std::string& method) {
-  // The generic bridge's address names the wallet by its shortcode (a reference an
-  // external party quotes with a bank transfer, say).
-  return method == "generic" ? "GEN-" + w.shortcode : std::string();
+// The address a bridge gives a wallet: instance 1 of the bridge type the method names.
+std::string deposit_address_for(App& app, const ledger::WalletRow& w, const std::string& method) {
+  bridges::Bridge* b = app.bridges ? app.bridges->find(method, 1) : nullptr;
+  return b && b->enabled() ? b->deposit_address(w) : std::string();
 }
 
 Reply create_deposit_address(App& app, Call& call) {
@@ -105,13 +106,15 @@ Reply create_deposit_address(App& app, Call& call) {
   Reply error;
   auto w = target_wallet(tx, call, error);  // opened by the pipeline (createreceivingaddress, ...)
   if (!w) return error;
-  std::string address = deposit_address_for(*w, method);
+  std::string address = deposit_address_for(app, *w, method);
   if (address.empty()) return Reply::error(Rc::NotAvailable, "no " + method + " bridge on this platform");
-  tx.exec_params(
+  // A wallet keeps the address it was given first (a bridge may make a fresh one per call).
+  address = tx.exec_params1(
       "INSERT INTO deposit_addresses (waid, method, address, main_address) VALUES ($1, $2, $3, nullif($4, '')) "
       "ON CONFLICT (waid, method) DO UPDATE SET main_address = coalesce(EXCLUDED.main_address, "
-      "deposit_addresses.main_address)",
-      w->waid, method, address, param(call, "mainaddress"));
+      "deposit_addresses.main_address) RETURNING address",
+      w->waid, method, address, param(call, "mainaddress"))[0]
+                .as<std::string>();
   tx.commit();
   return Reply::ok(Json{{"depositmethod", method}, {"depositaddress", address}, {"waid", w->waid}});
 }

@@ -1,0 +1,48 @@
+#pragma once
+// The deposit inbox: what a bridge's watcher saw arrive on the outside, recorded once per
+// (bridge, instance, external transaction id) in the watcher's own transaction (with the
+// position it moved to), then credited through the ledger by the bridge-inbox job.
+//
+// Crediting is at least once towards the ledger and exactly once in effect: the ledger
+// itself refuses a second deposit with the same (bridge, external id), answering with the
+// first one's transaction, so a crash between the ledger's commit and the inbox's update
+// only makes the next round find the credit already there.
+
+#include <functional>
+#include <pqxx/pqxx>
+#include <string>
+
+namespace og::store {
+class Pool;
+}
+namespace og::ledger {
+class Ledger;
+}
+
+namespace og::bridges {
+
+class Bridge;
+class Bridges;
+
+struct Arrival {
+  std::string external_txid;
+  std::string address;  // the deposit address (or tag) it was sent to: names the wallet
+  std::string currency, amount;  // decimal text
+  std::string source_address, description;
+};
+
+// Records an arrival in `tx`; false when this instance recorded it before (nothing changes).
+bool receive(pqxx::work& tx, const Bridge& bridge, const Arrival& arrival);
+
+struct InboxRound {
+  int credited = 0;   // credited now (or found credited by an earlier round)
+  int unmatched = 0;  // no wallet has the address: left to an operator
+  int refused = 0;    // the ledger refused it: left to an operator
+  bool more = false;  // stopped early (lease lost, database unavailable, batch full)
+};
+
+// Credits received arrivals, oldest first; `held` is asked between rows (the job's lease).
+InboxRound credit_received(store::Pool& pool, ledger::Ledger& ledger, const Bridges& bridges,
+                           const std::function<bool()>& held);
+
+}  // namespace og::bridges

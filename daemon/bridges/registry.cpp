@@ -1,0 +1,99 @@
+#include "daemon/bridges/registry.h"
+
+#include <algorithm>
+#include <array>
+#include <set>
+#include <stdexcept>
+
+#include "daemon/bridges/generic.h"
+
+namespace og::bridges {
+
+const Attribute* AccountSchema::find(const std::string& name) const {
+  for (const auto& a : attributes)
+    if (a.name == name) return &a;
+  return nullptr;
+}
+
+std::string Bridge::description() const {
+  return settings_.description.empty() ? default_description() : settings_.description;
+}
+
+Submission Bridge::submit(const Withdrawal&) {
+  throw std::logic_error("bridge " + key() + " does not submit withdrawals (an adapter fetches them)");
+}
+Submission Bridge::find(const Withdrawal&) {
+  throw std::logic_error("bridge " + key() + " does not submit withdrawals (an adapter fetches them)");
+}
+Settlement Bridge::settlement(const Withdrawal&, const std::string&) {
+  throw std::logic_error("bridge " + key() + " does not follow withdrawals (an adapter reports them)");
+}
+
+namespace {
+
+struct Type {
+  const char* name;
+  const AccountSchema& (*schema)();
+  std::unique_ptr<Bridge> (*make)(InstanceSettings);
+};
+
+// The bridge types this build runs. A new bridge: its file, and one line here.
+const std::array kTypes{
+    Type{"generic", generic_schema, make_generic},
+};
+
+// Networks the specification names whose bridges are not built yet.
+const std::set<std::string> kPlanned{"ripple", "bitcoin", "stellar", "bank"};
+
+const Type* type_of(const std::string& name) {
+  for (const auto& t : kTypes)
+    if (name == t.name) return &t;
+  return nullptr;
+}
+
+}  // namespace
+
+TypeState type_state(const std::string& type) {
+  if (type_of(type)) return TypeState::Built;
+  return kPlanned.count(type) ? TypeState::Planned : TypeState::Unknown;
+}
+
+const AccountSchema* schema_of(const std::string& type) {
+  const Type* t = type_of(type);
+  return t ? &t->schema() : nullptr;
+}
+
+std::vector<std::string> built_types() {
+  std::vector<std::string> out;
+  for (const auto& t : kTypes) out.emplace_back(t.name);
+  return out;
+}
+
+Bridges::Bridges(std::vector<InstanceSettings> configured) {
+  const bool generic_configured = std::any_of(configured.begin(), configured.end(),
+                                              [](const InstanceSettings& s) { return s.type == "generic"; });
+  if (!generic_configured)
+    configured.insert(configured.begin(),
+                      InstanceSettings{.type = "generic", .instance = 1, .description = "", .enabled = true});
+  for (auto& s : configured) {
+    const Type* t = type_of(s.type);
+    if (!t) throw std::invalid_argument("bridge type " + s.type + " is not built into this omnid");
+    if (find(s.type, s.instance))
+      throw std::invalid_argument("bridge " + s.type + "-" + std::to_string(s.instance) + " is configured twice");
+    bridges_.push_back(t->make(std::move(s)));
+  }
+}
+
+Bridge* Bridges::find(const std::string& type, int instance) const {
+  for (const auto& b : bridges_)
+    if (b->type() == type && b->instance() == instance) return b.get();
+  return nullptr;
+}
+
+Bridge* Bridges::by_ledger_name(const std::string& name) const {
+  for (const auto& b : bridges_)
+    if (b->ledger_name() == name) return b.get();
+  return nullptr;
+}
+
+}  // namespace og::bridges

@@ -1,0 +1,236 @@
+// The system/bridge endpoints, over the bridge interface (daemon/bridges/): the instances,
+// their balances and external accounts; and the generic bridge's own three endpoints (our
+// extension, role adapter-admin): an external adapter reports deposits, lists pending
+// withdrawals made with method "generic", and closes them.
+#include "daemon/app.h"
+#include "daemon/bridges/accounts.h"
+#include "daemon/bridges/registry.h"
+#include "daemon/ledger/ledger.h"
+#include "daemon/ledger/queries.h"
+#include "daemon/modules/omnibridge/access.h"
+#include "daemon/modules/omnibridge/omnibridge.h"
+#include "daemon/secrets/secret_store.h"
+#include "daemon/store/pool.h"
+
+namespace og::omnibridge {
+
+namespace {
+
+constexpr const char* kGeneric = "generic";
+
+std::string param(const Call& call, const char* name) {
+  return call.params.contains(name) ? call.params[name].get<std::string>() : std::string();
+}
+
+// The refusal for a bridge type that does not run here.
+Reply no_type(const std::string& type) {
+  if (bridges::type_state(type) == bridges::TypeState::Planned)
+    return Reply::error(Rc::NotImplemented, "the " + type + " bridge is not built yet");
+  return Reply::error(Rc::NotFound, "there is no bridge named " + type);
+}
+
+// The instance named by the path's {bridgename}-{instanceid}, or the refusal in `error`.
+bridges::Bridge* instance_of(App& app, const std::string& type, const std::string& instance, Reply& error) {
+  if (bridges::type_state(type) != bridges::TypeState::Built) {
+    error = no_type(type);
+    return nullptr;
+  }
+  bridges::Bridge* b = app.bridges->find(type, std::stoi(instance));
+  if (!b) error = Reply::error(Rc::NotFound, "bridge " + type + "-" + instance + " is not configured on this platform");
+  return b;
+}
+
+Reply active(App& app, Call&) {
+  auto conn = app.pool.acquire();
+  pqxx::read_transaction tx(*conn);
+  Json list = Json::array();
+  for (const auto& b : app.bridges->all())
+    list.push_back(Json{{"bridgename", b->type()},
+                        {"description", b->description()},
+                        {"instanceid", b->instance()},
+                        {"enabled", b->enabled()},
+                        {"status", b->status()},
+                        {"externalaccountscount", bridges::count_accounts(tx, *b)}});
+  return Reply::ok(Json{{"bridgelist", list}});
+}
+
+// Internal figures from the ledger: what users hold through this bridge (the clearing
+// account's other side), what of it is held for pending withdrawals; external ones from
+// the bridge when it can see them.
+Reply balances(App& app, Call& call) {
+  Reply error;
+  bridges::Bridge* b = instance_of(app, param(call, "bridgename"), param(call, "instanceid"), error);
+  if (!b) return error;
+  const std::string name = b->ledger_name();
+  std::map<std::string, std::pair<int128, int128>> figures;  // currency -> (owed to users, held)
+  {
+    auto conn = app.pool.acquire();
+    pqxx::read_transaction tx(*conn);
+    for (const auto& r : tx.exec_params(
+             "SELECT b.currency, (-(b.available + b.held))::text FROM balances b JOIN wallets w ON w.waid = b.waid "
+             "WHERE w.kind = 'bridge_clearing' AND w.name = $1",
+             name))
+      figures[r[0].as<std::string>()].first = *int128_from_string(r[1].as<std::string>());
+    for (const auto& r : tx.exec_params(
+             "SELECT currency, sum(amount)::text FROM transactions WHERE type = 'withdraw' AND state = 'Pending' "
+             "AND method = $1 GROUP BY currency",
+             name))
+      figures[r[0].as<std::string>()].second = *int128_from_string(r[1].as<std::string>());
+  }
+  std::map<std::string, int128> external;  // currency -> units, summed over the external accounts
+  auto seen = b->external_balances();
+  if (seen)
+    for (const auto& e : *seen) {
+      auto c = app.ledger->currencies().find(e.currency);
+      if (!c) continue;
+      if (auto a = Amount::parse(e.amount, c->decimals, /*allow_negative=*/true)) external[c->code] += a->units();
+    }
+  Json list = Json::array();
+  for (const auto& [code, f] : figures) {
+    auto c = app.ledger->currencies().find(code);
+    if (!c) continue;
+    Json entry{{"identifier", b->key()},
+               {"internalfee", c->format(0)},
+               {"internalbalance", c->format(f.first)},
+               {"internalavail", c->format(f.first - f.second)},
+               {"internalheld", c->format(f.second)},
+               {"precision", c->decimals},
+               {"currency", c->code},
+               {"currencycode", c->numeric_code}};
+    // A bridge that cannot see the outside (the generic adapter keeps its own books) gives
+    // no external balance rather than an invented one.
+    if (seen) entry["externalbalance"] = c->format(external[code]);
+    list.push_back(std::move(entry));
+  }
+  return Reply::ok(Json{{"bridgename", b->type()},
+                        {"instanceid", b->instance()},
+                        {"description", b->description()},
+                        {"balances", list}});
+}
+
+Reply update_account(App& app, Call& call) {
+  const std::string type = param(call, "bridgename");
+  const bool has_instance = call.params.contains("instanceid"), has_spelling = call.params.contains("bridgeinstanceid");
+  if (has_instance == has_spelling)
+    return Reply::error(has_instance ? Rc::BadValue : Rc::MissingParameter,
+                        "give the instance as instanceid or bridgeinstanceid, exactly one of them");
+  const Json& number = call.params[has_instance ? "instanceid" : "bridgeinstanceid"];
+  const std::string instance = number.is_string() ? number.get<std::string>() : number.dump();
+  Reply error;
+  bridges::Bridge* b = instance_of(app, type, instance, error);
+  if (!b) return error;
+  auto conn = app.pool.acquire();
+  pqxx::work tx(*conn);
+  auto result = bridges::update_account(tx, *app.secrets, *b, call.params["accountdata"]);
+  if (result.problem) return Reply::error(result.problem->rc, result.problem->detail);
+  tx.commit();
+  return Reply::ok(Json{{"id", result.id}, {"created", result.created}});
+}
+
+Reply identifier(App&, Call& call) {
+  const std::string type = param(call, "bridgename");
+  const bridges::AccountSchema* s = bridges::schema_of(type);
+  if (!s) return no_type(type);
+  const bridges::Attribute* a = s->find(s->identifier);
+  return Reply::ok(Json{{"accountidentifier", Json{{"name", a->name}, {"label", a->label}, {"type", a->type}}}});
+}
+
+Reply attribute_list(App&, Call& call) {
+  const std::string type = param(call, "bridgename");
+  const bridges::AccountSchema* s = bridges::schema_of(type);
+  if (!s) return no_type(type);
+  Json list = Json::array();
+  for (const auto& a : s->attributes)
+    list.push_back(Json{{"name", a.name}, {"label", a.label}, {"type", a.type}, {"masked", a.masked}});
+  return Reply::ok(Json{{"attributelist", list}});
+}
+
+Reply account_list(App& app, Call& call) {
+  Reply error;
+  bridges::Bridge* b = instance_of(app, param(call, "bridgename"), param(call, "instanceid"), error);
+  if (!b) return error;
+  auto conn = app.pool.acquire();
+  pqxx::read_transaction tx(*conn);
+  Json list = Json::array();
+  for (const auto& a : bridges::list_accounts(tx, *b))
+    list.push_back(Json{{"id", a.id},
+                        {"description", a.description},
+                        {"status", a.status},
+                        {"issuing", a.issuing},
+                        {"trackable", a.trackable},
+                        {"attributelist", a.attributes}});
+  return Reply::ok(Json{{"accountidentifier", b->schema().identifier}, {"externalaccountlist", list}});
+}
+
+// The generic bridge's instance 1, or the refusal when omnid.toml disabled it.
+const bridges::Bridge* generic(App& app, Reply& error) {
+  const bridges::Bridge* b = app.bridges->find(kGeneric, 1);
+  if (!b || !b->enabled()) {
+    error = Reply::error(Rc::NotAvailable, "the generic bridge is disabled on this platform");
+    return nullptr;
+  }
+  return b;
+}
+
+void deposit(App& app, Call& call, Done done) {
+  Reply error;
+  const bridges::Bridge* b = generic(app, error);
+  if (!b) return done(error);
+  ledger::Deposit op{param(call, "waid"),   param(call, "currency"),
+                     param(call, "amount"), b->ledger_name(),
+                     param(call, "externaltransactionid"), param(call, "externalsourceaddress"),
+                     param(call, "description")};
+  app.ledger->submit(std::move(op), actor_of(call.principal), idempotency_of(call), [done](ledger::Outcome o) {
+    Json body{{"txid", o.txid}, {"waid", o.waid}};
+    if (o.replayed) body["duplicate"] = true;  // the same external transaction, credited once
+    done(reply_of(o, std::move(body)));
+  });
+}
+
+Reply withdrawals(App& app, Call&) {
+  Reply error;
+  const bridges::Bridge* b = generic(app, error);
+  if (!b) return error;
+  auto conn = app.pool.acquire();
+  pqxx::read_transaction tx(*conn);
+  Json list = Json::array();
+  for (const auto& t : ledger::pending_withdrawals(tx, b->ledger_name(), 1000)) {
+    auto c = app.ledger->currencies().find(t.currency);
+    if (!c) continue;
+    list.push_back(Json{{"txid", t.txid},
+                        {"waid", t.source_waid},
+                        {"currency", c->code},
+                        {"amount", c->format(t.amount)},
+                        {"destinationaddress", t.external_destination_address},
+                        {"description", t.description},
+                        {"timestamp", t.created_at}});
+  }
+  return Reply::ok(Json{{"withdrawallist", list}});
+}
+
+void close(App& app, Call& call, Done done) {
+  Reply error;
+  const bridges::Bridge* b = generic(app, error);
+  if (!b) return done(error);
+  bool completed = param(call, "status") == "completed";
+  ledger::CloseWithdraw op{param(call, "txid"), b->ledger_name(), completed, param(call, "externaltransactionid")};
+  app.ledger->submit(std::move(op), actor_of(call.principal), idempotency_of(call), [done, completed](ledger::Outcome o) {
+    done(reply_of(o, Json{{"txid", o.txid}, {"state", completed ? "Completed" : "Failed"}}));
+  });
+}
+
+}  // namespace
+
+void register_bridges(Registry& r) {
+  r.bind("GET /api/v1/system/bridge/active", blocking(active));
+  r.bind("GET /api/v1/system/bridge/{bridgename}-{instanceid}/balances", blocking(balances));
+  r.bind("POST /api/v1/system/bridge/updateaccount", blocking(update_account));
+  r.bind("GET /api/v1/system/bridge/{bridgename}/externalaccount/identifier", blocking(identifier), Blocks::No);
+  r.bind("GET /api/v1/system/bridge/{bridgename}/externalaccount/attributelist", blocking(attribute_list), Blocks::No);
+  r.bind("GET /api/v1/system/bridge/{bridgename}-{instanceid}/externalaccountlist", blocking(account_list));
+  r.bind("POST /api/v1/system/bridge/generic/deposit", deposit, Blocks::No);
+  r.bind("GET /api/v1/system/bridge/generic/withdrawals", blocking(withdrawals));
+  r.bind("POST /api/v1/system/bridge/generic/withdraw/close", close, Blocks::No);
+}
+
+}  // namespace og::omnibridge
