@@ -1,5 +1,6 @@
 #include "daemon/http/pipeline.h"
 #include "daemon/modules/ownership.h"
+#include "daemon/store/deadline.h"
 
 #include <boost/asio/post.hpp>
 #include <chrono>
@@ -349,6 +350,10 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
     if (!bound) return finish(x, Reply::error(Rc::NotImplemented, ep.key()));
     auto call = std::make_shared<Call>(Call{ep, std::move(params), std::move(principal), x->request_id,
                                             std::move(idempotency_key), x->info, x->req, std::move(invalid)});
+    // The deadline (the catalog's timeout, from the request's arrival) bounds every
+    // database wait of the handler on this worker thread (store/deadline.h).
+    std::optional<store::ScopedDeadline> deadline;
+    if (may_block) deadline.emplace(x->start + std::chrono::seconds(ep.timeout_seconds));
     // Ownership: the object the call names, checked against the catalog's rule (ownership.h).
     if (auto refused = check_owner(app_, *call)) return finish(x, std::move(*refused));
     auto once = std::make_shared<std::atomic<bool>>(false);
@@ -361,6 +366,12 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
     log::error("database pool exhausted", {{"request_id", x->request_id}});
     return finish(x, Reply::error(Rc::TooBusy));
   } catch (const std::exception& e) {
+    if (store::is_deadline(e)) {
+      log::warn("request deadline passed", {{"request_id", x->request_id}, {"error", e.what()}});
+      const int seconds = x->endpoint ? x->endpoint->timeout_seconds : 0;
+      return finish(x, Reply::error(Rc::SystemError, "the request did not finish within its " +
+                                                         std::to_string(seconds) + " s deadline; nothing was changed"));
+    }
     if (store::is_unavailable(e)) {
       log::error("database unavailable", {{"request_id", x->request_id}, {"error", e.what()}});
       return finish(x, Reply::database_unavailable());

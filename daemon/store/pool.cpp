@@ -1,5 +1,9 @@
 #include "daemon/store/pool.h"
 
+#include <climits>
+
+#include "daemon/store/deadline.h"
+
 namespace og::store {
 
 Pool::Pool(std::string conninfo, std::size_t size) : conninfo_(std::move(conninfo)), size_(size) {
@@ -33,11 +37,44 @@ void Pool::Lease::release() noexcept {
 }
 
 Pool::Lease Pool::acquire(std::chrono::milliseconds timeout) {
-  return acquire_impl(timeout, false);
+  Lease lease = acquire_impl(timeout, false);
+  apply_deadline(lease);
+  return lease;
 }
 
 Pool::Lease Pool::acquire_new(std::chrono::milliseconds timeout) {
-  return acquire_impl(timeout, true);
+  Lease lease = acquire_impl(timeout, true);
+  apply_deadline(lease);
+  return lease;
+}
+
+// The connection's statement_timeout follows this thread's deadline (deadline.h): the time
+// left, or none outside a request. It is set again only when it is off by more than a
+// quarter, so a request's first lease sets it at most once and the next ones never do.
+void Pool::apply_deadline(Lease& lease) {
+  const auto deadline = current_deadline();
+  long long want = 0;
+  if (deadline) {
+    want = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+    if (want <= 0) throw DeadlineExceeded("the request's deadline passed before it was done");
+    want = std::min<long long>(want, INT_MAX);
+  }
+  long long have = 0;
+  {
+    std::lock_guard lk(mu_);
+    have = timeouts_[lease.conn_.get()];
+  }
+  const bool set = deadline ? (have == 0 || have > want + want / 4 || have < want - want / 4) : have != 0;
+  if (!set) return;
+  try {
+    pqxx::nontransaction tx(*lease);
+    tx.exec0("SET statement_timeout = " + std::to_string(want));
+  } catch (const pqxx::broken_connection&) {
+    lease.mark_broken();
+    throw;
+  }
+  std::lock_guard lk(mu_);
+  timeouts_[lease.conn_.get()] = want;
 }
 
 Pool::Lease Pool::acquire_impl(std::chrono::milliseconds timeout, bool fresh) {
@@ -49,6 +86,7 @@ Pool::Lease Pool::acquire_impl(std::chrono::milliseconds timeout, bool fresh) {
       auto conn = std::move(idle_.back());  // most recently used: least likely to be stale
       idle_.pop_back();
       if (conn->is_open()) return Lease(this, std::move(conn));
+      timeouts_.erase(conn.get());
       --open_;
       lk.unlock();
       conn.reset();
@@ -59,6 +97,7 @@ Pool::Lease Pool::acquire_impl(std::chrono::milliseconds timeout, bool fresh) {
     if (fresh && !idle_.empty()) {
       discard = std::move(idle_.front());  // least recently used
       idle_.erase(idle_.begin());
+      timeouts_.erase(discard.get());
       --open_;
       break;
     }
@@ -72,14 +111,19 @@ Pool::Lease Pool::acquire_impl(std::chrono::milliseconds timeout, bool fresh) {
   ++open_;  // reserve the slot, then connect without holding the lock
   lk.unlock();
   discard.reset();
+  std::unique_ptr<pqxx::connection> conn;
   try {
-    return Lease(this, std::make_unique<pqxx::connection>(conninfo_));
+    conn = std::make_unique<pqxx::connection>(conninfo_);
   } catch (...) {
     lk.lock();
     --open_;
     cv_.notify_one();
     throw;
   }
+  Lease lease(this, std::move(conn));
+  lk.lock();
+  timeouts_[lease.conn_.get()] = 0;  // a new connection has no statement_timeout
+  return lease;
 }
 
 void Pool::give_back(std::unique_ptr<pqxx::connection> conn, bool broken) noexcept {
@@ -89,6 +133,7 @@ void Pool::give_back(std::unique_ptr<pqxx::connection> conn, bool broken) noexce
     if (keep) {
       idle_.push_back(std::move(conn));
     } else {
+      timeouts_.erase(conn.get());
       --open_;
     }
   }

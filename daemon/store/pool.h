@@ -14,6 +14,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <unordered_map>
 #include <vector>
 
 namespace og::store {
@@ -56,7 +57,9 @@ class Pool {
     bool broken_ = false;
   };
 
-  // A connection: an idle one, or a new one while fewer than size() are open. Throws
+  // A connection: an idle one, or a new one while fewer than size() are open. Inside a
+  // request's deadline (deadline.h) it carries a statement_timeout of the time left, and
+  // throws DeadlineExceeded when none is. Throws
   // PoolTimeout when none is free within `timeout`, or what connecting throws
   // (pqxx::broken_connection when the server cannot be reached).
   Lease acquire(std::chrono::milliseconds timeout = std::chrono::seconds(5));
@@ -69,6 +72,7 @@ class Pool {
 
  private:
   Lease acquire_impl(std::chrono::milliseconds timeout, bool fresh);
+  void apply_deadline(Lease& lease);
   void give_back(std::unique_ptr<pqxx::connection> conn, bool broken) noexcept;
 
   const std::string conninfo_;
@@ -77,6 +81,7 @@ class Pool {
   std::condition_variable cv_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;
   std::size_t open_ = 0;  // leased + idle + being opened
+  std::unordered_map<const pqxx::connection*, long long> timeouts_;  // statement_timeout (ms) of each open connection
 };
 
 // Whether `e` says the database cannot be reached right now: a broken connection, or a

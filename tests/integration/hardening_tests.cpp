@@ -174,3 +174,31 @@ TEST_CASE("a number beyond a double in a body is malformed input, not a system e
     CHECK_THAT(a.message(), Catch::Contains("out of range"));
   }
 }
+
+TEST_CASE("a handler past its deadline answers 10003 and its transaction rolls back", "[hardening][deadline]") {
+  Omnid omnid;
+  auto owner = omnid.create_profile_with_key({"profile-admin"});
+  pqxx::connection locker(omnid.db_conninfo());
+  pqxx::work held(locker);
+  // Another transaction holds the profile's row: the update waits on it past its deadline.
+  held.exec_params("SELECT 1 FROM profiles WHERE upid = $1 FOR UPDATE", owner.upid);
+  const auto t0 = std::chrono::steady_clock::now();
+  Answer a = omnid.call("POST", "/api/v1/profile/update", Json{{"upid", owner.upid}, {"city", "Deadline"}}.dump(),
+                        owner.apikey);
+  const auto took = std::chrono::steady_clock::now() - t0;
+  INFO(a.body);
+  CHECK(a.resultcode() == 10003);
+  CHECK(a.message().find("did not finish within its 5 s deadline") != std::string::npos);
+  CHECK(took >= std::chrono::seconds(4));
+  CHECK(took < std::chrono::seconds(10));
+  held.abort();
+  // Nothing was changed, and the worker is free: the same update now succeeds.
+  pqxx::nontransaction check(locker);
+  CHECK(check.exec_params1("SELECT coalesce(attributes->>'city', '') FROM profiles WHERE upid = $1", owner.upid)[0]
+            .as<std::string>() != "Deadline");
+  CHECK(omnid.call("POST", "/api/v1/profile/update", Json{{"upid", owner.upid}, {"city", "Deadline"}}.dump(),
+                   owner.apikey)
+            .resultcode() == 10000);
+  CHECK(check.exec_params1("SELECT coalesce(attributes->>'city', '') FROM profiles WHERE upid = $1", owner.upid)[0]
+            .as<std::string>() == "Deadline");
+}

@@ -28,6 +28,7 @@
 
 #include "daemon/store/local_cluster.h"
 #include "daemon/store/migrations.h"
+#include "daemon/store/deadline.h"
 #include "daemon/store/pool.h"
 #include "tests/support/test_cluster.h"
 
@@ -750,4 +751,45 @@ TEST_CASE("with_retry retries once on a broken connection, and only then", "[sto
                   pqxx::sql_error);
   CHECK(calls == 1);
   CHECK(pool.open() <= 1);
+}
+
+TEST_CASE("a request's deadline becomes its connections' statement_timeout, and is reset outside it",
+          "[store][pool][deadline]") {
+  og::store::Pool pool(og::test::fresh_database("deadline"), 1);
+  auto timeout_of = [](og::store::Pool::Lease& lease) {
+    pqxx::nontransaction tx(*lease);
+    return tx.exec1("SELECT current_setting('statement_timeout')")[0].as<std::string>();
+  };
+  {
+    auto lease = pool.acquire();
+    CHECK(timeout_of(lease) == "0");
+  }
+  {
+    og::store::ScopedDeadline d(og::store::Clock::now() + std::chrono::seconds(3));
+    auto lease = pool.acquire();
+    const std::string t = timeout_of(lease);  // about 3 s, as milliseconds ("2999ms" or "3s")
+    CHECK((t == "3s" || (t.size() == 6 && t.starts_with("29") && t.ends_with("ms"))));
+  }
+  {
+    og::store::ScopedDeadline tight(og::store::Clock::now() + std::chrono::milliseconds(300));
+    auto lease = pool.acquire();  // set again: 3 s is far off 300 ms
+    // A statement that outlives the deadline is cancelled by PostgreSQL: is_deadline().
+    pqxx::work tx(*lease);
+    bool cancelled = false;
+    try {
+      tx.exec("SELECT pg_sleep(2)");
+    } catch (const std::exception& e) {
+      cancelled = og::store::is_deadline(e);
+    }
+    CHECK(cancelled);
+  }
+  {
+    og::store::ScopedDeadline past(og::store::Clock::now() - std::chrono::milliseconds(1));
+    CHECK_THROWS_AS(pool.acquire(), og::store::DeadlineExceeded);
+  }
+  // Outside a request (a job) the same connection runs without a timeout again.
+  auto lease = pool.acquire();
+  CHECK(timeout_of(lease) == "0");
+  pqxx::nontransaction tx(*lease);
+  CHECK_NOTHROW(tx.exec("SELECT pg_sleep(0.5)"));
 }
