@@ -36,14 +36,25 @@ void Pool::Lease::release() noexcept {
   pool_ = nullptr;
 }
 
+namespace {
+// Inside a deadline, waiting for a free connection ends with it (PoolTimeout: 10002).
+std::chrono::milliseconds within_deadline(std::chrono::milliseconds timeout) {
+  const auto deadline = current_deadline();
+  if (!deadline) return timeout;
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now());
+  if (left.count() <= 0) throw DeadlineExceeded("the request's deadline passed before it was done");
+  return std::min(timeout, left);
+}
+}  // namespace
+
 Pool::Lease Pool::acquire(std::chrono::milliseconds timeout) {
-  Lease lease = acquire_impl(timeout, false);
+  Lease lease = acquire_impl(within_deadline(timeout), false);
   apply_deadline(lease);
   return lease;
 }
 
 Pool::Lease Pool::acquire_new(std::chrono::milliseconds timeout) {
-  Lease lease = acquire_impl(timeout, true);
+  Lease lease = acquire_impl(within_deadline(timeout), true);
   apply_deadline(lease);
   return lease;
 }
