@@ -9,6 +9,7 @@
 #include "daemon/ledger/queries.h"
 #include "daemon/modules/omnibridge/access.h"
 #include "daemon/modules/omnibridge/omnibridge.h"
+#include "daemon/modules/params.h"
 #include "daemon/secrets/secret_store.h"
 #include "daemon/store/pool.h"
 
@@ -17,10 +18,6 @@ namespace og::omnibridge {
 namespace {
 
 constexpr const char* kGeneric = "generic";
-
-std::string param(const Call& call, const char* name) {
-  return call.params.contains(name) ? call.params[name].get<std::string>() : std::string();
-}
 
 // The refusal for a bridge type that does not run here.
 Reply no_type(const std::string& type) {

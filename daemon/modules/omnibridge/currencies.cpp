@@ -6,15 +6,12 @@
 #include "daemon/ledger/queries.h"
 #include "daemon/modules/omnibridge/access.h"
 #include "daemon/modules/omnibridge/omnibridge.h"
+#include "daemon/modules/params.h"
 #include "daemon/store/pool.h"
 
 namespace og::omnibridge {
 
 namespace {
-
-std::string param(const Call& call, const char* name) {
-  return call.params.contains(name) ? call.params[name].get<std::string>() : std::string();
-}
 
 bool valid_issuer_name(const std::string& s) {
   if (s.empty() || s.size() > 12) return false;

@@ -7,15 +7,12 @@
 #include "daemon/ledger/wallets.h"
 #include "daemon/modules/omnibridge/access.h"
 #include "daemon/modules/omnibridge/omnibridge.h"
+#include "daemon/modules/params.h"
 #include "daemon/store/pool.h"
 
 namespace og::omnibridge {
 
 namespace {
-
-std::string param(const Call& call, const char* name) {
-  return call.params.contains(name) ? call.params[name].get<std::string>() : std::string();
-}
 
 Json wallet_json(App& app, pqxx::transaction_base& tx, const ledger::WalletRow& w) {
   Json j{{"upid", w.upid},     {"trading", w.trading},      {"waid", w.waid},     {"default", w.is_default},

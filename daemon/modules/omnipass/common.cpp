@@ -9,23 +9,6 @@ namespace og::omnipass {
 
 const Rights kReadProfile{{"readmyprofile"}, {"readchildprofile"}, {"readallprofiles"}};
 
-std::string str(const Call& call, const char* name) {
-  return call.params.contains(name) && call.params[name].is_string() ? call.params[name].get<std::string>()
-                                                                      : std::string();
-}
-
-bool flag(const Call& call, const char* name, bool fallback) {
-  return call.params.contains(name) ? call.params[name].get<bool>() : fallback;
-}
-
-std::vector<std::string> strings(const Call& call, const char* name) {
-  std::vector<std::string> out;
-  if (call.params.contains(name))
-    for (const auto& v : call.params[name])
-      if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
-
 std::optional<Profile> target_profile(pqxx::transaction_base& tx, const Call& call, Reply& error) {
   // Resolved and opened by the pipeline (the catalog entry's owner rule, modules/ownership.h).
   const std::string& upid = target_of(call).id;

@@ -6,6 +6,7 @@
 #include "daemon/app.h"
 #include "daemon/modules/access.h"
 #include "daemon/modules/module.h"
+#include "daemon/modules/params.h"
 #include "daemon/modules/omnipass/accounts.h"
 
 namespace og::omnipass {
@@ -14,9 +15,6 @@ namespace og::omnipass {
 // (GET /profile/{usertoken}, /profile/{apikey}), which the pipeline cannot resolve.
 extern const Rights kReadProfile;
 
-std::string str(const Call& call, const char* name);  // "" when absent
-bool flag(const Call& call, const char* name, bool fallback = false);
-std::vector<std::string> strings(const Call& call, const char* name);
 
 // The profile the pipeline resolved and opened for the call (the catalog entry's owner:
 // its {upid}, or the caller's own); nullopt + error reply if it was deleted since.

@@ -15,7 +15,7 @@ constexpr std::string_view kDigits = "0123456789";
 constexpr std::string_view kAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 Reply create_app(App& app, Call& call) {
-  const std::string name = str(call, "name");
+  const std::string name = param(call, "name");
   std::vector<std::string> uris;
   const Json& given = call.params["redirect_uris"];
   for (std::size_t i = 0; i < given.size(); ++i) {

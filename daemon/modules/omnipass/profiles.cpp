@@ -31,8 +31,8 @@ std::optional<Reply> collect_attributes(const Call& call, const std::string& typ
 
 Reply create_profile(App& app, Call& call) {
   const auto& who = call.principal;
-  const std::string type = str(call, "type");
-  const std::string email = str(call, "email");
+  const std::string type = param(call, "type");
+  const std::string email = param(call, "email");
   const bool register_user = flag(call, "registeruser");
   const bool subprofile = flag(call, "subprofile");
   const bool system = flag(call, "system");
@@ -70,8 +70,8 @@ Reply create_profile(App& app, Call& call) {
   p.parent_upid = subprofile ? who.upid : "";
   p.is_system = system;
 
-  const std::string password = str(call, "password");
-  const std::string callback = str(call, "callbackurl");
+  const std::string password = param(call, "password");
+  const std::string callback = param(call, "callbackurl");
   if (register_user) {
     if (password.empty()) return Reply::error(Rc::MissingParameter, "password (to register a user)");
     if (auto why = password::policy_violation(password)) return Reply::error(Rc::BadValue, "password: " + *why);
@@ -93,8 +93,8 @@ Reply create_profile(App& app, Call& call) {
     User u;
     u.email = email;
     u.password_hash = password::hash(password);
-    u.language = str(call, "language").empty() ? "en" : str(call, "language");
-    u.timezone = str(call, "timezone");
+    u.language = param(call, "language").empty() ? "en" : param(call, "language");
+    u.timezone = param(call, "timezone");
     u.status = validate_email ? "pending" : "active";
     u.default_upid = upid;
     u.callback_url = callback;
@@ -148,7 +148,7 @@ Reply profile_behind(App& app, Call& call, const std::string& upid) {
 }
 
 Reply get_profile_by_token(App& app, Call& call) {
-  auto claims = app.tokens->claims_of(str(call, "usertoken"));
+  auto claims = app.tokens->claims_of(param(call, "usertoken"));
   if (!claims) return Reply::error(Rc::NotFound, "no profile you may read matches");
   return profile_behind(app, call, claims->upid);
 }
@@ -159,7 +159,7 @@ Reply get_profile_by_apikey(App& app, Call& call) {
     auto conn = app.pool.acquire();
     pqxx::nontransaction tx(*conn);
     auto r = tx.exec_params("SELECT upid FROM api_keys WHERE key_hash = decode($1, 'hex') AND revoked_at IS NULL",
-                            http::api_key_hash_hex(str(call, "apikey")));
+                            http::api_key_hash_hex(param(call, "apikey")));
     if (r.empty()) return Reply::error(Rc::NotFound, "no profile you may read matches");
     upid = r[0][0].as<std::string>();
   }
@@ -198,9 +198,9 @@ Reply update_profile(App& app, Call& call) {
 Reply system_update_profile(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto p = find_profile(tx, str(call, "upid"), /*for_update=*/true);
-  if (!p) return Reply::error(Rc::NotFound, "profile " + str(call, "upid") + " does not exist");
-  p->status = str(call, "status");
+  auto p = find_profile(tx, param(call, "upid"), /*for_update=*/true);
+  if (!p) return Reply::error(Rc::NotFound, "profile " + param(call, "upid") + " does not exist");
+  p->status = param(call, "status");
   save_profile(tx, *p);
   tx.commit();
   app.auth.invalidate_all();  // keys of an inactive profile stop working at once on this node

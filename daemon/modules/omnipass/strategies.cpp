@@ -169,7 +169,7 @@ Reply not_configured(const std::string& id) {
 }
 
 Reply start_login(App& app, Call& call) {
-  const std::string id = str(call, "strategy");
+  const std::string id = param(call, "strategy");
   const Provider* p = provider(id);
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);

@@ -18,7 +18,7 @@ Reply add_member(App& app, Call& call) {
   Reply error;
   auto p = target_profile(tx, call, error);
   if (!p) return error;
-  const std::string email = str(call, "email");
+  const std::string email = param(call, "email");
   auto user = find_user_by_email(tx, email, /*for_update=*/true);
   std::string uuid;
   if (user) {
@@ -32,7 +32,7 @@ Reply add_member(App& app, Call& call) {
     // A new user: no password yet; the mail's link lets them choose one.
     User u;
     u.email = email;
-    u.language = str(call, "language").empty() ? "en" : str(call, "language");
+    u.language = param(call, "language").empty() ? "en" : param(call, "language");
     u.status = "pending";
     u.default_upid = p->upid;
     uuid = insert_user(tx, u);
@@ -40,7 +40,7 @@ Reply add_member(App& app, Call& call) {
     if (auto failed = send_mail(app, tx, email, "You were added to an Omnigate team",
                                 "You were added to the team of " + p->name() +
                                     ".\r\n\r\nChoose your password to activate your account:\r\n" +
-                                    link_with_token(str(call, "callbackurl"), token) +
+                                    link_with_token(param(call, "callbackurl"), token) +
                                     "\r\n\r\nThe link is valid for 7 days.\r\n"))
       return *failed;
   }
@@ -69,9 +69,9 @@ Reply update_member(App& app, Call& call) {
   Reply error;
   auto p = target_profile(tx, call, error);
   if (!p) return error;
-  auto user = find_user_by_email(tx, str(call, "email"));
+  auto user = find_user_by_email(tx, param(call, "email"));
   auto m = user ? membership(tx, user->uuid, p->upid) : std::nullopt;
-  if (!m) return Reply::error(Rc::NotFound, str(call, "email") + " is not in this team");
+  if (!m) return Reply::error(Rc::NotFound, param(call, "email") + " is not in this team");
   m->roles = roles;
   set_membership(tx, *m);
   tx.commit();
@@ -84,7 +84,7 @@ Reply remove_member(App& app, Call& call) {
   Reply error;
   auto p = target_profile(tx, call, error);
   if (!p) return error;
-  const std::string uuid = str(call, "uuid");
+  const std::string uuid = param(call, "uuid");
   auto m = membership(tx, uuid, p->upid);
   if (!m) return Reply::error(Rc::NotFound, uuid + " is not in this team");
   if (m->is_master) return Reply::error(Rc::Forbidden, "the profile's master user cannot be removed from its team");
@@ -107,7 +107,7 @@ Reply create_key(App& app, Call& call) {
   Reply error;
   auto p = target_profile(tx, call, error);
   if (!p) return error;
-  auto key = create_api_key(tx, p->upid, str(call, "description"), roles);
+  auto key = create_api_key(tx, p->upid, param(call, "description"), roles);
   tx.commit();
   return Reply::ok(Json{{"upid", p->upid}, {"akid", key.akid}, {"apikey", key.apikey}});
 }
@@ -137,8 +137,8 @@ Reply delete_key(App& app, Call& call) {
   auto p = target_profile(tx, call, error);
   if (!p) return error;
   auto r = tx.exec_params("UPDATE api_keys SET revoked_at = now() WHERE akid = $1 AND upid = $2 AND revoked_at IS NULL",
-                          str(call, "akid"), p->upid);
-  if (r.affected_rows() == 0) return Reply::error(Rc::NotFound, "API key " + str(call, "akid") + " does not exist");
+                          param(call, "akid"), p->upid);
+  if (r.affected_rows() == 0) return Reply::error(Rc::NotFound, "API key " + param(call, "akid") + " does not exist");
   tx.commit();
   app.auth.invalidate_all();
   return Reply::ok();

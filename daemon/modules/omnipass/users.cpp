@@ -33,7 +33,7 @@ std::optional<Reply> need_user(const Call& call) {
 Reply login(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto check = check_password(app, tx, call.info.remote_address, str(call, "email"), str(call, "password"));
+  auto check = check_password(app, tx, call.info.remote_address, param(call, "email"), param(call, "password"));
   if (check.refused) {
     tx.commit();  // the failure counts
     return *check.refused;
@@ -45,7 +45,7 @@ Reply login(App& app, Call& call) {
                                                                        : "this account is deactivated");
   }
   if (user.mfa_enabled) {
-    std::string code = str(call, "mfacode");
+    std::string code = param(call, "mfacode");
     if (code.empty()) {
       tx.commit();
       return Reply::error(Rc::MfaRequired, "send mfacode");
@@ -130,7 +130,7 @@ Reply profile_list(App& app, Call& call) {
 Reply activate(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto check = check_password(app, tx, call.info.remote_address, str(call, "email"), str(call, "password"));
+  auto check = check_password(app, tx, call.info.remote_address, param(call, "email"), param(call, "password"));
   if (check.refused) {
     tx.commit();
     return *check.refused;
@@ -151,7 +151,7 @@ Reply activate(App& app, Call& call) {
 Reply confirm_activation(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto use = consume_token(tx, str(call, "token"), "activate");
+  auto use = consume_token(tx, param(call, "token"), "activate");
   if (!use) return Reply::error(Rc::BadValue, "token is unknown, used or expired");
   auto user = find_user(tx, use->uuid, true);
   if (user->status == "pending") {
@@ -164,10 +164,10 @@ Reply confirm_activation(App& app, Call& call) {
 
 Reply change_email(App& app, Call& call) {
   if (auto e = need_user(call)) return *e;
-  const std::string email = str(call, "email"), new_email = str(call, "newemail");
+  const std::string email = param(call, "email"), new_email = param(call, "newemail");
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto check = check_password(app, tx, call.info.remote_address, email, str(call, "password"));
+  auto check = check_password(app, tx, call.info.remote_address, email, param(call, "password"));
   if (check.refused) {
     tx.commit();
     return *check.refused;
@@ -175,9 +175,9 @@ Reply change_email(App& app, Call& call) {
   User& user = *check.user;
   if (user.uuid != call.principal.uuid) return kWrongCredentials;  // another user's e-mail
   if (user.mfa_enabled) {
-    if (!accept_code(app, tx, user, user.mfa_secret, str(call, "mfa"))) {
+    if (!accept_code(app, tx, user, user.mfa_secret, param(call, "mfa"))) {
       tx.commit();
-      return Reply::error(user.mfa_enabled && str(call, "mfa").empty() ? Rc::MfaRequired : Rc::MfaInvalid);
+      return Reply::error(user.mfa_enabled && param(call, "mfa").empty() ? Rc::MfaRequired : Rc::MfaInvalid);
     }
     save_user(tx, user);
   }
@@ -201,7 +201,7 @@ Reply change_email(App& app, Call& call) {
 Reply confirm_email(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto use = consume_token(tx, str(call, "token"), "email");
+  auto use = consume_token(tx, param(call, "token"), "email");
   if (!use) return Reply::error(Rc::BadValue, "token is unknown, used or expired");
   if (auto other = find_user_by_email(tx, use->new_email); other && other->uuid != use->uuid)
     return Reply::error(Rc::AlreadyExists, "another user took this e-mail address meanwhile");
@@ -218,7 +218,7 @@ Reply confirm_email(App& app, Call& call) {
 }
 
 Reply change_password(App& app, Call& call) {
-  const std::string email = str(call, "email"), token = str(call, "token"), next = str(call, "newpassword");
+  const std::string email = param(call, "email"), token = param(call, "token"), next = param(call, "newpassword");
   if (auto why = password::policy_violation(next)) return Reply::error(Rc::BadValue, "newpassword: " + *why);
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
@@ -231,7 +231,7 @@ Reply change_password(App& app, Call& call) {
     if (user->status == "pending") user->status = "active";  // the e-mail proved itself
   } else {
     if (!call.params.contains("password")) return Reply::error(Rc::MissingParameter, "password (or token)");
-    auto check = check_password(app, tx, call.info.remote_address, email, str(call, "password"));
+    auto check = check_password(app, tx, call.info.remote_address, email, param(call, "password"));
     if (check.refused) {
       tx.commit();
       return *check.refused;
@@ -242,9 +242,9 @@ Reply change_password(App& app, Call& call) {
       return kWrongCredentials;
   }
   if (user->mfa_enabled && token.empty()) {
-    if (!accept_code(app, tx, *user, user->mfa_secret, str(call, "mfacode"))) {
+    if (!accept_code(app, tx, *user, user->mfa_secret, param(call, "mfacode"))) {
       tx.commit();
-      return Reply::error(str(call, "mfacode").empty() ? Rc::MfaRequired : Rc::MfaInvalid);
+      return Reply::error(param(call, "mfacode").empty() ? Rc::MfaRequired : Rc::MfaInvalid);
     }
   }
   user->password_hash = password::hash(next);
@@ -257,12 +257,12 @@ Reply reset_password(App& app, Call& call) {
   // Always Ok: the answer never tells whether the address has an account.
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto user = find_user_by_email(tx, str(call, "email"));
+  auto user = find_user_by_email(tx, param(call, "email"));
   if (user && user->status != "inactive") {
     std::string token = issue_token(tx, user->uuid, "reset", std::chrono::hours(24));
     if (auto failed = send_mail(app, tx, user->email, "Reset your Omnigate password",
                                 "Someone asked to reset the password of this account. Choose a new one here:\r\n" +
-                                    link_with_token(str(call, "callbackurl"), token) +
+                                    link_with_token(param(call, "callbackurl"), token) +
                                     "\r\n\r\nThe link is valid for 24 hours. If you did not ask, ignore this message.\r\n"))
       return failed->rc == Rc::NotAvailable ? *failed : Reply::ok();
     tx.commit();
@@ -295,7 +295,7 @@ Reply mfa_enable(App& app, Call& call) {
   if (auto e = need_user(call)) return *e;
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto check = check_password(app, tx, call.info.remote_address, str(call, "email"), str(call, "password"));
+  auto check = check_password(app, tx, call.info.remote_address, param(call, "email"), param(call, "password"));
   if (check.refused) {
     tx.commit();
     return *check.refused;
@@ -304,7 +304,7 @@ Reply mfa_enable(App& app, Call& call) {
   if (user.uuid != call.principal.uuid) return kWrongCredentials;
   if (user.mfa_enabled) return Reply::error(Rc::BadValue, "MFA is enabled already");
   if (user.mfa_pending.empty()) return Reply::error(Rc::BadValue, "get a seed first (GET /api/v1/user/mfa/seed)");
-  if (!accept_code(app, tx, user, user.mfa_pending, str(call, "mfacode"))) {
+  if (!accept_code(app, tx, user, user.mfa_pending, param(call, "mfacode"))) {
     tx.commit();
     return Reply::error(Rc::MfaInvalid);
   }
@@ -331,13 +331,13 @@ Reply mfa_disable(App& app, Call& call) {
   pqxx::work tx(*conn);
   auto user = find_user(tx, call.principal.uuid, true);
   if (!user) return Reply::error(Rc::NotFound, "user not found");
-  auto check = check_password(app, tx, call.info.remote_address, user->email, str(call, "password"));
+  auto check = check_password(app, tx, call.info.remote_address, user->email, param(call, "password"));
   if (check.refused) {
     tx.commit();
     return *check.refused;
   }
   if (!user->mfa_enabled) return Reply::error(Rc::BadValue, "MFA is not enabled");
-  if (!accept_code(app, tx, *user, user->mfa_secret, str(call, "mfacode"))) {
+  if (!accept_code(app, tx, *user, user->mfa_secret, param(call, "mfacode"))) {
     tx.commit();
     return Reply::error(Rc::MfaInvalid);
   }
@@ -350,7 +350,7 @@ Reply mfa_disable(App& app, Call& call) {
 }
 
 Reply system_user(App& app, Call& call) {
-  const std::string email = str(call, "email"), uuid = str(call, "uuid");
+  const std::string email = param(call, "email"), uuid = param(call, "uuid");
   if (email.empty() == uuid.empty()) return Reply::error(Rc::MissingParameter, "exactly one of email and uuid");
   auto conn = app.pool.acquire();
   pqxx::read_transaction tx(*conn);
@@ -373,9 +373,9 @@ Reply system_user(App& app, Call& call) {
 Reply system_update_user(App& app, Call& call) {
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
-  auto user = find_user(tx, str(call, "uuid"), true);
-  if (!user) return Reply::error(Rc::NotFound, "user " + str(call, "uuid") + " does not exist");
-  user->status = str(call, "status");
+  auto user = find_user(tx, param(call, "uuid"), true);
+  if (!user) return Reply::error(Rc::NotFound, "user " + param(call, "uuid") + " does not exist");
+  user->status = param(call, "status");
   save_user(tx, *user);
   tx.commit();
   return Reply::ok();
