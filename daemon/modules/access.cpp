@@ -5,14 +5,15 @@
 namespace og {
 
 namespace {
-bool any(const http::Principal& p, std::initializer_list<std::string_view> rights) {
+bool any(const http::Principal& p, const std::vector<std::string_view>& rights) {
   for (auto r : rights)
     if (p.rights.has(r)) return true;
   return false;
 }
 }  // namespace
 
-bool allowed(const http::Principal& p, const Rights& r, const std::string& upid, const std::string& parent) {
+bool allowed(const http::Principal& p, const catalog::Owner& r, const std::string& upid,
+             const std::string& parent) {
   if (p.rights.superuser() || any(p, r.all)) return true;
   if (!upid.empty() && upid == p.upid && any(p, r.own)) return true;
   return !parent.empty() && parent == p.upid && any(p, r.child);

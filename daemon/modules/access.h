@@ -3,21 +3,19 @@
 // readwalletbalances, ...), a child profile's (readchildprofile, ...), or everyone's
 // (readallprofiles, ...; superuser). Shared by the modules.
 
-#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/catalog/catalog.h"
 #include "daemon/http/auth.h"
 
 namespace og {
 
-struct Rights {
-  std::initializer_list<std::string_view> own, child, all;
-};
-
-// May the caller act on something owned by profile `upid` (whose parent is `parent`)?
-bool allowed(const http::Principal& p, const Rights& r, const std::string& upid, const std::string& parent);
+// May the caller act on something owned by profile `upid` (whose parent is `parent`), by
+// the rights of the catalog entry's owner rule (one declaration, catalog::Owner)?
+bool allowed(const http::Principal& p, const catalog::Owner& tiers, const std::string& upid,
+             const std::string& parent);
 // Whether a refusal may say so (10122): only for what belongs to the caller's own profile
 // or to one of its child profiles (which it made). Anything else the caller may not act on
 // is answered exactly like something that does not exist (10140 with the same message), so

@@ -14,18 +14,6 @@ namespace {
 
 using catalog::Object;
 
-bool any(const http::Principal& p, const std::vector<std::string_view>& rights) {
-  for (auto r : rights)
-    if (p.rights.has(r)) return true;
-  return false;
-}
-
-bool opens(const http::Principal& p, const catalog::Owner& o, const std::string& upid, const std::string& parent) {
-  if (p.rights.superuser() || any(p, o.all)) return true;
-  if (!upid.empty() && upid == p.upid && any(p, o.own)) return true;
-  return !parent.empty() && parent == p.upid && any(p, o.child);
-}
-
 std::string text(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
 
 std::string named(const Call& call, std::string_view param) {
@@ -66,7 +54,7 @@ std::optional<Reply> check_owner(App& app, Call& call) {
       if (r.empty()) return missing;
       t.upid = t.id;
       t.parent_upid = text(r[0][0]);
-      if (!opens(call.principal, o, t.upid, t.parent_upid)) return refuse(call, t, "profile", missing);
+      if (!allowed(call.principal, o, t.upid, t.parent_upid)) return refuse(call, t, "profile", missing);
       break;
     }
     case Object::Wallet: {
@@ -86,7 +74,7 @@ std::optional<Reply> check_owner(App& app, Call& call) {
       t.id = text(r[0][0]);
       t.upid = text(r[0][1]);
       t.parent_upid = text(r[0][2]);
-      if (!opens(call.principal, o, t.upid, t.parent_upid)) return refuse(call, t, "wallet", missing);
+      if (!allowed(call.principal, o, t.upid, t.parent_upid)) return refuse(call, t, "wallet", missing);
       break;
     }
     case Object::Transaction: {
@@ -102,7 +90,7 @@ std::optional<Reply> check_owner(App& app, Call& call) {
           static_cast<std::int64_t>(*seq), t.id);
       if (r.empty()) return missing;
       auto side_open = [&](int kind, int upid, int parent) {
-        return text(r[0][kind]) == "user" && opens(call.principal, o, text(r[0][upid]), text(r[0][parent]));
+        return text(r[0][kind]) == "user" && allowed(call.principal, o, text(r[0][upid]), text(r[0][parent]));
       };
       t.source_open = side_open(0, 1, 2);
       t.destination_open = side_open(3, 4, 5);

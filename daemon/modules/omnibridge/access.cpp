@@ -4,10 +4,6 @@
 
 namespace og::omnibridge {
 
-const Rights kReadBalances{{"readwalletbalances"}, {"readchildwalletbalances"}, {"readallwallets", "readallbalances"}};
-const Rights kListHistory{{"listmyswallettx"}, {"listchildswallettx"}, {"listallwallettx"}};
-const Rights kModifyProfile{{"modifymyprofile"}, {"modifychildprofile"}, {"modifyallprofiles"}};
-const Rights kReceive{{"createreceivingaddress"}, {"createchildreceivingaddress"}, {}};
 
 ledger::Actor actor_of(const http::Principal& p) {
   ledger::Actor a;

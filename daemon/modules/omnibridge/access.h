@@ -1,9 +1,8 @@
 #pragma once
-// Who may see or use which wallet, from the caller's rights: their own profile's wallets
-// (readwalletbalances, listmyswallettx, ...), a child profile's (readchildwalletbalances,
-// ...), or every wallet (readallwallets, ...; superuser).
+// What the omnibridge handlers share: the ledger actor of a caller, the idempotency key of
+// a financial call, balances as JSON, and ledger outcomes as replies. (Who may open which
+// wallet is the catalog's owner rule, checked by the pipeline: modules/ownership.h.)
 
-#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -15,11 +14,6 @@
 #include "daemon/modules/module.h"
 
 namespace og::omnibridge {
-
-extern const Rights kReadBalances;   // readwalletbalances / readchildwalletbalances / readallwallets, readallbalances
-extern const Rights kListHistory;    // listmyswallettx / listchildswallettx / listallwallettx
-extern const Rights kModifyProfile;  // modifymyprofile / modifychildprofile / modifyallprofiles
-extern const Rights kReceive;        // createreceivingaddress / createchildreceivingaddress
 
 ledger::Actor actor_of(const http::Principal& p);
 

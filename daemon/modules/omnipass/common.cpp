@@ -7,7 +7,6 @@
 
 namespace og::omnipass {
 
-const Rights kReadProfile{{"readmyprofile"}, {"readchildprofile"}, {"readallprofiles"}};
 
 std::optional<Profile> target_profile(pqxx::transaction_base& tx, const Call& call, Reply& error) {
   // Resolved and opened by the pipeline (the catalog entry's owner rule, modules/ownership.h).

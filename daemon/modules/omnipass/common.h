@@ -11,10 +11,6 @@
 
 namespace og::omnipass {
 
-// readmyprofile / readchildprofile / readallprofiles: for the profile named by a credential
-// (GET /profile/{usertoken}, /profile/{apikey}), which the pipeline cannot resolve.
-extern const Rights kReadProfile;
-
 
 // The profile the pipeline resolved and opened for the call (the catalog entry's owner:
 // its {upid}, or the caller's own); nullopt + error reply if it was deleted since.

@@ -141,8 +141,8 @@ Reply profile_behind(App& app, Call& call, const std::string& upid) {
   pqxx::read_transaction tx(*conn);
   auto p = find_profile(tx, upid);
   // The catalog entry leaves this check to the handler (owner.checked_by): the profile is
-  // named by a credential. Any refusal answers like no match.
-  if (!p || !allowed(call.principal, kReadProfile, p->upid, p->parent_upid))
+  // named by a credential. Its owner rule gives the rights; any refusal answers like no match.
+  if (!p || !allowed(call.principal, call.endpoint.owner, p->upid, p->parent_upid))
     return Reply::error(Rc::NotFound, "no profile you may read matches");
   return Reply::ok(profile_answer(*p, call.principal));
 }
