@@ -1,5 +1,4 @@
 #include "daemon/http/pipeline.h"
-#include "daemon/modules/ownership.h"
 
 #include <boost/asio/post.hpp>
 #include <chrono>
@@ -190,9 +189,9 @@ Response render(const catalog::Endpoint* ep, std::string_view path, Reply reply,
   return res;
 }
 
-Pipeline::Pipeline(App& app, const Registry& registry, boost::asio::thread_pool& workers, RateLimiter* limiter,
-                   PipelineOptions options)
-    : app_(app), registry_(registry), workers_(workers), limiter_(limiter), options_(options),
+Pipeline::Pipeline(App& app, const Registry& registry, OwnerCheck owners, boost::asio::thread_pool& workers,
+                   RateLimiter* limiter, PipelineOptions options)
+    : app_(app), registry_(registry), owners_(owners), workers_(workers), limiter_(limiter), options_(options),
       router_(catalog::all()) {
   if (options_.auth_failure_burst > 0)
     auth_failures_ = std::make_unique<RateLimiter>(options_.auth_failures_per_second, options_.auth_failure_burst);
@@ -337,7 +336,7 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
 
     const Registry::Bound* bound = registry_.find(ep);
     // Resolving the object a call acts on reads the database: on a worker thread.
-    if (bound && (bound->blocks == Blocks::Yes || pipeline_checks_owner(ep)) && !may_block) return false;
+    if (bound && (bound->blocks == Blocks::Yes || owners_.checks(ep)) && !may_block) return false;
 
     // Rate limit, per credential (per address when anonymous).
     if (limiter_ && ep.rate_limited) {
@@ -349,8 +348,8 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
     if (!bound) return finish(x, Reply::error(Rc::NotImplemented, ep.key()));
     auto call = std::make_shared<Call>(Call{ep, std::move(params), std::move(principal), x->request_id,
                                             std::move(idempotency_key), x->info, x->req, std::move(invalid)});
-    // Ownership: the object the call names, checked against the catalog's rule (ownership.h).
-    if (auto refused = check_owner(app_, *call)) return finish(x, std::move(*refused));
+    // Ownership: the object the call names, checked against the catalog's rule (OwnerCheck).
+    if (auto refused = owners_.check(app_, *call)) return finish(x, std::move(*refused));
     auto once = std::make_shared<std::atomic<bool>>(false);
     bound->handler(app_, *call, [this, x, call, once](Reply reply) {
       if (once->exchange(true)) return;

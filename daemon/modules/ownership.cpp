@@ -14,13 +14,13 @@ namespace {
 
 using catalog::Object;
 
-bool any(const http::Principal& p, const std::vector<std::string_view>& rights) {
+bool any(const api::Principal& p, const std::vector<std::string_view>& rights) {
   for (auto r : rights)
     if (p.rights.has(r)) return true;
   return false;
 }
 
-bool opens(const http::Principal& p, const catalog::Owner& o, const std::string& upid, const std::string& parent) {
+bool opens(const api::Principal& p, const catalog::Owner& o, const std::string& upid, const std::string& parent) {
   if (p.rights.superuser() || any(p, o.all)) return true;
   if (!upid.empty() && upid == p.upid && any(p, o.own)) return true;
   return !parent.empty() && parent == p.upid && any(p, o.child);

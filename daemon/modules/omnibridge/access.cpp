@@ -9,7 +9,7 @@ const Rights kListHistory{{"listmyswallettx"}, {"listchildswallettx"}, {"listall
 const Rights kModifyProfile{{"modifymyprofile"}, {"modifychildprofile"}, {"modifyallprofiles"}};
 const Rights kReceive{{"createreceivingaddress"}, {"createchildreceivingaddress"}, {}};
 
-ledger::Actor actor_of(const http::Principal& p) {
+ledger::Actor actor_of(const api::Principal& p) {
   ledger::Actor a;
   a.credential = p.id();
   a.upid = p.upid;
