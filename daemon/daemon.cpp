@@ -25,7 +25,9 @@
 #include "daemon/outbox/outbox.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/mail/mailer.h"
+#include "daemon/modules/module.h"
 #include "daemon/modules/omnipass/tokens.h"
+#include "daemon/modules/ownership.h"
 #include "daemon/secrets/secret_store.h"
 #include "daemon/log.h"
 #include "daemon/modules/omnipass/bootstrap.h"
@@ -266,7 +268,7 @@ int run_daemon(const DaemonOptions& opt) {
     std::unique_ptr<http::RateLimiter> limiter;
     if (config.rate_limit.enabled)
       limiter = std::make_unique<http::RateLimiter>(config.rate_limit.requests_per_second, config.rate_limit.burst);
-    http::Pipeline pipeline(app, registry, workers, limiter.get(),
+    http::Pipeline pipeline(app, registry, OwnerCheck{pipeline_checks_owner, check_owner}, workers, limiter.get(),
                             {.log_requests = config.log.requests,
                              .auth_failure_burst = config.auth.failure_burst,
                              .auth_failures_per_second = config.auth.failures_per_second});

@@ -9,17 +9,6 @@
 
 namespace og::http {
 
-bool looks_like_api_key(std::string_view key) {
-  return key.size() == 32 &&
-         std::all_of(key.begin(), key.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
-}
-
-std::string api_key_hash_hex(std::string_view key) {
-  std::string upper(key);
-  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
-  return crypto::sha256_hex(upper);
-}
-
 Authenticator::Authenticator(store::Pool& pool, std::chrono::seconds ttl) : pool_(pool), ttl_(ttl) {}
 
 void Authenticator::invalidate_all() {

@@ -1,5 +1,5 @@
 #pragma once
-// Authentication: who is calling. X-APIKey is checked against keys stored hashed
+// Authentication: who is calling (api::Principal). X-APIKey is checked against keys stored hashed
 // (SHA-256) in the database, with a short in-memory cache; Authorization: Bearer is
 // handed to a TokenVerifier (the Omnipass issue provides the JWT one).
 
@@ -13,8 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "common/rbac.h"
-#include "common/result_codes.h"
+#include "daemon/api/principal.h"
 #include "daemon/http/server.h"
 
 namespace og::store {
@@ -23,35 +22,9 @@ class Pool;
 
 namespace og::http {
 
-struct Principal {
-  enum class Kind { Anonymous, ApiKey, User };
-  Kind kind = Kind::Anonymous;
-  std::string akid;  // API key ID (Kind::ApiKey)
-  std::string uuid;  // user ID (Kind::User)
-  std::string upid;  // the profile the caller acts as
-  std::vector<std::string> roles;
-  rbac::RightSet rights;
-  // Kind::User: the access token's other claims, so that no handler decodes it again.
-  std::string client_id;     // the OAuth application it was issued to ("" = user/login)
-  std::string scope;
-  std::int64_t auth_time = 0;  // when the user gave the password (OIDC auth_time)
-
-  bool anonymous() const { return kind == Kind::Anonymous; }
-  // The credential's ID, as logged and used for rate limiting ("" when anonymous).
-  const std::string& id() const { return kind == Kind::ApiKey ? akid : uuid; }
-};
-
-struct AuthResult {
-  Rc rc = Rc::Ok;
-  std::string detail;  // never contains the credential itself
-  Principal principal;
-};
-
-class TokenVerifier {
- public:
-  virtual ~TokenVerifier() = default;
-  virtual AuthResult verify(std::string_view bearer_token) = 0;
-};
+using api::AuthResult;
+using api::Principal;
+using api::TokenVerifier;
 
 class Authenticator {
  public:
@@ -87,9 +60,7 @@ class Authenticator {
   std::size_t unknown_ = 0;
 };
 
-// An API key: 32 hexadecimal characters (the spec's "D85E4D788BB61CE3F429C8C7997BD3D1").
-bool looks_like_api_key(std::string_view key);
-// How keys are stored: SHA-256 (hex) of the upper-cased key.
-std::string api_key_hash_hex(std::string_view key);
+using api::api_key_hash_hex;
+using api::looks_like_api_key;
 
 }  // namespace og::http

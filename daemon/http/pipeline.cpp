@@ -1,6 +1,4 @@
 #include "daemon/http/pipeline.h"
-#include "daemon/modules/ownership.h"
-#include "daemon/store/deadline.h"
 
 #include <boost/asio/post.hpp>
 #include <chrono>
@@ -10,6 +8,7 @@
 #include "daemon/app.h"
 #include "daemon/http/body.h"
 #include "daemon/log.h"
+#include "daemon/store/deadline.h"
 #include "daemon/store/pool.h"
 
 namespace og::http {
@@ -191,9 +190,9 @@ Response render(const catalog::Endpoint* ep, std::string_view path, Reply reply,
   return res;
 }
 
-Pipeline::Pipeline(App& app, const Registry& registry, boost::asio::thread_pool& workers, RateLimiter* limiter,
-                   PipelineOptions options)
-    : app_(app), registry_(registry), workers_(workers), limiter_(limiter), options_(options),
+Pipeline::Pipeline(App& app, const Registry& registry, OwnerCheck owners, boost::asio::thread_pool& workers,
+                   RateLimiter* limiter, PipelineOptions options)
+    : app_(app), registry_(registry), owners_(owners), workers_(workers), limiter_(limiter), options_(options),
       router_(catalog::all()) {
   if (options_.auth_failure_burst > 0)
     auth_failures_ = std::make_unique<RateLimiter>(options_.auth_failures_per_second, options_.auth_failure_burst);
@@ -338,7 +337,7 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
 
     const Registry::Bound* bound = registry_.find(ep);
     // Resolving the object a call acts on reads the database: on a worker thread.
-    if (bound && (bound->blocks == Blocks::Yes || pipeline_checks_owner(ep)) && !may_block) return false;
+    if (bound && (bound->blocks == Blocks::Yes || owners_.checks(ep)) && !may_block) return false;
 
     // Rate limit, per credential (per address when anonymous).
     if (limiter_ && ep.rate_limited) {
@@ -354,8 +353,8 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
     // database wait of the handler on this worker thread (store/deadline.h).
     std::optional<store::ScopedDeadline> deadline;
     if (may_block) deadline.emplace(x->start + std::chrono::seconds(ep.timeout_seconds));
-    // Ownership: the object the call names, checked against the catalog's rule (ownership.h).
-    if (auto refused = check_owner(app_, *call)) return finish(x, std::move(*refused));
+    // Ownership: the object the call names, checked against the catalog's rule (OwnerCheck).
+    if (auto refused = owners_.check(app_, *call)) return finish(x, std::move(*refused));
     auto once = std::make_shared<std::atomic<bool>>(false);
     bound->handler(app_, *call, [this, x, call, once](Reply reply) {
       if (once->exchange(true)) return;

@@ -8,10 +8,11 @@
 #include <boost/asio/thread_pool.hpp>
 #include <memory>
 
+#include "daemon/api/call.h"
+#include "daemon/api/registry.h"
 #include "daemon/http/rate_limit.h"
 #include "daemon/http/router.h"
 #include "daemon/http/server.h"
-#include "daemon/modules/module.h"
 
 namespace og::http {
 
@@ -25,8 +26,9 @@ struct PipelineOptions {
 
 class Pipeline : public RequestHandler {
  public:
-  Pipeline(App& app, const Registry& registry, boost::asio::thread_pool& workers, RateLimiter* limiter,
-           PipelineOptions options = {});
+  // `owners` checks the object a call names (the modules provide it: daemon/modules/ownership.h).
+  Pipeline(App& app, const Registry& registry, OwnerCheck owners, boost::asio::thread_pool& workers,
+           RateLimiter* limiter, PipelineOptions options = {});
   void handle(Request&& req, const RequestInfo& info, Respond respond) override;
   Response transport_error(TransportError e, const Request* partial) override;
 
@@ -41,6 +43,7 @@ class Pipeline : public RequestHandler {
 
   App& app_;
   const Registry& registry_;
+  OwnerCheck owners_;
   boost::asio::thread_pool& workers_;
   RateLimiter* limiter_;
   PipelineOptions options_;

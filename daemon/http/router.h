@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/catalog/catalog.h"
+#include "daemon/api/form.h"
 
 namespace og::http {
 
@@ -51,11 +52,7 @@ class Router {
   std::unordered_map<std::string, const catalog::Endpoint*> literal_;
 };
 
-// Percent-decoding of one path segment or query component; nullopt if malformed.
-// In query components '+' means space.
-std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space = false);
-
-// Splits "a=1&b=2" (decoding both sides). nullopt if malformed or a name repeats.
-std::optional<std::map<std::string, std::string>> parse_query(std::string_view query);
+using api::parse_query;
+using api::percent_decode;
 
 }  // namespace og::http

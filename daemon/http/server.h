@@ -13,7 +13,6 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/beast/http.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -21,19 +20,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "daemon/api/request.h"
+
 namespace og::http {
 
-namespace bhttp = boost::beast::http;
-using Request = bhttp::request<bhttp::string_body>;
-using Response = bhttp::response<bhttp::string_body>;
-
-// Beast (Boost 1.74) has its own string_view type.
-inline std::string_view sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
-
-struct RequestInfo {
-  std::string remote_address;  // "127.0.0.1"
-  bool tls = false;
-};
+namespace bhttp = api::bhttp;
+using api::Request;
+using api::RequestInfo;
+using api::Response;
+using api::sv;
 
 // Called once per response; may be called from any thread.
 using Respond = std::function<void(Response)>;

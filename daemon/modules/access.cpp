@@ -5,25 +5,25 @@
 namespace og {
 
 namespace {
-bool any(const http::Principal& p, const std::vector<std::string_view>& rights) {
+bool any(const api::Principal& p, const std::vector<std::string_view>& rights) {
   for (auto r : rights)
     if (p.rights.has(r)) return true;
   return false;
 }
 }  // namespace
 
-bool allowed(const http::Principal& p, const catalog::Owner& r, const std::string& upid,
+bool allowed(const api::Principal& p, const catalog::Owner& r, const std::string& upid,
              const std::string& parent) {
   if (p.rights.superuser() || any(p, r.all)) return true;
   if (!upid.empty() && upid == p.upid && any(p, r.own)) return true;
   return !parent.empty() && parent == p.upid && any(p, r.child);
 }
 
-bool may_know_of(const http::Principal& p, const std::string& upid, const std::string& parent) {
+bool may_know_of(const api::Principal& p, const std::string& upid, const std::string& parent) {
   return (!upid.empty() && upid == p.upid) || (!parent.empty() && parent == p.upid);
 }
 
-bool may_grant(const http::Principal& p, const std::vector<std::string>& roles, std::string* refused) {
+bool may_grant(const api::Principal& p, const std::vector<std::string>& roles, std::string* refused) {
   for (const auto& role : roles) {
     const rbac::Role* r = rbac::find_role(role);
     if (!r) {

@@ -1,109 +1,38 @@
 #pragma once
-// What a handler sees and returns. Handlers are bound to catalog entries by key
-// ("POST /api/v1/wallet/transfer") in a Registry; the pipeline has already routed,
-// authenticated, checked rights, validated and rate-limited the call.
+// The modules' side of the handler interface: Call, Reply, Registry and the rest live in the
+// neutral layer daemon/api/ (shared with the pipeline in daemon/http/); this header adds
+// what only modules use. Modules include this, never daemon/http/.
 
 #include <functional>
-#include <memory>
-#include <string>
-#include <unordered_map>
-#include <utility>
-#include <vector>
 
-#include "common/catalog/catalog.h"
-#include "common/json.h"
-#include "common/result_codes.h"
-#include "common/validation.h"
-#include "daemon/http/auth.h"
-#include "daemon/http/server.h"
+#include "daemon/api/call.h"
+#include "daemon/api/form.h"
+#include "daemon/api/principal.h"
+#include "daemon/api/registry.h"
+#include "daemon/api/request.h"
 
 namespace og {
-
-struct App;
-
-// The object a call acts on (catalog::Endpoint::owner), resolved and checked by the
-// pipeline before the handler runs (daemon/modules/ownership.h).
-struct Target {
-  catalog::Object object = catalog::Object::None;
-  std::string id;           // upid, waid or txid (the default wallet's waid when the call named none)
-  std::string upid;         // the profile that owns it (a transaction: the wallet the caller may open)
-  std::string parent_upid;  // that profile's parent ("" = none)
-  // A transaction: which of its wallets the caller may open.
-  bool source_open = false, destination_open = false;
-};
-
-struct Call {
-  const catalog::Endpoint& endpoint;
-  Json params;                  // validated and typed, see common/validation.h
-  http::Principal principal;    // anonymous for Auth::Public endpoints
-  std::string request_id;
-  std::string idempotency_key;  // "" when absent
-  http::RequestInfo info;
-  const http::Request& request; // raw headers, for the rare handler that needs them
-  // Endpoints with handler_reports_errors: the parameter error, reported by the handler.
-  std::optional<validation::Error> invalid;
-  // Set by the pipeline for endpoints whose catalog entry declares an owner it checks.
-  std::optional<Target> target;
-};
-
-struct Reply {
-  Rc rc = Rc::Ok;
-  std::string detail;            // appended to the result message
-  Json body = Json::object();    // fields after resultcode/resultmessage (or the whole SSO/tenant body)
-  // A body serialized once and shared (a JSON object's text), for answers that never
-  // change; used instead of `body` when set.
-  std::shared_ptr<const std::string> body_text;
-  // A non-JSON answer (the SSO login page, a redirect): used when content_type is set.
-  int status = 0;
-  std::string content_type;
-  std::string raw_body;
-  std::vector<std::pair<std::string, std::string>> headers;
-  // A temporary condition (the database cannot be reached): answered HTTP 503 with
-  // Retry-After, so that load balancers and clients retry; the result code stays rc.
-  bool unavailable = false;
-
-  static Reply ok(Json body = Json::object()) { return Reply{Rc::Ok, {}, std::move(body)}; }
-  static Reply error(Rc rc, std::string detail = {}) { return Reply{rc, std::move(detail)}; }
-  // 10003 SYSTEM_ERROR, HTTP 503, Retry-After: the database is down or restarting.
-  static Reply database_unavailable() {
-    Reply r = error(Rc::SystemError, "the database is unavailable; retry later");
-    r.unavailable = true;
-    return r;
-  }
-};
-
-// The object the pipeline resolved for the call; throws std::logic_error when the catalog
-// entry declares none (a handler bound to the wrong entry).
-const Target& target_of(const Call& call);
-
-// Runs on a worker thread and may block (database); must call `done` exactly once,
-// possibly later from another thread.
-using Done = std::function<void(Reply)>;
-using Handler = std::function<void(App& app, Call& call, Done done)>;
 
 // Most handlers are plain functions: Reply f(App&, Call&).
 Handler blocking(std::function<Reply(App&, Call&)> fn);
 
-// Whether a handler may wait (database, network). Handlers that never do (static answers)
-// run on the I/O thread and skip two thread hops.
-enum class Blocks { Yes, No };
-
-class Registry {
- public:
-  struct Bound {
-    Handler handler;
-    Blocks blocks;
-  };
-  // Throws std::logic_error if the key is not in the catalog or bound twice.
-  void bind(std::string_view key, Handler h, Blocks blocks = Blocks::Yes);
-  const Bound* find(const catalog::Endpoint& ep) const;
-  std::size_t size() const { return handlers_.size(); }
-
- private:
-  std::unordered_map<const catalog::Endpoint*, Bound> handlers_;
-};
-
 // Every module's handlers, bound in one place (daemon/modules/registry.cpp).
 void register_all(Registry& r);
+
+// The names these had when they lived in daemon/http/ (api::Principal, api::sv, ...), so
+// that code written against them keeps compiling. New code writes api::.
+namespace http {
+namespace bhttp = api::bhttp;
+using api::api_key_hash_hex;
+using api::AuthResult;
+using api::looks_like_api_key;
+using api::parse_query;
+using api::percent_decode;
+using api::Principal;
+using api::Request;
+using api::RequestInfo;
+using api::sv;
+using api::TokenVerifier;
+}  // namespace http
 
 }  // namespace og

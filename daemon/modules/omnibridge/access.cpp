@@ -5,7 +5,7 @@
 namespace og::omnibridge {
 
 
-ledger::Actor actor_of(const http::Principal& p) {
+ledger::Actor actor_of(const api::Principal& p) {
   ledger::Actor a;
   a.credential = p.id();
   a.upid = p.upid;

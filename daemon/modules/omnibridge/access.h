@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "common/json.h"
-#include "daemon/http/auth.h"
+#include "daemon/api/principal.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/ledger/queries.h"
 #include "daemon/modules/access.h"
@@ -15,7 +15,7 @@
 
 namespace og::omnibridge {
 
-ledger::Actor actor_of(const http::Principal& p);
+ledger::Actor actor_of(const api::Principal& p);
 
 // The Idempotency-Key of a financial call, bound to its method, path and parameters.
 std::optional<ledger::IdempotencyKey> idempotency_of(const Call& call);

@@ -2,7 +2,7 @@
 
 #include "common/crypto.h"
 #include "common/ids.h"
-#include "daemon/http/auth.h"
+#include "daemon/api/principal.h"
 
 namespace og::omnipass {
 
@@ -23,7 +23,7 @@ NewApiKey create_api_key(pqxx::work& tx, const std::string& upid, const std::str
   tx.exec_params(
       "INSERT INTO api_keys (akid, upid, key_hash, last4, description, roles) "
       "VALUES ($1, $2, decode($3, 'hex'), $4, $5, ARRAY(SELECT json_array_elements_text($6::json)))",
-      k.akid, upid, http::api_key_hash_hex(k.apikey), k.apikey.substr(k.apikey.size() - 4), description,
+      k.akid, upid, api::api_key_hash_hex(k.apikey), k.apikey.substr(k.apikey.size() - 4), description,
       Json(roles).dump());
   return k;
 }

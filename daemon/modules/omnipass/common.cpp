@@ -36,14 +36,14 @@ Json profile_object(const Profile& p) {
   return out;
 }
 
-Json profile_answer(const Profile& p, const http::Principal& caller) {
+Json profile_answer(const Profile& p, const api::Principal& caller) {
   Json j{{"upid", p.upid}, {"type", p.type}, {"status", p.status}, {"tierlevel", p.tierlevel}};
   j["roles"] = caller.upid == p.upid ? Json(caller.roles) : Json::array();
   j["profile"] = profile_object(p);
   j["version"] = p.version;
   if (!p.master_uuid.empty()) j["masteruuid"] = p.master_uuid;
   if (!p.parent_upid.empty()) j["parentupid"] = p.parent_upid;
-  if (caller.kind == http::Principal::Kind::ApiKey && caller.upid == p.upid) j["akid"] = caller.akid;
+  if (caller.kind == api::Principal::Kind::ApiKey && caller.upid == p.upid) j["akid"] = caller.akid;
   if (!p.fsid.empty()) j["fsid"] = p.fsid;
   if (caller.rights.has("internalapp")) j["internal"] = p.internal;
   j["extended"] = masked_extended(p.extended);

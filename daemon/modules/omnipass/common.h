@@ -19,7 +19,7 @@ std::optional<Profile> target_profile(pqxx::transaction_base& tx, const Call& ca
 // The spec's "profile" object of GET /profile (individual or organization attributes).
 Json profile_object(const Profile& p);
 // The whole GET /profile answer for `p` as seen by the caller.
-Json profile_answer(const Profile& p, const http::Principal& caller);
+Json profile_answer(const Profile& p, const api::Principal& caller);
 
 // Link in a mail: the client's callback URL with ?token=... appended.
 std::string link_with_token(const std::string& callbackurl, const std::string& token);

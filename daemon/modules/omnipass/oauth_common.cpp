@@ -1,7 +1,7 @@
 #include <cctype>
 
 #include "common/crypto.h"
-#include "daemon/http/router.h"
+#include "daemon/api/form.h"
 #include "daemon/modules/omnipass/oauth.h"
 
 namespace og::omnipass::oauth {
@@ -25,22 +25,22 @@ bool media_type_is(std::string_view content_type, std::string_view type) {
 Json raw_body(const Call& call) {
   const auto& body = call.request.body();
   if (body.empty()) return Json::object();
-  std::string_view ctype = http::sv(call.request[http::bhttp::field::content_type]);
+  std::string_view ctype = api::sv(call.request[api::bhttp::field::content_type]);
   if (media_type_is(ctype, "application/json")) {
     Json j = Json::parse(body, nullptr, false);
     return j.is_object() ? j : Json::object();
   }
   Json j = Json::object();
-  if (auto fields = http::parse_query(body))
+  if (auto fields = api::parse_query(body))
     for (auto& [k, v] : *fields) j[k] = v;
   return j;
 }
 
 std::map<std::string, std::string> raw_query(const Call& call) {
-  std::string_view target = http::sv(call.request.target());
+  std::string_view target = api::sv(call.request.target());
   auto q = target.find('?');
   if (q == std::string_view::npos) return {};
-  auto parsed = http::parse_query(target.substr(q + 1));
+  auto parsed = api::parse_query(target.substr(q + 1));
   return parsed ? std::move(*parsed) : std::map<std::string, std::string>{};
 }
 
@@ -140,9 +140,9 @@ std::string rfc_text(std::string_view s) {
 }
 
 std::string cookie(const Call& call, std::string_view name) {
-  auto [first, last] = call.request.equal_range(http::bhttp::field::cookie);
+  auto [first, last] = call.request.equal_range(api::bhttp::field::cookie);
   for (auto it = first; it != last; ++it) {
-    std::string_view header = http::sv(it->value());
+    std::string_view header = api::sv(it->value());
     while (!header.empty()) {
       auto semi = header.find(';');
       std::string_view pair = header.substr(0, semi);

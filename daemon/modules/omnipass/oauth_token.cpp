@@ -5,7 +5,7 @@
 #include <variant>
 
 #include "common/crypto.h"
-#include "daemon/http/router.h"
+#include "daemon/api/form.h"
 #include "daemon/log.h"
 #include "daemon/modules/omnipass/common.h"
 #include "daemon/modules/omnipass/oauth.h"
@@ -54,15 +54,15 @@ struct Client {
 std::variant<Client, Reply> authenticate_client(App& app, pqxx::transaction_base& tx, const Call& call,
                                                 const oauth::Fields& f) {
   std::string id, secret;
-  auto header = call.request.find(http::bhttp::field::authorization);
-  if (header != call.request.end() && iequals_prefix(http::sv(header->value()), "Basic ")) {
-    std::string_view b64 = http::sv(header->value()).substr(6);
+  auto header = call.request.find(api::bhttp::field::authorization);
+  if (header != call.request.end() && iequals_prefix(api::sv(header->value()), "Basic ")) {
+    std::string_view b64 = api::sv(header->value()).substr(6);
     while (!b64.empty() && b64.front() == ' ') b64.remove_prefix(1);
     auto decoded = base64_decode(b64);
     auto colon = decoded ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos) return invalid_client("malformed HTTP Basic credentials");
-    auto user = http::percent_decode(std::string_view(*decoded).substr(0, colon), true);
-    auto pass = http::percent_decode(std::string_view(*decoded).substr(colon + 1), true);
+    auto user = api::percent_decode(std::string_view(*decoded).substr(0, colon), true);
+    auto pass = api::percent_decode(std::string_view(*decoded).substr(colon + 1), true);
     if (!user || !pass) return invalid_client("malformed HTTP Basic credentials");
     if (f.has("client_secret") || f.error("client_secret"))
       return invalid_request("use one client authentication method: HTTP Basic or client_secret, not both");

@@ -1,6 +1,6 @@
 // Profiles: create (with a user), read in four forms, update, status, extended attributes.
 #include "common/password.h"
-#include "daemon/http/auth.h"
+#include "daemon/api/principal.h"
 #include "daemon/modules/omnipass/common.h"
 #include "daemon/modules/omnipass/extended.h"
 #include "daemon/modules/omnipass/omnipass.h"
@@ -159,7 +159,7 @@ Reply get_profile_by_apikey(App& app, Call& call) {
     auto conn = app.pool.acquire();
     pqxx::nontransaction tx(*conn);
     auto r = tx.exec_params("SELECT upid FROM api_keys WHERE key_hash = decode($1, 'hex') AND revoked_at IS NULL",
-                            http::api_key_hash_hex(param(call, "apikey")));
+                            api::api_key_hash_hex(param(call, "apikey")));
     if (r.empty()) return Reply::error(Rc::NotFound, "no profile you may read matches");
     upid = r[0][0].as<std::string>();
   }

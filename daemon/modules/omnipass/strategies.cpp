@@ -9,7 +9,7 @@
 #include "common/crypto.h"
 #include "common/http_client.h"
 #include "common/validation.h"
-#include "daemon/http/router.h"
+#include "daemon/api/form.h"
 #include "daemon/log.h"
 #include "daemon/modules/omnipass/common.h"
 #include "daemon/modules/omnipass/oauth.h"
@@ -239,7 +239,7 @@ std::variant<Identity, Reply> ask_provider(App& app, const Provider& p, const St
   std::string access;
   if (body.is_object()) {
     access = json_text(body, "access_token");
-  } else if (auto form = http::parse_query(res.response.body)) {  // some providers answer form-encoded
+  } else if (auto form = api::parse_query(res.response.body)) {  // some providers answer form-encoded
     if (auto it = form->find("access_token"); it != form->end()) access = it->second;
   }
   if (access.empty()) return Reply::error(Rc::SystemError, "the provider's token endpoint gave no access_token");

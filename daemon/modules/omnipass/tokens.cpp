@@ -240,7 +240,7 @@ std::optional<TokenClaims> TokenService::claims_of(std::string_view token, std::
   }
 }
 
-http::AuthResult TokenService::verify(std::string_view token) {
+api::AuthResult TokenService::verify(std::string_view token) {
   std::string why;
   auto c = claims_of(token, &why);
   if (!c) return {Rc::InvalidCredentials, "invalid access token (" + why + ")", {}};
@@ -269,8 +269,8 @@ http::AuthResult TokenService::verify(std::string_view token) {
     user_status_[c->uuid + "/" + c->upid] = {active, now};
   }
   if (!active) return {Rc::InvalidCredentials, "the token's user or profile is not active", {}};
-  http::Principal p;
-  p.kind = http::Principal::Kind::User;
+  api::Principal p;
+  p.kind = api::Principal::Kind::User;
   p.uuid = c->uuid;
   p.upid = c->upid;
   p.roles = c->roles;

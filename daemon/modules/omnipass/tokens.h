@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "common/jwt.h"
-#include "daemon/http/auth.h"
+#include "daemon/api/principal.h"
 
 namespace og::store {
 class Pool;
@@ -38,7 +38,7 @@ struct TokenClaims {
   std::int64_t auth_time = 0;
 };
 
-class TokenService : public http::TokenVerifier {
+class TokenService : public api::TokenVerifier {
  public:
   TokenService(store::Pool& pool, secrets::SecretStore& secrets, std::chrono::seconds lifetime,
                std::string issuer = {});
@@ -68,8 +68,8 @@ class TokenService : public http::TokenVerifier {
   // rotate() if the signing key is older than the rotation age (another node may have done it).
   void rotate_if_due();
 
-  // http::TokenVerifier: signature, kid, expiry, and that the user is still active.
-  http::AuthResult verify(std::string_view token) override;
+  // api::TokenVerifier: signature, kid, expiry, and that the user is still active.
+  api::AuthResult verify(std::string_view token) override;
   // Signature, expiry and inactivity (a token older than the inactivity timeout is refused
   // even before its exp, so that a lowered timeout applies at once): the claims of a valid
   // token.

@@ -5,7 +5,7 @@
 
 #include "common/password.h"
 #include "common/totp.h"
-#include "daemon/http/router.h"
+#include "daemon/api/form.h"
 #include "daemon/modules/omnipass/common.h"
 #include "daemon/modules/omnipass/credentials.h"
 #include "daemon/modules/omnipass/omnipass.h"
@@ -25,7 +25,7 @@ std::string lower(std::string s) {
 const Reply kWrongCredentials = Reply::error(Rc::InvalidCredentials, "wrong e-mail address or password");
 // The caller must be a user (Bearer token), not an API key.
 std::optional<Reply> need_user(const Call& call) {
-  if (call.principal.kind != http::Principal::Kind::User)
+  if (call.principal.kind != api::Principal::Kind::User)
     return Reply::error(Rc::NotAuthenticated, "this call needs a user's access token (Authorization: Bearer)");
   return std::nullopt;
 }
@@ -83,7 +83,7 @@ Reply login(App& app, Call& call) {
 Reply renew_token(App& app, Call& call) {
   if (auto e = need_user(call)) return *e;
   // The token's claims, as the pipeline verified them (no second decoding here).
-  if (call.principal.kind != http::Principal::Kind::User)
+  if (call.principal.kind != api::Principal::Kind::User)
     return Reply::error(Rc::NotAuthenticated, "this call needs a user's access token (Authorization: Bearer)");
   const TokenClaims current{call.principal.uuid, call.principal.upid, call.principal.scope, call.principal.client_id,
                             call.principal.roles, call.principal.auth_time};
@@ -237,7 +237,7 @@ Reply change_password(App& app, Call& call) {
       return *check.refused;
     }
     user = std::move(check.user);
-    if (!call.principal.anonymous() && call.principal.kind == http::Principal::Kind::User &&
+    if (!call.principal.anonymous() && call.principal.kind == api::Principal::Kind::User &&
         call.principal.uuid != user->uuid)
       return kWrongCredentials;
   }
