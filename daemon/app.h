@@ -6,9 +6,8 @@
 #include <string>
 
 #include "common/catalog/catalog.h"
+#include "daemon/api/principal.h"
 #include "daemon/config.h"
-#include "daemon/http/auth.h"
-#include "daemon/http/rate_limit.h"
 
 namespace og {
 
@@ -55,7 +54,8 @@ class ComponentLocks {
 struct App {
   const Config& config;
   store::Pool& pool;
-  http::Authenticator& auth;
+  // The pipeline's credential cache (daemon/http/auth.h), for handlers that revoke one.
+  api::CredentialCache& credentials;
   // A few connections for short statements that must commit on their own while the
   // caller's transaction is open (login throttling). nullptr: `pool` is used.
   store::Pool* throttle_pool = nullptr;
@@ -67,7 +67,7 @@ struct App {
   secrets::EncryptedSecretStore* encrypted = nullptr;
   mail::Mailer* mailer = nullptr;    // nullptr: no mail transport configured
   jobs::Scheduler* jobs = nullptr;
-  bridges::Bridges* bridges = nullptr;  // the bridge instances of this node (omnid.toml [[bridge]])   // the jobs of this node (wake("outbox") after an enqueue)
+  bridges::Bridges* bridges = nullptr;  // the bridge instances of this node (omnid.toml [[bridge]])
   std::atomic<int> schema_version{0};
   std::string version = "0.1.0";
 };

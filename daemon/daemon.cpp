@@ -268,7 +268,7 @@ int run_daemon(const DaemonOptions& opt) {
     std::unique_ptr<http::RateLimiter> limiter;
     if (config.rate_limit.enabled)
       limiter = std::make_unique<http::RateLimiter>(config.rate_limit.requests_per_second, config.rate_limit.burst);
-    http::Pipeline pipeline(app, registry, OwnerCheck{pipeline_checks_owner, check_owner}, workers, limiter.get(),
+    http::Pipeline pipeline(app, auth, registry, OwnerCheck{pipeline_checks_owner, check_owner}, workers, limiter.get(),
                             {.log_requests = config.log.requests,
                              .auth_failure_burst = config.auth.failure_burst,
                              .auth_failures_per_second = config.auth.failures_per_second});

@@ -91,12 +91,14 @@ Param path(Param p);                              // a {name} segment of the pat
 
 // The object an endpoint acts on, resolved and checked by the pipeline before the handler
 // runs (daemon/modules/ownership.h): whose it is decides which of the rights opens it.
-enum class Object { None, Profile, Wallet, Transaction };
+// TeamMember (a uuid) and ApiKey (an akid) belong to the profile named by the entry's
+// `upid` parameter, or the caller's own when the call names none: they exist only within it.
+enum class Object { None, Profile, Wallet, Transaction, TeamMember, ApiKey };
 
 struct Owner {
   Object object = Object::None;
   // The parameter that names it. When the call leaves it out: the caller's own profile
-  // (Profile), the caller's default wallet (Wallet).
+  // (Profile), the caller's default wallet (Wallet). Required for the others.
   std::string_view param;
   // The rights that open the object when it is the caller's own profile's, a child
   // profile's (one the caller's profile made), or anyone's; superuser opens everything.
@@ -120,7 +122,7 @@ struct Endpoint {
   Auth auth = Auth::Credential;
   // The caller needs at least one of these rights (superuser has them all). Empty with
   // Auth::Credential: any authenticated caller. Ownership (own vs child vs all) is
-  // checked by the handler.
+  // checked by the pipeline, from `owner`.
   std::vector<std::string_view> rights;
   std::vector<Param> params;
   // The omnictl command: "wallet transfer", "profile apikey create". Entries that differ

@@ -30,9 +30,11 @@ Owner read_owner() { return {Object::Profile, "upid", {"readmyprofile"}, {"readc
 Owner modify_owner() {
   return {Object::Profile, "upid", {"modifymyprofile"}, {"modifychildprofile"}, {"modifyallprofiles"}, {}};
 }
-Owner team_owner() { return {Object::Profile, "upid", {"manageteam"}, {"manageteam"}, {}, {}}; }
-Owner apikey_owner() {
-  return {Object::Profile, "upid", {"createprofileapikey"}, {"createchildprofileapikey"}, {}, {}};
+Owner team_owner(Object o = Object::Profile) {
+  return {o, o == Object::Profile ? "upid" : "uuid", {"manageteam"}, {"manageteam"}, {}, {}};
+}
+Owner apikey_owner(Object o = Object::Profile) {
+  return {o, o == Object::Profile ? "upid" : "akid", {"createprofileapikey"}, {"createchildprofileapikey"}, {}, {}};
 }
 // GET /profile/{usertoken} and /profile/{apikey}: the profile is named by a credential, not
 // an id, and is found by the handler (a hash lookup, or the token's claims).
@@ -220,7 +222,7 @@ void profile(std::vector<Endpoint>& out) {
       .rights = {"manageteam"},
       .params = {path(P("uuid").len(21, 21).fmt(Format::Uuid).desc("User ID"))},
       .command = "profile team delete",
-      .owner = team_owner(),
+      .owner = team_owner(Object::TeamMember),
   });
   out.push_back({
       .method = Method::Delete,
@@ -232,7 +234,7 @@ void profile(std::vector<Endpoint>& out) {
       .params = {path(P("upid").len(21, 21).fmt(Format::Upid).desc("Profile ID")),
                  path(P("uuid").len(21, 21).fmt(Format::Uuid).desc("User ID"))},
       .command = "profile team delete",
-      .owner = team_owner(),
+      .owner = team_owner(Object::TeamMember),
   });
 
   // API keys.
@@ -280,7 +282,7 @@ void profile(std::vector<Endpoint>& out) {
       .rights = apikey_rights(),
       .params = {path(P("akid").len(21, 21).fmt(Format::Akid).desc("API key ID"))},
       .command = "profile apikey delete",
-      .owner = apikey_owner(),
+      .owner = apikey_owner(Object::ApiKey),
   });
   out.push_back({
       .method = Method::Delete,
@@ -292,7 +294,7 @@ void profile(std::vector<Endpoint>& out) {
       .params = {path(P("upid").len(21, 21).fmt(Format::Upid).desc("Profile ID")),
                  path(P("akid").len(21, 21).fmt(Format::Akid).desc("API key ID"))},
       .command = "profile apikey delete",
-      .owner = apikey_owner(),
+      .owner = apikey_owner(Object::ApiKey),
   });
 
   out.push_back({

@@ -24,8 +24,9 @@ struct App;
 // pipeline before the handler runs (the OwnerCheck of daemon/api/registry.h).
 struct Target {
   catalog::Object object = catalog::Object::None;
-  std::string id;           // upid, waid or txid (the default wallet's waid when the call named none)
-  std::string upid;         // the profile that owns it (a transaction: the wallet the caller may open)
+  std::string id;           // upid, waid, txid, uuid or akid (the default wallet's waid when the call named none)
+  std::string upid;         // the profile that owns it (a transaction: the wallet the caller may open; a
+                            // team member or an API key: the profile it belongs to)
   std::string parent_upid;  // that profile's parent ("" = none)
   // A transaction: which of its wallets the caller may open.
   bool source_open = false, destination_open = false;

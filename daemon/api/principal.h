@@ -36,6 +36,15 @@ struct AuthResult {
   Principal principal;
 };
 
+// The authenticator's memory of credentials it checked, as handlers may touch it: a handler
+// that deletes a key or deactivates a profile drops it, so that the change takes effect on
+// this node at once (other nodes see it when their entries expire).
+class CredentialCache {
+ public:
+  virtual ~CredentialCache() = default;
+  virtual void invalidate_all() = 0;
+};
+
 class TokenVerifier {
  public:
   virtual ~TokenVerifier() = default;

@@ -26,7 +26,7 @@ using api::AuthResult;
 using api::Principal;
 using api::TokenVerifier;
 
-class Authenticator {
+class Authenticator : public api::CredentialCache {
  public:
   Authenticator(store::Pool& pool, std::chrono::seconds cache_ttl);
   // No credential header: Rc::NotAuthenticated. May block on the database.
@@ -37,7 +37,7 @@ class Authenticator {
   std::optional<AuthResult> cached(const Request& req);
   void set_token_verifier(TokenVerifier* verifier) { tokens_ = verifier; }
   // Drops cached entries (after a key is deleted on this node).
-  void invalidate_all();
+  void invalidate_all() override;
   // Unknown keys remembered at most (the oldest is forgotten first).
   static constexpr std::size_t kMaxUnknown = 20000;
   std::size_t cached_unknown() const;

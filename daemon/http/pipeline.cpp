@@ -190,9 +190,9 @@ Response render(const catalog::Endpoint* ep, std::string_view path, Reply reply,
   return res;
 }
 
-Pipeline::Pipeline(App& app, const Registry& registry, OwnerCheck owners, boost::asio::thread_pool& workers,
-                   RateLimiter* limiter, PipelineOptions options)
-    : app_(app), registry_(registry), owners_(owners), workers_(workers), limiter_(limiter), options_(options),
+Pipeline::Pipeline(App& app, Authenticator& auth, const Registry& registry, OwnerCheck owners,
+                   boost::asio::thread_pool& workers, RateLimiter* limiter, PipelineOptions options)
+    : app_(app), auth_(auth), registry_(registry), owners_(owners), workers_(workers), limiter_(limiter), options_(options),
       router_(catalog::all()) {
   if (options_.auth_failure_burst > 0)
     auth_failures_ = std::make_unique<RateLimiter>(options_.auth_failures_per_second, options_.auth_failure_burst);
@@ -291,7 +291,7 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
       bool has_credential = x->req.find("X-APIKey") != x->req.end() ||
                             x->req.find(bhttp::field::authorization) != x->req.end();
       if (ep.auth == catalog::Auth::Credential || has_credential) {
-        std::optional<AuthResult> known = app_.auth.cached(x->req);
+        std::optional<AuthResult> known = auth_.cached(x->req);
         // An address that keeps failing is slowed down before anything is checked; a
         // credential already known good still passes (docs/security.md).
         // Built only for credentials not known good: not on the hot path of a cached key.
@@ -305,7 +305,7 @@ bool Pipeline::process(const std::shared_ptr<Exchange>& x, bool may_block) {
           }
         }
         if (!known && !may_block) return false;
-        AuthResult a = known ? std::move(*known) : app_.auth.authenticate(x->req);
+        AuthResult a = known ? std::move(*known) : auth_.authenticate(x->req);
         if (a.rc != Rc::Ok) {
           if (auth_failures_ && a.rc == Rc::InvalidCredentials) auth_failures_->take(failures_key());
           return finish(x, Reply::error(a.rc, a.detail));

@@ -10,6 +10,7 @@
 
 #include "daemon/api/call.h"
 #include "daemon/api/registry.h"
+#include "daemon/http/auth.h"
 #include "daemon/http/rate_limit.h"
 #include "daemon/http/router.h"
 #include "daemon/http/server.h"
@@ -27,7 +28,7 @@ struct PipelineOptions {
 class Pipeline : public RequestHandler {
  public:
   // `owners` checks the object a call names (the modules provide it: daemon/modules/ownership.h).
-  Pipeline(App& app, const Registry& registry, OwnerCheck owners, boost::asio::thread_pool& workers,
+  Pipeline(App& app, Authenticator& auth, const Registry& registry, OwnerCheck owners, boost::asio::thread_pool& workers,
            RateLimiter* limiter, PipelineOptions options = {});
   void handle(Request&& req, const RequestInfo& info, Respond respond) override;
   Response transport_error(TransportError e, const Request* partial) override;
@@ -42,6 +43,7 @@ class Pipeline : public RequestHandler {
   bool finish(const std::shared_ptr<Exchange>& x, Reply reply);  // always true
 
   App& app_;
+  Authenticator& auth_;
   const Registry& registry_;
   OwnerCheck owners_;
   boost::asio::thread_pool& workers_;

@@ -100,6 +100,36 @@ std::optional<Reply> check_owner(App& app, Call& call) {
       t.parent_upid = t.source_open ? text(r[0][2]) : text(r[0][5]);
       break;
     }
+    case Object::TeamMember:
+    case Object::ApiKey: {
+      // One query: the profile (named by upid, or the caller's) and the member or key in it.
+      const bool member = o.object == Object::TeamMember;
+      std::string upid = named(call, "upid");
+      if (upid.empty()) upid = call.principal.upid;
+      auto r = member ? tx.exec_params("SELECT coalesce(p.parent_upid, ''), m.uuid IS NOT NULL FROM profiles p "
+                                       "LEFT JOIN user_profiles m ON m.upid = p.upid AND m.uuid = $2 "
+                                       "WHERE p.upid = $1",
+                                       upid, t.id)
+                      : tx.exec_params("SELECT coalesce(p.parent_upid, ''), k.akid IS NOT NULL FROM profiles p "
+                                       "LEFT JOIN api_keys k ON k.upid = p.upid AND k.akid = $2 "
+                                       "AND k.revoked_at IS NULL WHERE p.upid = $1",
+                                       upid, t.id);
+      Target profile;
+      profile.object = Object::Profile;
+      profile.id = profile.upid = upid;
+      const Reply no_profile = Reply::error(Rc::NotFound, "profile " + upid + " does not exist");
+      if (r.empty()) return no_profile;
+      profile.parent_upid = text(r[0][0]);
+      if (!allowed(call.principal, o, profile.upid, profile.parent_upid))
+        return refuse(call, profile, "profile", no_profile);
+      // Within a profile the caller may open: the answer for one that is not there.
+      if (!r[0][1].as<bool>())
+        return member ? Reply::error(Rc::NotFound, t.id + " is not in this team")
+                      : Reply::error(Rc::NotFound, "API key " + t.id + " does not exist");
+      t.upid = profile.upid;
+      t.parent_upid = profile.parent_upid;
+      break;
+    }
     case Object::None: return std::nullopt;
   }
   call.target = std::move(t);

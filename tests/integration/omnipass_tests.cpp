@@ -812,6 +812,34 @@ TEST_CASE("team members and API keys", "[omnipass][team][apikey]") {
   CHECK(dev().call("DELETE", "/api/v1/profile/apikey/" + akid, "", admin_key).resultcode() == 10140);
 }
 
+TEST_CASE("an API key is opened through the profile it belongs to", "[omnipass][apikey][ownership]") {
+  auto parent = dev().create_profile_with_key({"ewallet-admin"});
+  auto child = dev().create_profile_with_key({"ewallet-admin"}, parent.upid);
+  auto other = dev().create_profile_with_key({"ewallet-admin"});
+  Answer made = post("/api/v1/profile/apikey",
+                     Json{{"description", "Child key"}, {"roles", {"profile-ro"}}, {"upid", child.upid}}, parent.apikey);
+  require_ok(made);
+  const std::string akid = made.json["akid"], key = made.json["apikey"];
+  require_ok(get("/api/v1/profile", key));
+  // Named without a profile, the key is looked for in the caller's own: not there.
+  Answer own = dev().call("DELETE", "/api/v1/profile/apikey/" + akid, "", parent.apikey);
+  CHECK(own.resultcode() == 10140);
+  // Another profile naming the child: the child does not exist for it, key or not.
+  Answer foreign = dev().call("DELETE", "/api/v1/profile/" + child.upid + "/apikey/" + akid, "", other.apikey);
+  CHECK(foreign.resultcode() == 10140);
+  CHECK(foreign.body.find(akid) == std::string::npos);
+  // The child cannot revoke its parent's keys through its own profile either.
+  CHECK(dev().call("DELETE", "/api/v1/profile/" + parent.upid + "/apikey/" + akid, "", child.apikey).resultcode() ==
+        10140);
+  require_ok(get("/api/v1/profile", key));  // nothing above revoked it
+  // The parent, through the child's profile: revoked, at once.
+  require_ok(dev().call("DELETE", "/api/v1/profile/" + child.upid + "/apikey/" + akid, "", parent.apikey));
+  CHECK(get("/api/v1/profile", key).resultcode() == 10121);
+  Answer again = dev().call("DELETE", "/api/v1/profile/" + child.upid + "/apikey/" + akid, "", parent.apikey);
+  CHECK(again.resultcode() == 10140);
+  CHECK(again.body.find("API key " + akid + " does not exist") != std::string::npos);
+}
+
 TEST_CASE("system/user by e-mail and by uuid", "[omnipass][system]") {
   auto lee = register_user("lee@example.com");
   std::string admin = dev().apikey();

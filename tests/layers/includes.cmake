@@ -1,7 +1,7 @@
 cmake_minimum_required(VERSION 3.16)
 # layers.includes: daemon/http/ (the transport and the pipeline) and daemon/modules/ (the
 # handlers) never include each other; both include the neutral layer daemon/api/, which
-# includes neither (docs/architecture.md, "Layers"). Run: cmake -DSOURCE_DIR=<repo> -P includes.cmake
+# includes neither, and neither does daemon/app.h (docs/architecture.md, "Layers"). Run: cmake -DSOURCE_DIR=<repo> -P includes.cmake
 if(NOT SOURCE_DIR)
   message(FATAL_ERROR "SOURCE_DIR is not set")
 endif()
@@ -21,6 +21,12 @@ endfunction()
 check_folder(http "modules")
 check_folder(modules "http")
 check_folder(api "http|modules")
+# The daemon's shared state, which every handler includes: nothing of the transport in it.
+file(STRINGS ${SOURCE_DIR}/daemon/app.h app_lines REGEX "^[ \t]*#[ \t]*include[ \t]*[\"<]daemon/(http|modules)/")
+foreach(line ${app_lines})
+  string(STRIP "${line}" line)
+  list(APPEND violations "daemon/app.h: ${line}")
+endforeach()
 if(violations)
   list(JOIN violations "\n  " text)
   message(FATAL_ERROR "cross-layer includes (go through daemon/api/ instead):\n  ${text}")

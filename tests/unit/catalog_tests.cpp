@@ -672,13 +672,18 @@ TEST_CASE("catalog: an owner rule names a parameter of its entry and rights that
     ++declared;
     INFO(ep.key());
     const Param* p = ep.param(o.param);
-    const Format expected = o.object == Object::Profile ? Format::Upid
-                            : o.object == Object::Wallet ? Format::Waid
-                                                         : Format::Txid;
+    const Format expected = o.object == Object::Profile      ? Format::Upid
+                            : o.object == Object::Wallet     ? Format::Waid
+                            : o.object == Object::TeamMember ? Format::Uuid
+                            : o.object == Object::ApiKey     ? Format::Akid
+                                                             : Format::Txid;
     // An entry without the parameter acts on the caller's own profile or default wallet.
     if (!o.checked_by.empty()) REQUIRE(p != nullptr);  // named somehow (a credential, say)
     else if (p) CHECK(p->format == expected);
-    else CHECK(o.object != Object::Transaction);
+    else CHECK((o.object == Object::Profile || o.object == Object::Wallet));
+    // A team member or a key lives in a profile: the entry may name it by upid.
+    if (o.object == Object::TeamMember || o.object == Object::ApiKey)
+      if (const Param* u = ep.param("upid")) CHECK(u->format == Format::Upid);
     std::set<std::string_view> tiers;
     for (const auto* list : {&o.own, &o.child, &o.all})
       for (auto r : *list) {

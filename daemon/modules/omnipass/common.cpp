@@ -10,7 +10,7 @@ namespace og::omnipass {
 
 std::optional<Profile> target_profile(pqxx::transaction_base& tx, const Call& call, Reply& error) {
   // Resolved and opened by the pipeline (the catalog entry's owner rule, modules/ownership.h).
-  const std::string& upid = target_of(call).id;
+  const std::string& upid = target_of(call).upid;
   auto p = find_profile(tx, upid);
   if (!p) error = Reply::error(Rc::NotFound, "profile " + upid + " does not exist");  // deleted since
   return p;

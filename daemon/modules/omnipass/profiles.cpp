@@ -203,7 +203,7 @@ Reply system_update_profile(App& app, Call& call) {
   p->status = param(call, "status");
   save_profile(tx, *p);
   tx.commit();
-  app.auth.invalidate_all();  // keys of an inactive profile stop working at once on this node
+  app.credentials.invalidate_all();  // keys of an inactive profile stop working at once on this node
   return Reply::ok();
 }
 

@@ -84,8 +84,8 @@ Reply remove_member(App& app, Call& call) {
   Reply error;
   auto p = target_profile(tx, call, error);
   if (!p) return error;
-  const std::string uuid = param(call, "uuid");
-  auto m = membership(tx, uuid, p->upid);
+  const std::string uuid = target_of(call).id;  // in the profile: checked by the pipeline
+  auto m = membership(tx, uuid, p->upid);  // read again in this transaction: it may have gone since
   if (!m) return Reply::error(Rc::NotFound, uuid + " is not in this team");
   if (m->is_master) return Reply::error(Rc::Forbidden, "the profile's master user cannot be removed from its team");
   remove_membership(tx, uuid, p->upid);
@@ -137,10 +137,10 @@ Reply delete_key(App& app, Call& call) {
   auto p = target_profile(tx, call, error);
   if (!p) return error;
   auto r = tx.exec_params("UPDATE api_keys SET revoked_at = now() WHERE akid = $1 AND upid = $2 AND revoked_at IS NULL",
-                          param(call, "akid"), p->upid);
-  if (r.affected_rows() == 0) return Reply::error(Rc::NotFound, "API key " + param(call, "akid") + " does not exist");
+                          target_of(call).id, p->upid);
+  if (r.affected_rows() == 0) return Reply::error(Rc::NotFound, "API key " + target_of(call).id + " does not exist");
   tx.commit();
-  app.auth.invalidate_all();
+  app.credentials.invalidate_all();
   return Reply::ok();
 }
 
