@@ -2,8 +2,9 @@
 # Installs the system packages omnigate needs, if any are missing. Debian 12 (apt) or
 # RHEL 8/9 with EPEL (dnf). Nothing is downloaded outside the distribution's repositories.
 #   scripts/deps.sh build   compilers, libraries, PostgreSQL server (for omnid's local cluster)
-#   scripts/deps.sh test    build + the tools the tests check against (curl, openssl, mandoc, ...)
-#                           and clang with libFuzzer for the fuzzers
+#   scripts/deps.sh test    build + the tools the tests check against (curl, openssl, mandoc, ...),
+#                           clang with libFuzzer for the fuzzers, and the npm packages of
+#                           tests/doubles/ (npm ci)
 #   scripts/deps.sh bench   test + wrk and nginx for the benchmarks
 set -euo pipefail
 profile=${1:-build}
@@ -56,4 +57,24 @@ elif command -v dnf >/dev/null 2>&1; then
 else
   echo "deps.sh: neither apt-get nor dnf found; install the packages listed in README.md by hand" >&2
   exit 1
+fi
+
+# The network stand-ins (tests/doubles/) and the ecosystem libraries that check what omnid
+# sends them (ripple-binary-codec, ripple-keypairs, ...): from the npm registry, pinned by
+# tests/doubles/package-lock.json. Node.js itself: Debian's nodejs/npm or RHEL's nodejs
+# module, unless a newer one is installed already.
+if [ "$profile" != build ]; then
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1; then
+      "${sudo_cmd[@]}" apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm
+    else
+      "${sudo_cmd[@]}" dnf install -y nodejs npm
+    fi
+  fi
+  doubles="$(cd "$(dirname "$0")/.." && pwd)/tests/doubles"
+  stamp="$doubles/node_modules/.installed-from-lock"
+  if ! cmp -s "$doubles/package-lock.json" "$stamp" 2>/dev/null; then
+    (cd "$doubles" && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json "$stamp")
+  fi
 fi
