@@ -26,8 +26,9 @@ _omnictl_children() {
         'profile team') echo 'add delete list update' ;;
         'static') echo 'currencylist rolelist' ;;
         'system') echo 'bridge component currency fee health outbox profile tiers user' ;;
-        'system bridge') echo 'active attributelist balances externalaccountlist generic identifier updateaccount' ;;
+        'system bridge') echo 'active attributelist balances externalaccountlist generic identifier suspense updateaccount' ;;
         'system bridge generic') echo 'close deposit withdrawals' ;;
+        'system bridge suspense') echo 'assign list' ;;
         'system component') echo 'attribute attributelist unlock' ;;
         'system currency') echo 'bridge list' ;;
         'system currency bridge') echo 'create' ;;
@@ -104,6 +105,8 @@ _omnictl_flags() {
         'system bridge generic close') echo '--txid --status --externaltransactionid --data --idempotency-key' ;;
         'system bridge generic deposit') echo '--waid --currency --amount --externaltransactionid --externalsourceaddress --description --data --idempotency-key' ;;
         'system bridge identifier') echo '--bridgename' ;;
+        'system bridge suspense assign') echo '--bridgename --instanceid --externaltransactionid --waid --data' ;;
+        'system bridge suspense list') echo '--bridgename --instanceid' ;;
         'system bridge updateaccount') echo '--bridgename --instanceid --bridgeinstanceid --accountdata-stdin --accountdata-file --data' ;;
         'system component attribute') echo '--component --name --value --data' ;;
         'system component attributelist') echo '--component' ;;

@@ -46,9 +46,11 @@ function __omnictl_children
         case 'system'
             printf '%s\n' bridge component currency fee health outbox profile tiers user
         case 'system bridge'
-            printf '%s\n' active attributelist balances externalaccountlist generic identifier updateaccount
+            printf '%s\n' active attributelist balances externalaccountlist generic identifier suspense updateaccount
         case 'system bridge generic'
             printf '%s\n' close deposit withdrawals
+        case 'system bridge suspense'
+            printf '%s\n' assign list
         case 'system component'
             printf '%s\n' attribute attributelist unlock
         case 'system currency'
@@ -251,7 +253,7 @@ complete -c omnictl -n '__omnictl_arg_is \'profile team\' 0' -a list -d 'Get tea
 complete -c omnictl -n '__omnictl_arg_is \'profile team\' 0' -a update -d 'Update team members from default (or specific) profile'
 complete -c omnictl -n '__omnictl_arg_is \'static\' 0' -a currencylist -d 'Get list of all available currencies'
 complete -c omnictl -n '__omnictl_arg_is \'static\' 0' -a rolelist -d 'Get list of roles and rights'
-complete -c omnictl -n '__omnictl_arg_is \'system\' 0' -a bridge -d 'active, attributelist, balances, externalaccountlist, generic, identifier, updateaccount'
+complete -c omnictl -n '__omnictl_arg_is \'system\' 0' -a bridge -d 'active, attributelist, balances, externalaccountlist, generic, identifier, suspense, updateaccount'
 complete -c omnictl -n '__omnictl_arg_is \'system\' 0' -a component -d 'attribute, attributelist, unlock'
 complete -c omnictl -n '__omnictl_arg_is \'system\' 0' -a currency -d 'bridge, list'
 complete -c omnictl -n '__omnictl_arg_is \'system\' 0' -a fee -d 'delete'
@@ -266,10 +268,13 @@ complete -c omnictl -n '__omnictl_arg_is \'system bridge\' 0' -a balances -d 'Re
 complete -c omnictl -n '__omnictl_arg_is \'system bridge\' 0' -a externalaccountlist -d 'Get a list of external accounts (and attributes) for a particular instance'
 complete -c omnictl -n '__omnictl_arg_is \'system bridge\' 0' -a generic -d 'close, deposit, withdrawals'
 complete -c omnictl -n '__omnictl_arg_is \'system bridge\' 0' -a identifier -d 'Get the attribute that uniquely identifies an external account of this bridge'
+complete -c omnictl -n '__omnictl_arg_is \'system bridge\' 0' -a suspense -d 'assign, list'
 complete -c omnictl -n '__omnictl_arg_is \'system bridge\' 0' -a updateaccount -d 'Update the configuration of a bridge\'s external account'
 complete -c omnictl -n '__omnictl_arg_is \'system bridge generic\' 0' -a close -d 'Close a pending generic withdrawal: post it (completed) or void it (failed)'
 complete -c omnictl -n '__omnictl_arg_is \'system bridge generic\' 0' -a deposit -d 'Record a completed deposit received by an external adapter'
 complete -c omnictl -n '__omnictl_arg_is \'system bridge generic\' 0' -a withdrawals -d 'List pending withdrawals made with method "generic"'
+complete -c omnictl -n '__omnictl_arg_is \'system bridge suspense\' 0' -a assign -d 'Credit a deposit in suspense to a wallet'
+complete -c omnictl -n '__omnictl_arg_is \'system bridge suspense\' 0' -a list -d 'List the deposits of a bridge instance that wait for an operator (suspense)'
 complete -c omnictl -n '__omnictl_arg_is \'system component\' 0' -a attribute -d 'Set a system attribute of a component'
 complete -c omnictl -n '__omnictl_arg_is \'system component\' 0' -a attributelist -d 'Get the list of system attribute descriptions of a component'
 complete -c omnictl -n '__omnictl_arg_is \'system component\' 0' -a unlock -d 'Unlock a system component with the application password'
@@ -607,6 +612,13 @@ complete -c omnictl -n '__omnictl_cmd_is \'system bridge generic deposit\'' -l d
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge generic deposit\'' -l data -x -d 'JSON body: the text itself, @FILE, or - for standard input; flags override its fields'
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge generic deposit\'' -l idempotency-key -x -d 'Idempotency-Key to send (default: a new random one); reuse it to retry safely'
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge identifier\'' -l bridgename -x -d 'Bridge name'
+complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense assign\'' -l bridgename -x -d 'Bridge name'
+complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense assign\'' -l instanceid -x -d 'Instance ID'
+complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense assign\'' -l externaltransactionid -x -d 'The deposit, by the network\'s transaction ID'
+complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense assign\'' -l waid -x -d 'The wallet to credit'
+complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense assign\'' -l data -x -d 'JSON body: the text itself, @FILE, or - for standard input; flags override its fields'
+complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense list\'' -l bridgename -x -d 'Bridge name'
+complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense list\'' -l instanceid -x -d 'Instance ID'
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge updateaccount\'' -l bridgename -x -a 'ripple bitcoin stellar bank generic' -d 'Bridge name'
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge updateaccount\'' -l instanceid -x -d 'Instance ID (required: this or bridgeinstanceid)'
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge updateaccount\'' -l bridgeinstanceid -x -d 'Instance ID: the spec table\'s spelling of instanceid'

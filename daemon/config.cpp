@@ -255,12 +255,40 @@ Config parse_config(std::string_view text, const std::string& origin) {
     if (!n->is_array_of_tables()) r.fail(n, "bridge", "must be tables ([[bridge]], one per bridge instance)");
     for (const auto& element : *n->as_array()) {
       const auto* b = element.as_table();
-      r.only(b, "bridge", {"name", "instance", "description", "enabled"});
       bridges::InstanceSettings s;
       r.get(b, "bridge", "name", s.type);
+      // Network bridges talk to a server: its URL and how to use it.
+      const bool network = s.type == "ripple";
+      if (network)
+        r.only(b, "bridge", {"name", "instance", "description", "enabled", "url", "timeout_seconds", "poll_seconds",
+                             "ledger_window", "max_fee_drops", "network"});
+      else
+        r.only(b, "bridge", {"name", "instance", "description", "enabled"});
       r.get(b, "bridge", "instance", s.instance);
       r.get(b, "bridge", "description", s.description);
       r.get(b, "bridge", "enabled", s.enabled);
+      if (network) {
+        r.get(b, "bridge", "url", s.url);
+        r.get(b, "bridge", "timeout_seconds", s.timeout_seconds);
+        r.get(b, "bridge", "poll_seconds", s.poll_seconds);
+        r.get(b, "bridge", "ledger_window", s.ledger_window);
+        r.get(b, "bridge", "max_fee_drops", s.max_fee_drops);
+        r.get(b, "bridge", "network", s.network);
+        if (s.url.rfind("http://", 0) != 0 && s.url.rfind("https://", 0) != 0)
+          r.fail(b->get("url") ? b->get("url") : &element, "bridge.url",
+                 s.url.empty() ? std::string("required: the server's JSON-RPC URL (http://host:port/)")
+                               : std::string("must start with http:// or https://"));
+        if (s.timeout_seconds < 1 || s.timeout_seconds > 300)
+          r.fail(b->get("timeout_seconds"), "bridge.timeout_seconds", "must be between 1 and 300");
+        if (s.poll_seconds < 1 || s.poll_seconds > 3600)
+          r.fail(b->get("poll_seconds"), "bridge.poll_seconds", "must be between 1 and 3600");
+        if (s.ledger_window < 3 || s.ledger_window > 1000)
+          r.fail(b->get("ledger_window"), "bridge.ledger_window", "must be between 3 and 1000");
+        if (s.max_fee_drops < 10 || s.max_fee_drops > 100000000)
+          r.fail(b->get("max_fee_drops"), "bridge.max_fee_drops", "must be between 10 and 100000000 (100 XRP)");
+        if (s.network != "main" && s.network != "test")
+          r.fail(b->get("network"), "bridge.network", "must be main or test");
+      }
       switch (bridges::type_state(s.type)) {
         case bridges::TypeState::Built: break;
         case bridges::TypeState::Planned:

@@ -237,6 +237,7 @@ int run_daemon(const DaemonOptions& opt) {
     // withdrawals (daemon/bridges/, docs/bridges.md).
     bridges::Bridges bridge_set(config.bridges);
     app.bridges = &bridge_set;
+    for (const auto& b : bridge_set.all()) b->attach({.pool = &pool, .secrets = &secret_store, .ledger = &ledger});
     scheduler.add({"bridge-inbox", std::chrono::seconds(1), [&](jobs::JobContext& ctx) {
                      auto round = bridges::credit_received(pool, ledger, bridge_set, [&] { return ctx.held(); });
                      if (round.credited + round.unmatched + round.refused > 0)
@@ -248,8 +249,17 @@ int run_daemon(const DaemonOptions& opt) {
         .retry_initial = std::chrono::seconds(config.outbox.retry_initial_seconds),
         .retry_max = std::chrono::seconds(config.outbox.retry_max_seconds)};
     for (const auto& b : bridge_set.all()) {
-      if (b->delivery() != bridges::Bridge::Delivery::Push) continue;
       bridges::Bridge& bridge = *b;
+      // Watchers of the outside (the XRP Ledger's account_tx): what arrived goes to the inbox.
+      if (auto every = bridge.watch_interval())
+        scheduler.add({"bridge-watch:" + bridge.key(), *every, [&](jobs::JobContext& ctx) {
+                         int seen = bridge.watch([&] { return ctx.held(); });
+                         if (seen > 0) {
+                           log::info("bridge deposits seen", {{"bridge", bridge.key()}, {"recorded", seen}});
+                           if (app.jobs) app.jobs->wake("bridge-inbox");
+                         }
+                       }});
+      if (bridge.delivery() != bridges::Bridge::Delivery::Push) continue;
       scheduler.add({"bridge-withdrawals:" + bridge.key(), std::chrono::seconds(1), [&](jobs::JobContext& ctx) {
                        auto round = bridges::run_withdrawals(pool, ledger, bridge, withdrawal_settings,
                                                              [&] { return ctx.held(); });

@@ -79,6 +79,38 @@ void system(std::vector<Endpoint>& out) {
       .command = "system bridge externalaccountlist",
   });
 
+  // Suspense (our extension): deposits no wallet's address matched, or the ledger refused.
+  out.push_back({
+      .method = Method::Get,
+      .path = "/api/v1/system/bridge/{bridgename}-{instanceid}/suspense",
+      .summary = "List the deposits of a bridge instance that wait for an operator (suspense)",
+      .component = Component::Omnibridge,
+      .access = Access::Read,
+      .rights = {"readsystemdata"},
+      .params = {path(P("bridgename").len(1, 15).desc("Bridge name")),
+                 path(P("instanceid").len(1, 2).fmt(Format::Digits).desc("Instance ID"))},
+      .command = "system bridge suspense list",
+      .extension = true,
+      .notes = "A deposit whose address (a destination tag, a reference) no wallet has, or that the ledger "
+               "refused (a currency it does not know), is kept here, never dropped.",
+  });
+  out.push_back({
+      .method = Method::Post,
+      .path = "/api/v1/system/bridge/{bridgename}-{instanceid}/suspense/assign",
+      .summary = "Credit a deposit in suspense to a wallet",
+      .component = Component::Omnibridge,
+      .access = Access::Write,
+      .rights = {"manualdeposit"},
+      .params = {path(P("bridgename").len(1, 15).desc("Bridge name")),
+                 path(P("instanceid").len(1, 2).fmt(Format::Digits).desc("Instance ID")),
+                 P("externaltransactionid").req().len(1, 100).desc("The deposit, by the network's transaction ID"),
+                 P("waid").req().len(21, 21).fmt(Format::Waid).desc("The wallet to credit")},
+      .command = "system bridge suspense assign",
+      .extension = true,
+      .notes = "The deposit is credited by the next inbox round, once: it leaves suspense at once, and "
+               "assigning it again is refused.",
+  });
+
   // The generic bridge (our extension; role adapter-admin).
   out.push_back({
       .method = Method::Post,

@@ -67,6 +67,11 @@ UpdateResult update_account(pqxx::work& tx, secrets::SecretStore& store, const B
     return refuse(Rc::MissingParameter, "accountdata." + schema.identifier + " identifies the account: it is required");
   const std::string identifier = plain[schema.identifier].is_string() ? plain[schema.identifier].get<std::string>()
                                                                       : plain[schema.identifier].dump();
+  if (schema.check) {
+    Json given = plain;
+    for (const auto& [k, v] : secret.items()) given[k] = v;
+    if (std::string problem = schema.check(given); !problem.empty()) return refuse(Rc::BadValue, problem);
+  }
 
   auto existing = tx.exec_params(
       "SELECT id, attributes::text, coalesce(secret, '') FROM bridge_accounts "

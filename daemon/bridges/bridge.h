@@ -10,12 +10,24 @@
 // `bridge` column the ledger has always written); instance N > 1 under "type-N".
 
 #include <chrono>
+#include <functional>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
+#include "common/json.h"
+#include "common/result_codes.h"
+
 namespace og::ledger {
+class Ledger;
 struct WalletRow;
+}
+namespace og::store {
+class Pool;
+}
+namespace og::secrets {
+class SecretStore;
 }
 
 namespace og::bridges {
@@ -35,6 +47,8 @@ struct Attribute {
 struct AccountSchema {
   std::string identifier;
   std::vector<Attribute> attributes;
+  // The type's own check of account data as given (identifier included): "" or what is wrong.
+  std::string (*check)(const Json& data) = nullptr;
   const Attribute* find(const std::string& name) const;
 };
 
@@ -44,6 +58,26 @@ struct InstanceSettings {
   int instance = 1;         // 1..99
   std::string description;  // "" = the type's own
   bool enabled = true;      // disabled: listed, but takes no deposits and sends no withdrawals
+  // Network bridges (ripple): the server omnid talks to, and how.
+  std::string url;               // rippled's JSON-RPC: "http://127.0.0.1:5005/"
+  int timeout_seconds = 10;      // one call to the server
+  int poll_seconds = 4;          // the deposit watcher's interval (a ledger closes every 3-5 s)
+  int ledger_window = 20;        // a transaction expires this many ledgers after the current one
+  long long max_fee_drops = 5000;  // the most one transaction may pay (the network's unit)
+  std::string network = "main";  // main or test: which X-addresses are accepted
+};
+
+// What a bridge may use of the running daemon (attach()).
+struct Services {
+  store::Pool* pool = nullptr;
+  secrets::SecretStore* secrets = nullptr;
+  ledger::Ledger* ledger = nullptr;
+};
+
+// A refusal of something a caller asked a bridge for: nothing was changed.
+struct Refusal {
+  Rc rc = Rc::BadValue;
+  std::string detail;
 };
 
 // A withdrawal the ledger holds for a bridge (state Pending), as the bridge sees it.
@@ -53,6 +87,15 @@ struct Withdrawal {
   std::string amount;       // decimal text in the currency's precision
   std::string destination;  // the external address
   std::string description;
+  // What prepare() made of it (a signed transaction), kept with the withdrawal's row.
+  std::string prepared;
+};
+
+// What prepare() made: the submission to send, made once and recorded before it is sent.
+struct Preparation {
+  enum class Result { Ready, Retry, Refused } result = Result::Ready;
+  std::string payload;  // kept in the row; handed back in Withdrawal::prepared
+  std::string message;  // why, for Retry and Refused (no secrets)
 };
 
 // What a submission (or a look-up after a crash) found out.
@@ -109,15 +152,44 @@ class Bridge {
   // "started", "stopped" (disabled) or what is wrong ("error: rippled unreachable").
   virtual std::string status() const { return enabled() ? "started" : "stopped"; }
 
-  // The address a wallet's deposits through this bridge carry ("" = this bridge makes none).
-  virtual std::string deposit_address(const ledger::WalletRow& wallet) = 0;
+  // Hands the bridge what it needs of the daemon (before any job runs).
+  virtual void attach(const Services&) {}
 
-  // Push bridges. submit() is called only after the submission has been recorded; after a
-  // crash that left a submission recorded but its outcome unknown, find() is asked first,
-  // and submit() only when find() answers that the network never saw it (Retry).
+  // The address a wallet's deposits through this bridge carry ("" = this bridge makes none),
+  // made in `tx` (which records it in deposit_addresses).
+  virtual std::string deposit_address(pqxx::work& tx, const ledger::WalletRow& wallet) = 0;
+
+  // A withdrawal's destination and currency, checked before anything is held (a bad address,
+  // a destination that requires a tag). May ask the network. nullopt: acceptable.
+  virtual std::optional<Refusal> check_destination(const std::string& address, const std::string& currency) {
+    (void)address;
+    (void)currency;
+    return std::nullopt;
+  }
+
+  // Push bridges. prepare() makes the submission once (signs it); its payload is recorded
+  // with the row, in state `submitting`, before submit() sends it. submit() is called only
+  // after the submission has been recorded; after a crash or a failed send that left a
+  // submission recorded but its outcome unknown, find() is asked first, and submit() (of
+  // the same payload) only when find() answers that the network never saw it (Retry);
+  // find() answers Refused when the network will never take it (expired).
+  virtual Preparation prepare(const Withdrawal& w) {
+    (void)w;
+    return Preparation{};
+  }
   virtual Submission submit(const Withdrawal& w);
   virtual Submission find(const Withdrawal& w);
   virtual Settlement settlement(const Withdrawal& w, const std::string& external_txid);
+
+  // Bridges that watch the outside for deposits (a job per instance, "bridge-watch:ripple-1"):
+  // how often, and one round, which records what arrived (inbox.h receive()) in the
+  // transaction that moves its position and returns how many it recorded. `held` is asked
+  // between pages. Throws to record an error in the job's state (the network is down).
+  virtual std::optional<std::chrono::milliseconds> watch_interval() const { return std::nullopt; }
+  virtual int watch(const std::function<bool()>& held) {
+    (void)held;
+    return 0;
+  }
 
   // What the outside holds, per external account and currency; nullopt when this bridge
   // cannot see it (the generic adapter keeps its own books).

@@ -25,7 +25,7 @@ class Generic final : public Bridge {
   const AccountSchema& schema() const override { return generic_schema(); }
   Delivery delivery() const override { return Delivery::Pull; }
   // The wallet's shortcode: a reference an external party quotes with a transfer.
-  std::string deposit_address(const ledger::WalletRow& w) override {
+  std::string deposit_address(pqxx::work&, const ledger::WalletRow& w) override {
     return instance() == 1 ? "GEN-" + w.shortcode : "GEN" + std::to_string(instance()) + "-" + w.shortcode;
   }
 };

@@ -10,9 +10,9 @@ namespace og::bridges {
 bool receive(pqxx::work& tx, const Bridge& bridge, const Arrival& a) {
   auto r = tx.exec_params(
       "INSERT INTO bridge_inbox (bridge, instance, external_txid, address, currency, amount, source_address, "
-      "description) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+      "description, ledger_index) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, nullif($9, 0)) ON CONFLICT DO NOTHING",
       bridge.type(), bridge.instance(), a.external_txid, a.address, a.currency, a.amount, a.source_address,
-      a.description);
+      a.description, a.ledger_index);
   return r.affected_rows() == 1;
 }
 
@@ -51,7 +51,7 @@ InboxRound credit_received(store::Pool& pool, ledger::Ledger& ledger, const Brid
     // addresses are per method: wallet/depositaddress).
     for (const auto& r : tx.exec_params(
              "SELECT i.bridge, i.instance, i.external_txid, i.address, i.currency, i.amount, i.source_address, "
-             "i.description, coalesce(d.waid, '') FROM bridge_inbox i "
+             "i.description, coalesce(i.assigned_waid, d.waid, '') FROM bridge_inbox i "
              "LEFT JOIN deposit_addresses d ON d.method = i.bridge AND d.address = i.address "
              "WHERE i.state = 'received' ORDER BY i.received_at, i.external_txid LIMIT $1",
              kBatch + 1)) {
@@ -95,6 +95,32 @@ InboxRound credit_received(store::Pool& pool, ledger::Ledger& ledger, const Brid
     }
   }
   return round;
+}
+
+std::vector<Suspended> suspense(pqxx::transaction_base& tx, const Bridge& bridge, int limit) {
+  std::vector<Suspended> out;
+  for (const auto& r : tx.exec_params(
+           "SELECT external_txid, state, address, currency, amount, source_address, description, "
+           "coalesce(message, ''), coalesce(ledger_index, 0), "
+           "to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM bridge_inbox "
+           "WHERE bridge = $1 AND instance = $2 AND state IN ('unmatched', 'refused') "
+           "ORDER BY received_at, external_txid LIMIT $3",
+           bridge.type(), bridge.instance(), limit))
+    out.push_back(Suspended{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                            r[3].as<std::string>(), r[4].as<std::string>(), r[5].as<std::string>(),
+                            r[6].as<std::string>(), r[7].as<std::string>(), r[8].as<long long>(),
+                            r[9].as<std::string>()});
+  return out;
+}
+
+bool assign(pqxx::work& tx, const Bridge& bridge, const std::string& external_txid, const std::string& waid,
+            const std::string& by) {
+  return tx.exec_params(
+               "UPDATE bridge_inbox SET state = 'received', assigned_waid = $4, assigned_by = $5, txid = NULL, "
+               "result_code = NULL, message = NULL, settled_at = NULL "
+               "WHERE bridge = $1 AND instance = $2 AND external_txid = $3 AND state IN ('unmatched', 'refused')",
+               bridge.type(), bridge.instance(), external_txid, waid, by)
+             .affected_rows() == 1;
 }
 
 }  // namespace og::bridges

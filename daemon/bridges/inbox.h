@@ -11,6 +11,7 @@
 #include <functional>
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
 namespace og::store {
 class Pool;
@@ -29,6 +30,7 @@ struct Arrival {
   std::string address;  // the deposit address (or tag) it was sent to: names the wallet
   std::string currency, amount;  // decimal text
   std::string source_address, description;
+  long long ledger_index = 0;  // where the network recorded it (0: it does not say)
 };
 
 // Records an arrival in `tx`; false when this instance recorded it before (nothing changes).
@@ -44,5 +46,18 @@ struct InboxRound {
 // Credits received arrivals, oldest first; `held` is asked between rows (the job's lease).
 InboxRound credit_received(store::Pool& pool, ledger::Ledger& ledger, const Bridges& bridges,
                            const std::function<bool()>& held);
+
+// Suspense: arrivals no wallet took (unmatched, or refused by the ledger), for operators.
+struct Suspended {
+  std::string external_txid, state, address, currency, amount, source_address, description, message;
+  long long ledger_index = 0;
+  std::string received_at;  // ISO 8601, UTC
+};
+std::vector<Suspended> suspense(pqxx::transaction_base& tx, const Bridge& bridge, int limit);
+
+// Assigns a suspended arrival to a wallet: it is credited there by the next inbox round,
+// once. False when the instance has no such arrival in suspense (nothing changes).
+bool assign(pqxx::work& tx, const Bridge& bridge, const std::string& external_txid, const std::string& waid,
+            const std::string& by);
 
 }  // namespace og::bridges

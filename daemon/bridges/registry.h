@@ -1,7 +1,8 @@
 #pragma once
 // The bridges of this node: the types omnid knows how to run, and the instances omnid.toml
-// configures ([[bridge]]). Adding a bridge type is one file (its Bridge subclass and schema)
-// and one line in the table of types in registry.cpp (docs/bridges.md).
+// configures ([[bridge]]). Adding a bridge type is its file (its Bridge subclass and
+// schema), its name in types.cpp and one line in the table of types in registry.cpp
+// (docs/bridges.md).
 
 #include <memory>
 #include <string>
@@ -13,15 +14,17 @@ namespace og::bridges {
 
 // What omnid knows of a type's name.
 enum class TypeState {
-  Built,    // runs here (generic)
-  Planned,  // a network the spec names that is not built yet (ripple, bitcoin, stellar, bank): 10130
+  Built,    // runs here (generic, ripple)
+  Planned,  // a network the spec names that is not built yet (bitcoin, stellar, bank): 10130
   Unknown,  // no such bridge
 };
 TypeState type_state(const std::string& type);
-// The external account attributes of a built type; nullptr otherwise.
-const AccountSchema* schema_of(const std::string& type);
-// Built types, in the table's order.
+// Built types, in the table's order (types.cpp).
 std::vector<std::string> built_types();
+// The external account attributes of a built type; nullptr otherwise (registry.cpp).
+const AccountSchema* schema_of(const std::string& type);
+// The types registry.cpp knows how to run: the same as built_types().
+std::vector<std::string> runnable_types();
 
 class Bridges {
  public:

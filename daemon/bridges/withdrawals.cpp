@@ -27,13 +27,15 @@ std::vector<Open> due(store::Pool& pool, ledger::Ledger& ledger, const Bridge& b
   std::vector<Open> out;
   auto conn = pool.acquire();
   pqxx::read_transaction tx(*conn);
-  std::map<std::string, std::tuple<std::string, int, std::string, bool>> rows;  // txid -> state, attempts, ext, due
+  // txid -> state, attempts, external txid, due, prepared
+  std::map<std::string, std::tuple<std::string, int, std::string, bool, std::string>> rows;
   for (const auto& r : tx.exec_params(
-           "SELECT txid, state, attempts, coalesce(external_txid, ''), next_attempt_at <= now() "
-           "FROM bridge_withdrawals WHERE bridge = $1 AND instance = $2 "
+           "SELECT txid, state, attempts, coalesce(external_txid, ''), next_attempt_at <= now(), "
+           "coalesce(prepared, '') FROM bridge_withdrawals WHERE bridge = $1 AND instance = $2 "
            "AND state IN ('pending', 'submitting', 'submitted')",
            bridge.type(), bridge.instance()))
-    rows[r[0].as<std::string>()] = {r[1].as<std::string>(), r[2].as<int>(), r[3].as<std::string>(), r[4].as<bool>()};
+    rows[r[0].as<std::string>()] = {r[1].as<std::string>(), r[2].as<int>(), r[3].as<std::string>(), r[4].as<bool>(),
+                                    r[5].as<std::string>()};
   auto pending = ledger::pending_withdrawals(tx, bridge.ledger_name(), kBatch + 1);
   if (static_cast<int>(pending.size()) > kBatch) {
     pending.resize(kBatch);
@@ -43,14 +45,15 @@ std::vector<Open> due(store::Pool& pool, ledger::Ledger& ledger, const Bridge& b
     auto c = ledger.currencies().find(t.currency);
     if (!c) continue;
     Open o{Withdrawal{t.txid, t.source_waid, c->code, c->format(t.amount), t.external_destination_address,
-                      t.description},
+                      t.description, ""},
            "", 0, ""};
     if (auto it = rows.find(t.txid); it != rows.end()) {
-      const auto& [state, attempts, ext, is_due] = it->second;
+      const auto& [state, attempts, ext, is_due, prepared] = it->second;
       if (!is_due && state != "submitting") continue;
       o.state = state;
       o.attempts = attempts;
       o.external_txid = ext;
+      o.w.prepared = prepared;
     }
     out.push_back(std::move(o));
   }
@@ -64,12 +67,14 @@ void record(store::Pool& pool, const Bridge& bridge, const Open& o, const std::s
   pqxx::work tx(*conn);
   tx.exec_params(
       "INSERT INTO bridge_withdrawals (txid, bridge, instance, state, attempts, external_txid, message, "
-      "next_attempt_at) VALUES ($1, $2, $3, $4, $5, nullif($6, ''), nullif($7, ''), now() + $8 * interval '1 second') "
+      "next_attempt_at, prepared) VALUES ($1, $2, $3, $4, $5, nullif($6, ''), nullif($7, ''), "
+      "now() + $8 * interval '1 second', nullif($9, '')) "
       "ON CONFLICT (txid) DO UPDATE SET state = EXCLUDED.state, attempts = EXCLUDED.attempts, "
       "external_txid = coalesce(EXCLUDED.external_txid, bridge_withdrawals.external_txid), "
-      "message = EXCLUDED.message, next_attempt_at = EXCLUDED.next_attempt_at, updated_at = now()",
+      "message = EXCLUDED.message, next_attempt_at = EXCLUDED.next_attempt_at, updated_at = now(), "
+      "prepared = coalesce(bridge_withdrawals.prepared, EXCLUDED.prepared)",  // made once, never replaced
       o.w.txid, bridge.type(), bridge.instance(), state, o.attempts, external_txid, message,
-      static_cast<long long>(wait.count()));
+      static_cast<long long>(wait.count()), o.w.prepared);
   tx.commit();
 }
 
@@ -116,17 +121,26 @@ WithdrawalRound run_withdrawals(store::Pool& pool, ledger::Ledger& ledger, Bridg
       ++(completed ? round.completed : round.failed);
       continue;
     }
-    if (o.state == "submitting") {
-      // Sent or not? The network knows: never send again before asking it.
+    if (o.state == "submitting" || !o.w.prepared.empty()) {
+      // Sent or not? The network knows: never send again before asking it. A prepared
+      // submission is sent again as it is, never made anew.
       s = bridge.find(o.w);
       if (s.result == Submission::Result::Retry) {
         ++o.attempts;
+        record(pool, bridge, o, "submitting", "", "", std::chrono::seconds(0));
         s = bridge.submit(o.w);
       }
     } else {
       ++o.attempts;
-      record(pool, bridge, o, "submitting", "", "", std::chrono::seconds(0));  // before it is sent
-      s = bridge.submit(o.w);
+      Preparation p = bridge.prepare(o.w);
+      if (p.result != Preparation::Result::Ready) {
+        s.result = p.result == Preparation::Result::Retry ? Submission::Result::Retry : Submission::Result::Refused;
+        s.message = p.message;
+      } else {
+        o.w.prepared = p.payload;
+        record(pool, bridge, o, "submitting", "", "", std::chrono::seconds(0));  // before it is sent
+        s = bridge.submit(o.w);
+      }
     }
     switch (s.result) {
       case Submission::Result::Sent:

@@ -75,7 +75,7 @@ class FakeNetwork final : public bridges::Bridge {
   std::string default_description() const override { return "test network"; }
   const bridges::AccountSchema& schema() const override { return bridges::generic_schema(); }
   Delivery delivery() const override { return Delivery::Push; }
-  std::string deposit_address(const ledger::WalletRow& w) override { return "FAKE-" + w.shortcode; }
+  std::string deposit_address(pqxx::work&, const ledger::WalletRow& w) override { return "FAKE-" + w.shortcode; }
 
   Submission submit(const bridges::Withdrawal& w) override {
     ++submits;
@@ -325,12 +325,13 @@ TEST_CASE("bridge instances: generic-1 by default, configured ones, types not bu
   CHECK(two.find("generic", 2)->ledger_name() == "generic-2");
   CHECK(two.find("generic", 2)->description() == "Second adapter");
   CHECK(two.by_ledger_name("generic-2") == two.find("generic", 2));
-  CHECK_THROWS_AS(bridges::Bridges({{.type = "ripple", .instance = 1, .description = "", .enabled = true}}),
+  CHECK_THROWS_AS(bridges::Bridges({{.type = "bitcoin", .instance = 1, .description = "", .enabled = true}}),
                   std::invalid_argument);
   CHECK_THROWS_AS(bridges::Bridges({{.type = "generic", .instance = 1, .description = "", .enabled = true},
                                     {.type = "generic", .instance = 1, .description = "", .enabled = true}}),
                   std::invalid_argument);
-  CHECK(bridges::type_state("ripple") == bridges::TypeState::Planned);
+  CHECK(bridges::type_state("ripple") == bridges::TypeState::Built);
+  CHECK(bridges::type_state("bitcoin") == bridges::TypeState::Planned);
   CHECK(bridges::type_state("nosuch") == bridges::TypeState::Unknown);
   CHECK(bridges::schema_of("generic")->identifier == "accountid");
 }
@@ -369,7 +370,13 @@ TEST_CASE("system/bridge endpoints: instances, schemas, accounts (masked), balan
   CHECK(attrs.json["attributelist"].size() == 4);
   CHECK(attrs.json["attributelist"][3] ==
         Json{{"name", "secret"}, {"label", "Adapter credential"}, {"type", "string"}, {"masked", true}});
-  CHECK(get("/api/v1/system/bridge/ripple/externalaccount/attributelist", admin_key).resultcode() == 10130);
+  auto ripple_attrs = get("/api/v1/system/bridge/ripple/externalaccount/attributelist", admin_key);
+  REQUIRE(ripple_attrs.resultcode() == 10000);  // built, even where no instance is configured
+  CHECK(ripple_attrs.json["attributelist"][1] == Json{{"name", "seed"},
+                                                      {"label", "Family seed (s...): signs withdrawals"},
+                                                      {"type", "string"},
+                                                      {"masked", true}});
+  CHECK(get("/api/v1/system/bridge/bitcoin/externalaccount/attributelist", admin_key).resultcode() == 10130);
   CHECK(get("/api/v1/system/bridge/nosuch/externalaccount/identifier", admin_key).resultcode() == 10140);
 
   // An account with a secret: stored, listed masked, never answered or logged in clear.
@@ -401,7 +408,9 @@ TEST_CASE("system/bridge endpoints: instances, schemas, accounts (masked), balan
                     {"accountdata", Json{{"accountid", "A"}}}}) == 10113);
   CHECK(update(Json{{"bridgename", "generic"}, {"instanceid", 2}, {"accountdata", Json{{"accountid", "A"}}}}) ==
         10140);
-  CHECK(update(Json{{"bridgename", "ripple"}, {"instanceid", 1}, {"accountdata", Json{{"publicaddress", "r"}}}}) ==
+  CHECK(update(Json{{"bridgename", "ripple"}, {"instanceid", 1}, {"accountdata", Json{{"address", "r"}}}}) ==
+        10140);  // built, not configured here
+  CHECK(update(Json{{"bridgename", "bitcoin"}, {"instanceid", 1}, {"accountdata", Json{{"address", "b"}}}}) ==
         10130);
   CHECK(update(Json{{"bridgename", "dogecoin"}, {"instanceid", 1}, {"accountdata", Json{{"a", "b"}}}}) == 10113);
   CHECK(update(Json{{"bridgename", "generic"}, {"instanceid", 1}, {"accountdata", Json{{"colour", "red"}}}}) ==

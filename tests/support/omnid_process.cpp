@@ -162,6 +162,7 @@ Omnid::Omnid(OmnidOptions options) : options_(std::move(options)) {
       for (const auto& [k, v] : kv) cfg << k << " = " << v << "\n";
       cfg << "\n";
     }
+    cfg << options_.extra_toml;
     cfg.close();
     argv.insert(argv.end(), {"--config", (dir_ / "omnid.toml").string()});
   }

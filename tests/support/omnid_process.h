@@ -26,6 +26,7 @@ struct OmnidOptions {
   // "section.key" -> TOML value entries are added or override, e.g.
   // {"rate_limit.burst", "3"}, {"server.http_listen", "\"127.0.0.1:0\""}.
   std::map<std::string, std::string> config;
+  std::string extra_toml;  // non-dev: appended to omnid.toml as it is ([[bridge]] tables, ...)
   std::string database_url;  // non-dev: database.mode = "remote" with this URL
   std::vector<std::string> extra_args;
   std::map<std::string, std::string> env;  // added to omnid's environment

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "daemon/bridges/registry.h"
 #include "daemon/config.h"
 #include "daemon/log.h"
 #include "daemon/http/rate_limit.h"
@@ -80,8 +81,8 @@ TEST_CASE("configuration: [[bridge]] instances", "[config][bridges]") {
   CHECK(c.bridges[1].instance == 2);
   CHECK(c.bridges[1].description == "Second adapter");
   CHECK_FALSE(c.bridges[1].enabled);
-  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"ripple\"\n", "b.toml"),
-                    Catch::Contains("b.toml:2: bridge.name: the ripple bridge is not built into this omnid yet"));
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"bitcoin\"\n", "b.toml"),
+                    Catch::Contains("b.toml:2: bridge.name: the bitcoin bridge is not built into this omnid yet"));
   CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"doge\"\n", "b.toml"),
                     Catch::Contains("bridge.name: no bridge named \"doge\""));
   CHECK_THROWS_WITH(og::parse_config("[[bridge]]\ninstance = 1\n", "b.toml"), Catch::Contains("bridge.name: required"));
@@ -93,6 +94,41 @@ TEST_CASE("configuration: [[bridge]] instances", "[config][bridges]") {
                     Catch::Contains("bridge.url: unknown key"));
   CHECK_THROWS_WITH(og::parse_config("[bridge]\nname = \"generic\"\n", "b.toml"),
                     Catch::Contains("bridge: must be tables ([[bridge]]"));
+}
+
+TEST_CASE("configuration: [[bridge]] of a network (ripple)", "[config][bridges][ripple]") {
+  og::Config c = og::parse_config(
+      "[[bridge]]\nname = \"ripple\"\nurl = \"http://127.0.0.1:5005/\"\ntimeout_seconds = 3\npoll_seconds = 2\n"
+      "ledger_window = 10\nmax_fee_drops = 2000\nnetwork = \"test\"\n",
+      "r.toml");
+  REQUIRE(c.bridges.size() == 1);
+  const auto& r = c.bridges[0];
+  CHECK(r.type == "ripple");
+  CHECK(r.url == "http://127.0.0.1:5005/");
+  CHECK(r.timeout_seconds == 3);
+  CHECK(r.poll_seconds == 2);
+  CHECK(r.ledger_window == 10);
+  CHECK(r.max_fee_drops == 2000);
+  CHECK(r.network == "test");
+  // Defaults.
+  auto d = og::parse_config("[[bridge]]\nname = \"ripple\"\nurl = \"https://r.example/\"\n", "r.toml").bridges[0];
+  CHECK(d.ledger_window == 20);
+  CHECK(d.network == "main");
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"ripple\"\n", "r.toml"),
+                    Catch::Contains("bridge.url: required"));
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"ripple\"\nurl = \"ftp://x/\"\n", "r.toml"),
+                    Catch::Contains("bridge.url: must start with http:// or https://"));
+  for (const char* bad : {"ledger_window = 2", "max_fee_drops = 5", "timeout_seconds = 301", "network = \"dev\""})
+    CHECK_THROWS(og::parse_config(std::string("[[bridge]]\nname = \"ripple\"\nurl = \"http://x/\"\n") + bad + "\n",
+                                  "r.toml"));
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"ripple\"\nurl = \"http://x/\"\nseed = \"s\"\n", "r.toml"),
+                    Catch::Contains("bridge.seed: unknown key"));
+}
+
+TEST_CASE("bridges: every built type can be run, and only those", "[bridges]") {
+  CHECK(og::bridges::built_types() == og::bridges::runnable_types());
+  CHECK(og::bridges::type_state("ripple") == og::bridges::TypeState::Built);
+  CHECK(og::bridges::type_state("stellar") == og::bridges::TypeState::Planned);
 }
 
 TEST_CASE("configuration: an integer too large for its key is refused, never wrapped", "[config]") {

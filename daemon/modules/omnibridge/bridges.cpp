@@ -4,6 +4,8 @@
 // withdrawals made with method "generic", and closes them.
 #include "daemon/app.h"
 #include "daemon/bridges/accounts.h"
+#include "daemon/bridges/inbox.h"
+#include "daemon/jobs/scheduler.h"
 #include "daemon/bridges/registry.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/ledger/queries.h"
@@ -160,6 +162,43 @@ Reply account_list(App& app, Call& call) {
 }
 
 // The generic bridge's instance 1, or the refusal when omnid.toml disabled it.
+Reply suspense_list(App& app, Call& call) {
+  Reply error;
+  bridges::Bridge* b = instance_of(app, param(call, "bridgename"), param(call, "instanceid"), error);
+  if (!b) return error;
+  auto conn = app.pool.acquire();
+  pqxx::read_transaction tx(*conn);
+  Json list = Json::array();
+  for (const auto& s : bridges::suspense(tx, *b, 1000))
+    list.push_back(Json{{"externaltransactionid", s.external_txid},
+                        {"state", s.state},
+                        {"address", s.address},
+                        {"currency", s.currency},
+                        {"amount", s.amount},
+                        {"externalsourceaddress", s.source_address},
+                        {"description", s.description},
+                        {"reason", s.message},
+                        {"ledgerindex", s.ledger_index},
+                        {"receivedat", s.received_at}});
+  return Reply::ok(Json{{"suspense", list}});
+}
+
+Reply suspense_assign(App& app, Call& call) {
+  Reply error;
+  bridges::Bridge* b = instance_of(app, param(call, "bridgename"), param(call, "instanceid"), error);
+  if (!b) return error;
+  const std::string waid = param(call, "waid"), ext = param(call, "externaltransactionid");
+  auto conn = app.pool.acquire();
+  pqxx::work tx(*conn);
+  if (tx.exec_params("SELECT 1 FROM wallets WHERE waid = $1 AND kind = 'user'", waid).empty())
+    return Reply::error(Rc::NotFound, "wallet " + waid + " does not exist");
+  if (!bridges::assign(tx, *b, ext, waid, call.principal.id()))
+    return Reply::error(Rc::NotFound, "bridge " + b->key() + " has no deposit " + ext + " in suspense");
+  tx.commit();
+  if (app.jobs) app.jobs->wake("bridge-inbox");
+  return Reply::ok(Json{{"externaltransactionid", ext}, {"waid", waid}});
+}
+
 const bridges::Bridge* generic(App& app, Reply& error) {
   const bridges::Bridge* b = app.bridges->find(kGeneric, 1);
   if (!b || !b->enabled()) {
@@ -225,6 +264,8 @@ void register_bridges(Registry& r) {
   r.bind("GET /api/v1/system/bridge/{bridgename}/externalaccount/identifier", blocking(identifier), Blocks::No);
   r.bind("GET /api/v1/system/bridge/{bridgename}/externalaccount/attributelist", blocking(attribute_list), Blocks::No);
   r.bind("GET /api/v1/system/bridge/{bridgename}-{instanceid}/externalaccountlist", blocking(account_list));
+  r.bind("GET /api/v1/system/bridge/{bridgename}-{instanceid}/suspense", blocking(suspense_list));
+  r.bind("POST /api/v1/system/bridge/{bridgename}-{instanceid}/suspense/assign", blocking(suspense_assign));
   r.bind("POST /api/v1/system/bridge/generic/deposit", deposit, Blocks::No);
   r.bind("GET /api/v1/system/bridge/generic/withdrawals", blocking(withdrawals));
   r.bind("POST /api/v1/system/bridge/generic/withdraw/close", close, Blocks::No);

@@ -96,12 +96,15 @@ void withdraw(App& app, Call& call, Done done) {
   for (const char* conversion : {"destinationamount", "destinationcurrency"})
     if (call.params.contains(conversion))
       return done(Reply::error(Rc::NotAvailable, "in-flight conversions need the exchange module"));
-  if (call.params.contains("extrabridgedata"))
-    return done(Reply::error(Rc::NotAvailable, "the generic bridge takes no extrabridgedata"));
   // The bridge the method names must run here (instance 1 records under the bare name).
   const std::string method = param(call, "method");
-  const bridges::Bridge* b = app.bridges ? app.bridges->find(method, 1) : nullptr;
+  bridges::Bridge* b = app.bridges ? app.bridges->find(method, 1) : nullptr;
   if (!b || !b->enabled()) return done(Reply::error(Rc::NotAvailable, "no " + method + " bridge on this platform"));
+  if (call.params.contains("extrabridgedata"))
+    return done(Reply::error(Rc::NotAvailable, "the " + method + " bridge takes no extrabridgedata"));
+  // The destination is checked before anything is held (a bad address, a required tag).
+  if (auto refused = b->check_destination(param(call, "destinationaddress"), param(call, "currency")))
+    return done(Reply::error(refused->rc, refused->detail));
   ledger::Withdraw op{param(call, "waid"),   param(call, "currency"),           param(call, "amount"),
                       param(call, "method"), param(call, "destinationaddress"), ""};
   app.ledger->submit(std::move(op), actor_of(call.principal), idempotency_of(call),
@@ -119,7 +122,7 @@ void register_transactions(Registry& r) {
   r.bind("GET /api/v1/wallet/{waid}/transactionlist", blocking(transaction_list));
   r.bind("GET /api/v1/wallet/transaction/{txid}", blocking(transaction_detail));
   r.bind("POST /api/v1/wallet/transfer", transfer, Blocks::No);
-  r.bind("POST /api/v1/wallet/withdraw", withdraw, Blocks::No);
+  r.bind("POST /api/v1/wallet/withdraw", withdraw);  // a bridge may ask its network about the destination
   r.bind("POST /api/v1/wallet/withdraw/test", blocking(needs_ripple), Blocks::No);
   r.bind("GET /api/v1/wallet/trustlines/{network}/{address}", blocking(needs_ripple), Blocks::No);
 }

@@ -90,22 +90,20 @@ Reply list_wallets_by_name(App& app, Call& call) {
   return Reply::ok(Json{{"defaultwalletid", default_waid}, {"walletlist", list}});
 }
 
-// The address a bridge gives a wallet: instance 1 of the bridge type the method names.
-std::string deposit_address_for(App& app, const ledger::WalletRow& w, const std::string& method) {
-  bridges::Bridge* b = app.bridges ? app.bridges->find(method, 1) : nullptr;
-  return b && b->enabled() ? b->deposit_address(w) : std::string();
-}
-
 Reply create_deposit_address(App& app, Call& call) {
   std::string method = param(call, "method");
+  // Instance 1 of the bridge type the method names.
+  bridges::Bridge* b = app.bridges ? app.bridges->find(method, 1) : nullptr;
+  if (!b || !b->enabled()) return Reply::error(Rc::NotAvailable, "no " + method + " bridge on this platform");
   auto conn = app.pool.acquire();
   pqxx::work tx(*conn);
   Reply error;
   auto w = target_wallet(tx, call, error);  // opened by the pipeline (createreceivingaddress, ...)
   if (!w) return error;
-  std::string address = deposit_address_for(app, *w, method);
-  if (address.empty()) return Reply::error(Rc::NotAvailable, "no " + method + " bridge on this platform");
-  // A wallet keeps the address it was given first (a bridge may make a fresh one per call).
+  // A wallet keeps the address it was given first.
+  auto had = tx.exec_params("SELECT address FROM deposit_addresses WHERE waid = $1 AND method = $2", w->waid, method);
+  std::string address = had.empty() ? b->deposit_address(tx, *w) : had[0][0].as<std::string>();
+  if (address.empty()) return Reply::error(Rc::NotAvailable, "the " + method + " bridge makes no deposit addresses");
   address = tx.exec_params1(
       "INSERT INTO deposit_addresses (waid, method, address, main_address) VALUES ($1, $2, $3, nullif($4, '')) "
       "ON CONFLICT (waid, method) DO UPDATE SET main_address = coalesce(EXCLUDED.main_address, "

@@ -1,0 +1,427 @@
+#include "daemon/bridges/ripple/ripple.h"
+
+#include <mutex>
+#include <random>
+
+#include "common/crypto.h"
+#include "daemon/bridges/accounts.h"
+#include "daemon/bridges/inbox.h"
+#include "daemon/bridges/ripple/amounts.h"
+#include "daemon/bridges/ripple/keys.h"
+#include "daemon/bridges/ripple/rpc.h"
+#include "daemon/ledger/ledger.h"
+#include "daemon/ledger/queries.h"
+#include "daemon/store/pool.h"
+
+namespace og::bridges {
+
+namespace {
+
+using ripple::Rpc;
+using ripple::RpcResult;
+
+// AccountRoot flags (https://xrpl.org/docs/references/protocol/ledger-data/ledger-entry-types/accountroot).
+constexpr std::uint32_t kRequireDestTag = 0x00020000;
+constexpr int kPage = 200;  // account_tx page size
+
+std::string check_account(const Json& data) {
+  const std::string address = data.value("address", "");
+  if (!ripple::valid_classic_address(address))
+    return "accountdata.address must be a classic XRP Ledger address (r..., with a valid checksum)";
+  if (data.contains("seed")) {
+    if (!data["seed"].is_string()) return "accountdata.seed must be a family seed (s...)";
+    auto of_seed = ripple::address_of_seed(data["seed"].get<std::string>());
+    if (!of_seed) return "accountdata.seed is not a family seed (s... or sEd..., with a valid checksum)";
+    if (*of_seed != address) return "accountdata.seed is the seed of another address than accountdata.address";
+  }
+  return "";
+}
+
+// The memo that carries the ledger's transaction id with a withdrawal (MemoType "omnigate/txid").
+std::string hex_of(const std::string& s) { return crypto::hex_encode(s, /*upper=*/true); }
+
+struct HotWallet {
+  long long id = 0;
+  std::string address;
+};
+
+class Ripple final : public Bridge {
+ public:
+  explicit Ripple(InstanceSettings s)
+      : Bridge(s), s_(std::move(s)), rpc_(s_.url, std::chrono::seconds(s_.timeout_seconds)) {}
+
+  std::string default_description() const override { return "XRP Ledger (rippled)"; }
+  const AccountSchema& schema() const override { return ripple_schema(); }
+  Delivery delivery() const override { return Delivery::Push; }
+  void attach(const Services& s) override { services_ = s; }
+
+  std::string status() const override {
+    if (!enabled()) return "stopped";
+    std::lock_guard lock(mu_);
+    return last_error_.empty() ? "started" : "error: " + last_error_;
+  }
+
+  std::string deposit_address(pqxx::work& tx, const ledger::WalletRow&) override {
+    auto hot = hot_wallet(tx);
+    if (!hot) return "";
+    // A tag of its own, unguessable from the wallet (tags are public, wallet counts are not).
+    std::random_device rd;
+    std::uniform_int_distribution<std::uint32_t> dist(10000000u, 4294967295u);
+    for (int i = 0; i < 20; ++i) {
+      std::string address = hot->address + "-" + std::to_string(dist(rd));
+      if (tx.exec_params("SELECT 1 FROM deposit_addresses WHERE address = $1", address).empty()) return address;
+    }
+    throw std::runtime_error("no free destination tag found in 20 tries");
+  }
+
+  std::optional<Refusal> check_destination(const std::string& address, const std::string& currency) override {
+    std::string why;
+    auto d = ripple::parse_destination(address, s_.network == "test", why);
+    if (!d) return Refusal{Rc::BadValue, "destinationaddress: " + why};
+    if (auto problem = currency_problem(currency)) return problem;
+    RpcResult r = rpc_.call("account_info", Json{{"account", d->account}, {"ledger_index", "validated"}});
+    if (r.kind == RpcResult::Kind::Unreachable)
+      return Refusal{Rc::SystemError, "the XRP Ledger cannot be reached to check the destination; retry later"};
+    if (r.kind == RpcResult::Kind::Error) {
+      if (r.error == "actNotFound") return std::nullopt;  // a payment of enough XRP creates it
+      return Refusal{Rc::BadValue, "destinationaddress: rippled refused it (" + r.error + ")"};
+    }
+    const auto flags = r.result["account_data"].value("Flags", std::uint32_t{0});
+    if ((flags & kRequireDestTag) && !d->tag)
+      return Refusal{Rc::BadValue, "destinationaddress " + d->account +
+                                       " requires a destination tag: give it as address-tag or as an X-address"};
+    return std::nullopt;
+  }
+
+  Preparation prepare(const Withdrawal& w) override {
+    auto retry = [](std::string m) { return Preparation{Preparation::Result::Retry, "", std::move(m)}; };
+    auto refuse = [](std::string m) { return Preparation{Preparation::Result::Refused, "", std::move(m)}; };
+    std::string why;
+    auto dest = ripple::parse_destination(w.destination, s_.network == "test", why);
+    if (!dest) return refuse("destination address: " + why);
+    Json amount = payment_amount(w.currency, w.amount, why);
+    if (amount.is_null()) return refuse(why);
+    std::string seed;
+    HotWallet hot;
+    {
+      auto conn = services_.pool->acquire();
+      pqxx::read_transaction tx(*conn);
+      auto h = hot_wallet(tx);
+      if (!h) return retry("the bridge has no hot wallet (system/bridge/updateaccount)");
+      hot = *h;
+      Json secrets = account_secrets(tx, *services_.secrets, hot.id);
+      if (!secrets.contains("seed")) return retry("the hot wallet's seed is not set (system/bridge/updateaccount)");
+      seed = secrets["seed"].get<std::string>();
+    }
+    if (dest->account == hot.address) return refuse("a withdrawal to the hot wallet itself");
+    // The fee and the sequence come from the server, never from a constant.
+    RpcResult fee = rpc_.call("fee");
+    if (!fee.ok()) return retry("fee: " + fee.error);
+    auto drops = [&](const char* name) {
+      const Json& d = fee.result["drops"];
+      return d.contains(name) && d[name].is_string() ? std::stoll(d[name].get<std::string>()) : 0LL;
+    };
+    long long fee_drops = std::max(drops("base_fee"), drops("open_ledger_fee"));
+    if (fee_drops <= 0) return retry("fee: the server reported no fee");
+    if (fee_drops > s_.max_fee_drops)
+      return retry("the network's fee (" + std::to_string(fee_drops) + " drops) is above max_fee_drops (" +
+                   std::to_string(s_.max_fee_drops) + ")");
+    RpcResult info = rpc_.call("account_info", Json{{"account", hot.address}, {"ledger_index", "current"}});
+    if (!info.ok()) return retry("account_info of the hot wallet: " + info.error);
+    long long sequence = info.result["account_data"].value("Sequence", 0LL);
+    const long long current = info.result.value("ledger_current_index", 0LL);
+    if (sequence <= 0 || current <= 0) return retry("account_info: no sequence or ledger index");
+    sequence = std::max(sequence, next_sequence_in_flight(hot.address));
+    Json tx{{"TransactionType", "Payment"},
+            {"Account", hot.address},
+            {"Destination", dest->account},
+            {"Amount", amount},
+            {"Fee", std::to_string(fee_drops)},
+            {"Flags", 0},
+            {"Sequence", sequence},
+            {"LastLedgerSequence", current + s_.ledger_window}};
+    if (dest->tag) tx["DestinationTag"] = *dest->tag;
+    tx["Memos"] = Json::array({Json{{"Memo", Json{{"MemoType", hex_of("omnigate/txid")}, {"MemoData", hex_of(w.txid)}}}}});
+    ripple::SignedTx signed_tx;
+    try {
+      signed_tx = ripple::sign(tx, seed);
+    } catch (const std::exception& e) {
+      return refuse(std::string("cannot sign: ") + e.what());
+    }
+    Json payload{{"hash", signed_tx.hash},         {"blob", signed_tx.blob},
+                 {"account", hot.address},         {"sequence", sequence},
+                 {"first_ledger", current},        {"last_ledger_sequence", current + s_.ledger_window},
+                 {"fee", std::to_string(fee_drops)}};
+    return Preparation{Preparation::Result::Ready, payload.dump(), ""};
+  }
+
+  Submission submit(const Withdrawal& w) override {
+    Json p = Json::parse(w.prepared);
+    const std::string hash = p["hash"];
+    RpcResult r = rpc_.call("submit", Json{{"tx_blob", p["blob"]}});
+    if (r.kind == RpcResult::Kind::Unreachable) return {Submission::Result::Retry, "", "submit: " + r.error};
+    if (r.kind == RpcResult::Kind::Error) return {Submission::Result::Refused, "", "submit refused: " + r.error + " " + r.message};
+    const std::string engine = r.result.value("engine_result", "");
+    // https://xrpl.org/docs/references/protocol/transactions/transaction-results
+    if (engine == "tesSUCCESS" || engine == "terQUEUED" || engine == "terPRE_SEQ" || engine == "tefALREADY" ||
+        engine.rfind("tec", 0) == 0)
+      return {Submission::Result::Sent, hash, engine};  // settled by what a validated ledger says
+    if (engine == "tefPAST_SEQ") {
+      // The sequence is used: by this very transaction (an answer lost), or by another.
+      Submission found = find(w);
+      if (found.result == Submission::Result::Sent) return found;
+      return {Submission::Result::Refused, "", "the hot wallet's sequence " + p["sequence"].dump() + " was used by another transaction"};
+    }
+    if (engine.rfind("tel", 0) == 0 || engine.rfind("ter", 0) == 0)
+      return {Submission::Result::Retry, "", "submit: " + engine};  // not applied, not relayed: the same blob later
+    return {Submission::Result::Refused, "", "submit: " + engine + " " + r.result.value("engine_result_message", "")};
+  }
+
+  Submission find(const Withdrawal& w) override {
+    if (w.prepared.empty()) return {Submission::Result::Retry, "", ""};
+    Json p = Json::parse(w.prepared);
+    const std::string hash = p["hash"];
+    RpcResult r = rpc_.call("tx", Json{{"transaction", hash},
+                                       {"min_ledger", p["first_ledger"]},
+                                       {"max_ledger", p["last_ledger_sequence"]}});
+    if (r.ok()) return {Submission::Result::Sent, hash, ""};
+    if (r.kind == RpcResult::Kind::Error && r.error == "txnNotFound" && r.result.value("searched_all", false))
+      return {Submission::Result::Refused, "",
+              "expired: validated ledgers passed LastLedgerSequence " + p["last_ledger_sequence"].dump() + " without it"};
+    return {Submission::Result::Retry, "", r.error};  // not seen yet: the same blob again
+  }
+
+  Settlement settlement(const Withdrawal& w, const std::string& hash) override {
+    Json p = Json::parse(w.prepared.empty() ? "{}" : w.prepared);
+    Json params{{"transaction", hash}};
+    if (p.contains("first_ledger")) {
+      params["min_ledger"] = p["first_ledger"];
+      params["max_ledger"] = p["last_ledger_sequence"];
+    }
+    RpcResult r = rpc_.call("tx", params);
+    if (r.ok()) {
+      if (!r.result.value("validated", false)) return Settlement::InFlight;
+      const std::string result = r.result["meta"].value("TransactionResult", "");
+      return result == "tesSUCCESS" ? Settlement::Completed : Settlement::Failed;
+    }
+    if (r.kind == RpcResult::Kind::Error && r.error == "txnNotFound" && r.result.value("searched_all", false))
+      return Settlement::Failed;  // never validated before LastLedgerSequence: it never will be
+    return Settlement::InFlight;
+  }
+
+  std::optional<std::vector<ExternalBalance>> external_balances() override {
+    std::vector<ExternalBalance> out;
+    auto conn = services_.pool->acquire();
+    pqxx::read_transaction tx(*conn);
+    auto hot = hot_wallet(tx);
+    if (!hot) return out;
+    RpcResult info = rpc_.call("account_info", Json{{"account", hot->address}, {"ledger_index", "validated"}});
+    if (info.ok()) {
+      if (auto xrp = ripple::drops_to_xrp(info.result["account_data"].value("Balance", "")))
+        out.push_back({hot->address, "XRP", *xrp});
+    } else if (info.error != "actNotFound") {
+      throw std::runtime_error("account_info: " + info.error);
+    }
+    RpcResult lines = rpc_.call("account_lines", Json{{"account", hot->address}, {"ledger_index", "validated"}});
+    if (lines.ok())
+      for (const auto& l : lines.result.value("lines", Json::array())) {
+        std::string code = currency_code_of(l.value("currency", ""), l.value("account", ""));
+        auto v = ripple::value_to_decimal(l.value("balance", ""));
+        if (v) out.push_back({hot->address, code, *v});
+      }
+    return out;
+  }
+
+  std::optional<std::chrono::milliseconds> watch_interval() const override {
+    if (!enabled()) return std::nullopt;
+    return std::chrono::seconds(s_.poll_seconds);
+  }
+
+  int watch(const std::function<bool()>& held) override {
+    try {
+      int n = watch_round(held);
+      set_error("");
+      return n;
+    } catch (const std::exception& e) {
+      set_error(e.what());
+      throw;
+    }
+  }
+
+ private:
+  void set_error(std::string e) {
+    std::lock_guard lock(mu_);
+    last_error_ = std::move(e);
+  }
+
+  std::optional<HotWallet> hot_wallet(pqxx::transaction_base& tx) const {
+    auto r = tx.exec_params(
+        "SELECT id, identifier FROM bridge_accounts WHERE bridge = $1 AND instance = $2 AND NOT issuing "
+        "ORDER BY id LIMIT 1",
+        type(), instance());
+    if (r.empty()) return std::nullopt;
+    return HotWallet{r[0][0].as<long long>(), r[0][1].as<std::string>()};
+  }
+
+  // The next sequence after those of this hot wallet's withdrawals still in flight.
+  long long next_sequence_in_flight(const std::string& account) const {
+    auto conn = services_.pool->acquire();
+    pqxx::read_transaction tx(*conn);
+    auto r = tx.exec_params(
+        "SELECT coalesce(max((prepared::jsonb ->> 'sequence')::bigint), 0) FROM bridge_withdrawals "
+        "WHERE bridge = $1 AND instance = $2 AND prepared IS NOT NULL AND prepared::jsonb ->> 'account' = $3 "
+        "AND state IN ('pending', 'submitting', 'submitted')",
+        type(), instance(), account);
+    return r[0][0].as<long long>() + 1;
+  }
+
+  // The ledger currency a network amount is in: XRP, or the bridge currency of this
+  // bridge with that code and issuer. Unknown ones keep the network's names ("USD/rIssuer"),
+  // which no ledger currency has: the ledger refuses them and they wait in suspense.
+  std::string currency_code_of(const std::string& code, const std::string& issuer) const {
+    if (services_.ledger)
+      for (const auto& c : services_.ledger->currencies().all())
+        if (c.type == "bridge" && (c.bridge == ledger_name() || c.bridge == type()) && c.issuer_address == issuer &&
+            c.code.substr(0, c.code.find('.')) == code)
+          return c.code;
+    return code + "/" + issuer;
+  }
+
+  std::optional<Refusal> currency_problem(const std::string& currency) const {
+    if (currency == "XRP") return std::nullopt;
+    auto c = services_.ledger ? services_.ledger->currencies().find(currency) : std::nullopt;
+    if (!c || c->type != "bridge" || (c->bridge != ledger_name() && c->bridge != type()) || c->issuer_address.empty())
+      return Refusal{Rc::BadValue, currency + " is not a currency of the " + ledger_name() + " bridge"};
+    return std::nullopt;
+  }
+
+  Json payment_amount(const std::string& currency, const std::string& amount, std::string& why) const {
+    if (currency == "XRP") {
+      auto d = ripple::xrp_to_drops(amount);
+      if (!d) why = "amount " + amount + " is not a whole number of drops";
+      return d ? Json(*d) : Json();
+    }
+    if (auto problem = currency_problem(currency)) {
+      why = problem->detail;
+      return Json();
+    }
+    auto c = services_.ledger->currencies().find(currency);
+    return Json{{"currency", c->code.substr(0, c->code.find('.'))}, {"issuer", c->issuer_address}, {"value", amount}};
+  }
+
+  // One round of the deposit watcher: account_tx pages from the persisted position.
+  int watch_round(const std::function<bool()>& held) {
+    std::string hot_address;
+    {
+      auto conn = services_.pool->acquire();
+      pqxx::read_transaction tx(*conn);
+      auto hot = hot_wallet(tx);
+      if (!hot) return 0;
+      hot_address = hot->address;
+    }
+    int recorded = 0;
+    for (int page = 0; page < 1000 && held(); ++page) {
+      Json position = load_position(hot_address);
+      Json params{{"account", hot_address},
+                  {"ledger_index_min", position.value("ledger_min", -1LL)},
+                  {"ledger_index_max", -1},
+                  {"forward", true},
+                  {"limit", kPage}};
+      if (position.contains("marker") && !position["marker"].is_null()) params["marker"] = position["marker"];
+      RpcResult r = rpc_.call("account_tx", params);
+      if (!r.ok()) throw std::runtime_error("account_tx: " + r.error + (r.message.empty() ? "" : " (" + r.message + ")"));
+      std::vector<Arrival> arrivals;
+      for (const auto& t : r.result.value("transactions", Json::array()))
+        if (auto a = arrival_of(t, hot_address)) arrivals.push_back(std::move(*a));
+      Json next = Json::object();
+      const bool more = r.result.contains("marker") && !r.result["marker"].is_null();
+      if (more) {
+        next["ledger_min"] = position.value("ledger_min", -1LL);
+        next["marker"] = r.result["marker"];
+      } else {
+        next["ledger_min"] = r.result.value("ledger_index_max", position.value("ledger_min", -1LL) - 1) + 1;
+      }
+      auto conn = services_.pool->acquire();
+      pqxx::work tx(*conn);
+      for (const auto& a : arrivals)
+        if (receive(tx, *this, a)) ++recorded;
+      tx.exec_params(
+          "INSERT INTO bridge_positions (bridge, instance, account, position) VALUES ($1, $2, $3, $4::jsonb) "
+          "ON CONFLICT (bridge, instance, account) DO UPDATE SET position = EXCLUDED.position, updated_at = now()",
+          type(), instance(), hot_address, next.dump());
+      tx.commit();
+      if (!more) break;
+    }
+    return recorded;
+  }
+
+  Json load_position(const std::string& account) const {
+    auto conn = services_.pool->acquire();
+    pqxx::read_transaction tx(*conn);
+    auto r = tx.exec_params(
+        "SELECT position::text FROM bridge_positions WHERE bridge = $1 AND instance = $2 AND account = $3", type(),
+        instance(), account);
+    return r.empty() ? Json::object() : Json::parse(r[0][0].as<std::string>());
+  }
+
+  // A deposit, when `t` (an account_tx entry, API v1) is one: a Payment to the hot wallet in
+  // a validated ledger with tesSUCCESS, for what it delivered.
+  std::optional<Arrival> arrival_of(const Json& t, const std::string& hot) const {
+    if (!t.value("validated", false) || !t.contains("tx") || !t.contains("meta")) return std::nullopt;
+    const Json& tx = t["tx"];
+    const Json& meta = t["meta"];
+    if (tx.value("TransactionType", "") != "Payment" || tx.value("Destination", "") != hot) return std::nullopt;
+    if (tx.value("Account", "") == hot) return std::nullopt;
+    if (meta.value("TransactionResult", "") != "tesSUCCESS") return std::nullopt;
+    Arrival a;
+    a.external_txid = tx.value("hash", "");
+    if (a.external_txid.empty()) return std::nullopt;
+    a.source_address = tx.value("Account", "");
+    a.ledger_index = tx.value("ledger_index", 0LL);
+    a.address = tx.contains("DestinationTag") ? hot + "-" + tx["DestinationTag"].dump() : hot;
+    // What arrived is delivered_amount, never Amount: a partial payment delivers less.
+    const Json delivered = meta.contains("delivered_amount") ? meta["delivered_amount"] : Json();
+    if (delivered.is_string() && delivered.get<std::string>() != "unavailable") {
+      auto xrp = ripple::drops_to_xrp(delivered.get<std::string>());
+      if (!xrp) return std::nullopt;
+      a.currency = "XRP";
+      a.amount = *xrp;
+    } else if (delivered.is_object()) {
+      auto v = ripple::value_to_decimal(delivered.value("value", ""));
+      a.currency = currency_code_of(delivered.value("currency", ""), delivered.value("issuer", ""));
+      a.amount = v ? *v : delivered.value("value", "");
+    } else {
+      // No delivered_amount (ledgers before 2014): what arrived is not known; an operator decides.
+      a.currency = "XRP?";
+      a.amount = "0";
+      a.description = "delivered amount unavailable";
+    }
+    if (a.description.empty()) a.description = "XRP Ledger payment from " + a.source_address;
+    return a;
+  }
+
+  InstanceSettings s_;
+  Services services_;
+  mutable Rpc rpc_;
+  mutable std::mutex mu_;
+  std::string last_error_;
+};
+
+}  // namespace
+
+const AccountSchema& ripple_schema() {
+  static const AccountSchema schema{
+      .identifier = "address",
+      .attributes = {
+          {.name = "address", .label = "Classic address (r...)", .type = "string", .masked = false, .required = true},
+          {.name = "seed", .label = "Family seed (s...): signs withdrawals", .type = "string", .masked = true,
+           .required = false},
+          {.name = "label", .label = "What the account is for", .type = "string", .masked = false, .required = false},
+      },
+      .check = check_account};
+  return schema;
+}
+
+std::unique_ptr<Bridge> make_ripple(InstanceSettings settings) { return std::make_unique<Ripple>(std::move(settings)); }
+
+}  // namespace og::bridges
