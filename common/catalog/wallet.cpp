@@ -244,6 +244,9 @@ void wallet(std::vector<Endpoint>& out) {
                      .desc("Destination currency: 3-letter code and issuer address delimited with a slash (depends)")},
       .command = "wallet withdrawtest",
       .timeout_seconds = 15,
+      .notes = "Our answer adds feecurrency to each path (the network's fee is in XRP). Give amount and currency, "
+               "or destinationamount and destinationcurrency (XRP, or CODE/issuer): one pair.",
+      .owner = Owner{Object::Wallet, "waid", {"initiatewithdraw"}, {"chargechildprofile"}, {}, {}},
   });
   out.push_back({
       .method = Method::Post,
@@ -275,7 +278,8 @@ void wallet(std::vector<Endpoint>& out) {
       .params = {path(P("network").len(1, 25).desc("Network name, e.g. ripple")),
                  path(P("address").len(6, 60).desc("Network address"))},
       .command = "wallet trustlines",
-      .notes = "The spec gives no bounds for network and address: those of POST /currency/issueiou.",
+      .notes = "The spec gives no bounds for network and address: those of POST /currency/issueiou. Our answer adds "
+               "each line's balance and limit, as the address sees them.",
   });
 }
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "common/json.h"
@@ -126,6 +127,29 @@ struct ExternalEntry {
   std::chrono::system_clock::time_point at;
 };
 
+// wallet/withdraw/test: what the network would take from us to deliver an amount, by one
+// source currency (rippled's ripple_path_find).
+struct QuoteRequest {
+  std::string destination;                 // as the caller gave it (address, tag)
+  std::string currency, amount;            // without conversion: a ledger currency and amount
+  std::string destination_currency;        // with conversion: the network's "CODE/issuer" (or "XRP")
+  std::string destination_amount;
+  std::vector<std::string> source_currencies;  // ledger currencies the wallet may pay with
+};
+struct Quote {
+  std::string source_currency;  // a ledger currency
+  std::string source_amount;    // the most it will take, decimal text
+  std::string fee;              // the network's fee, in fee_currency
+  std::string fee_currency;
+};
+
+// wallet/trustlines: a trust line an address has (rippled's account_lines).
+struct TrustLine {
+  std::string currency;         // the network's code ("USD")
+  std::string issuer_address;   // the counterparty
+  std::string balance, limit;   // decimal text, as the address sees them
+};
+
 class Bridge {
  public:
   // How withdrawals reach the outside. Pull: an adapter fetches pending withdrawals and
@@ -191,6 +215,16 @@ class Bridge {
     return 0;
   }
 
+  // wallet/withdraw/test; a Refusal (NotAvailable) when this bridge cannot quote.
+  virtual std::variant<std::vector<Quote>, Refusal> quote(const QuoteRequest& q) {
+    (void)q;
+    return Refusal{Rc::NotAvailable, "the " + type() + " bridge cannot test withdrawals"};
+  }
+  // wallet/trustlines/{network}/{address}; a Refusal when this bridge has none.
+  virtual std::variant<std::vector<TrustLine>, Refusal> trust_lines(const std::string& address) {
+    (void)address;
+    return Refusal{Rc::NotAvailable, "the " + type() + " bridge has no trust lines"};
+  }
   // What the outside holds, per external account and currency; nullopt when this bridge
   // cannot see it (the generic adapter keeps its own books).
   virtual std::optional<std::vector<ExternalBalance>> external_balances() { return std::nullopt; }

@@ -22,16 +22,17 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string bridge_toml(const RippledDouble& r) {
+std::string bridge_toml(const RippledDouble& r, int ledger_window) {
   return "[[bridge]]\nname = \"ripple\"\nurl = \"" + r.url() +
-         "\"\npoll_seconds = 1\ntimeout_seconds = 5\nledger_window = 8\n";
+         "\"\npoll_seconds = 1\ntimeout_seconds = 5\nledger_window = " + std::to_string(ledger_window) + "\n";
 }
 
 // omnid on a database of its own in the test run's cluster; jobs move within 2 s of a kill.
-OmnidOptions options_for(const RippledDouble& r, const std::string& database_url) {
+// ledger_window 8 at the double's 300 ms ledgers: a withdrawal expires within 3 s.
+OmnidOptions options_for(const RippledDouble& r, const std::string& database_url, int ledger_window = 8) {
   OmnidOptions o;
   o.dev = false;
-  o.extra_toml = bridge_toml(r);
+  o.extra_toml = bridge_toml(r, ledger_window);
   o.database_url = database_url;
   o.config = {{"jobs.lease_seconds", "2"}, {"outbox.retry_initial_seconds", "1"}, {"outbox.retry_max_seconds", "1"}};
   return o;
@@ -74,8 +75,9 @@ Setup set_up(Omnid& omnid, RippledDouble& rippled) {
   Answer w = omnid.call_json("POST", "/api/v1/wallet/create", Json{{"walletname", "XRP"}}, s.user.apikey);
   require_ok(w);
   s.waid = w.json["waid"];
+  // No role of the spec's table carries createreceivingaddress: the platform's admin makes it.
   Answer d = omnid.call_json("POST", "/api/v1/wallet/depositaddress", Json{{"waid", s.waid}, {"method", "ripple"}},
-                             s.user.apikey);
+                             s.admin);
   require_ok(d);
   s.deposit_address = d.json["depositaddress"];
   s.tag = s.deposit_address.substr(s.deposit_address.find('-') + 1);
@@ -117,7 +119,7 @@ TEST_CASE("ripple: deposits by destination tag, partial payments, suspense", "[r
   CHECK(std::stoull(s.tag) >= 10000000ull);
   // The same wallet keeps its address.
   Answer again = omnid.call_json("POST", "/api/v1/wallet/depositaddress", Json{{"waid", s.waid}, {"method", "ripple"}},
-                                 s.user.apikey);
+                                 s.admin);
   CHECK(again.json["depositaddress"] == s.deposit_address);
 
   Json sender = rippled.wallet();
@@ -222,7 +224,8 @@ TEST_CASE("ripple: withdrawals signed once, settled by validated ledgers", "[rip
   }
 
   SECTION("a destination that does not exist and gets less than the reserve: tecNO_DST_INSUF_XRP, voided") {
-    Answer a = withdraw(omnid, s, "rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe", "1");
+    // Less than the reserve (the server's: 1 XRP), to an account that does not exist.
+    Answer a = withdraw(omnid, s, "rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe", "0.5");
     require_ok(a);
     const std::string txid = a.json["txid"];
     REQUIRE(eventually([&] { return withdrawal_state(omnid, txid) == "failed"; }));
@@ -268,12 +271,14 @@ TEST_CASE("ripple: kill -9 between signing and submitting sends the same transac
   INFO("the rippled double needs node and tests/doubles/node_modules (scripts/deps.sh test)");
   REQUIRE(RippledDouble::available());
   RippledDouble rippled;
+  // The window outlives omnid's restart (60 ledgers of 300 ms).
+  const int window = 60;
   const std::string db = og::test::fresh_database("ripplecrash");
   Json dest;
   std::string txid, hash_before, dest_before;
   Setup s;
   {
-    Omnid omnid(options_for(rippled, db));
+    Omnid omnid(options_for(rippled, db, window));
     s = set_up(omnid, rippled);
     Json sender = rippled.wallet();
     rippled.control("pay", Json{{"from", sender["address"]},
@@ -284,8 +289,9 @@ TEST_CASE("ripple: kill -9 between signing and submitting sends the same transac
     REQUIRE(eventually([&] { return xrp_of(omnid, s.waid, s.user.apikey)[0] == "40.000000"; }));
     dest = rippled.wallet();
     dest_before = rippled.balance(dest["address"]);
-    // The network stops answering: the withdrawal is signed and recorded, its submission fails.
-    rippled.control("misbehave", Json{{"unreachable_ms", 120000}});
+    // The destination is checked, the withdrawal signed and recorded, and every submission
+    // of it is turned away unapplied (a tel result: not applied, not relayed).
+    rippled.control("misbehave", Json{{"submit_result", "telCAN_NOT_QUEUE"}, {"count", 100000}});
     Answer a = withdraw(omnid, s, dest["address"], "5");
     require_ok(a);
     txid = a.json["txid"];
@@ -299,8 +305,9 @@ TEST_CASE("ripple: kill -9 between signing and submitting sends the same transac
     }));
     omnid.stop(SIGKILL);
   }
-  rippled.control("misbehave", Json{{"unreachable_ms", 0}});
-  Omnid again(options_for(rippled, db));
+  CHECK(rippled.balance(dest["address"]) == dest_before);  // nothing went out
+  rippled.control("misbehave", Json{{"submit_result", ""}});
+  Omnid again(options_for(rippled, db, window));
   REQUIRE(eventually([&] { return withdrawal_state(again, txid) == "completed"; }, 60s));
   pqxx::connection c(again.db_conninfo());
   pqxx::nontransaction tx(c);
@@ -311,4 +318,88 @@ TEST_CASE("ripple: kill -9 between signing and submitting sends the same transac
   CHECK(xrp_of(again, s.waid, s.user.apikey) == Json{"35.000000", "0.000000"});
   Json seen = rippled.rpc("tx", Json{{"transaction", hash_before}});
   CHECK(seen.value("validated", false));
+}
+
+TEST_CASE("ripple: withdraw/test asks ripple_path_find, trustlines asks account_lines", "[ripple][paths]") {
+  INFO("the rippled double needs node and tests/doubles/node_modules (scripts/deps.sh test)");
+  REQUIRE(RippledDouble::available());
+  RippledDouble rippled;
+  Omnid omnid(options_for(rippled, og::test::fresh_database("ripplepaths")));
+  Setup s = set_up(omnid, rippled);
+  Json sender = rippled.wallet();
+  rippled.control("pay", Json{{"from", sender["address"]},
+                              {"to", s.hot["address"]},
+                              {"amount", "100000000"},
+                              {"destination_tag", std::stoull(s.tag)},
+                              {"close", true}});
+  REQUIRE(eventually([&] { return xrp_of(omnid, s.waid, s.user.apikey)[0] == "100.000000"; }));
+  Json dest = rippled.wallet();
+  auto test = [&](Json body) {
+    body["method"] = "ripple";
+    body["waid"] = s.waid;
+    return omnid.call_json("POST", "/api/v1/wallet/withdraw/test", body, s.user.apikey);
+  };
+  const std::string to = dest["address"];
+
+  // Enough funds: one path, in XRP, with the network's fee (read from the server: 10 drops).
+  Answer a = test(Json{{"amount", "12.5"}, {"currency", "XRP"}, {"destinationaddress", to + "-123456"}});
+  require_ok(a);
+  REQUIRE(a.json["paths"].size() == 1);
+  CHECK(a.json["paths"][0] ==
+        Json{{"sourceamount", "12.500000"}, {"sourcecurrency", "XRP"}, {"fee", "0.000010"}, {"feecurrency", "XRP"}});
+  // Not enough: no path (the spec: "present only of enough funds").
+  Answer poor = test(Json{{"amount", "500"}, {"currency", "XRP"}, {"destinationaddress", to}});
+  require_ok(poor);
+  CHECK(poor.json["paths"].empty());
+
+  // Bad input: a clear code, and nothing held.
+  CHECK(test(Json{{"destinationaddress", to}}).resultcode() == 10110);
+  CHECK(test(Json{{"amount", "1"}, {"destinationaddress", to}}).resultcode() == 10110);
+  CHECK(test(Json{{"amount", "1"}, {"currency", "XRP"}, {"destinationamount", "1"}, {"destinationaddress", to}})
+            .resultcode() == 10113);
+  CHECK(test(Json{{"amount", "1.0000001"}, {"currency", "XRP"}, {"destinationaddress", to}}).resultcode() == 10113);
+  CHECK(test(Json{{"amount", "1"}, {"currency", "NOPE"}, {"destinationaddress", to}}).resultcode() == 10113);
+  CHECK(test(Json{{"amount", "1"}, {"currency", "CAD"}, {"destinationaddress", to}}).resultcode() == 10113);
+  std::string bad_checksum = to;
+  bad_checksum.back() = bad_checksum.back() == 'a' ? 'b' : 'a';
+  CHECK(test(Json{{"amount", "1"}, {"currency", "XRP"}, {"destinationaddress", bad_checksum}}).resultcode() == 10113);
+  CHECK(test(Json{{"destinationamount", "5"}, {"destinationcurrency", "USD"}, {"destinationaddress", to}})
+            .resultcode() == 10113);
+  CHECK(test(Json{{"destinationamount", "5"}, {"destinationcurrency", "USD/rNOTANADDRESSATALL123456"},
+                  {"destinationaddress", to}})
+            .resultcode() == 10113);
+  CHECK(xrp_of(omnid, s.waid, s.user.apikey) == Json{"100.000000", "0.000000"});
+
+  // Trust lines of an address, as account_lines has them.
+  Json issuer = rippled.wallet();
+  rippled.control("trust", Json{{"address", dest["address"]},
+                                {"currency", "USD"},
+                                {"issuer", issuer["address"]},
+                                {"limit", "1000"},
+                                {"close", true}});
+  Answer lines = omnid.call("GET", "/api/v1/wallet/trustlines/ripple/" + to, "", s.user.apikey);
+  require_ok(lines);
+  CHECK(lines.json["acceptxrps"] == true);
+  REQUIRE(lines.json["trustlines"].size() == 1);
+  CHECK(lines.json["trustlines"][0] == Json{{"currency", "USD"},
+                                            {"issueraddress", issuer["address"]},
+                                            {"issuername", ""},
+                                            {"balance", "0"},
+                                            {"limit", "1000"}});
+  // The issuer sees the same line from its side: its limit is 0.
+  Answer other = omnid.call("GET", "/api/v1/wallet/trustlines/ripple/" + issuer["address"].get<std::string>(), "",
+                            s.user.apikey);
+  require_ok(other);
+  REQUIRE(other.json["trustlines"].size() == 1);
+  CHECK(other.json["trustlines"][0]["issueraddress"] == to);
+  CHECK(other.json["trustlines"][0]["limit"] == "0");
+  Answer none = omnid.call("GET", "/api/v1/wallet/trustlines/ripple/" + rippled.wallet()["address"].get<std::string>(),
+                           "", s.user.apikey);
+  require_ok(none);
+  CHECK(none.json["trustlines"].empty());
+  CHECK(omnid.call("GET", "/api/v1/wallet/trustlines/ripple/" + bad_checksum, "", s.user.apikey).resultcode() == 10113);
+  CHECK(omnid.call("GET", "/api/v1/wallet/trustlines/ripple/rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe", "", s.user.apikey)
+            .resultcode() == 10140);  // a valid address no ledger has
+  CHECK(omnid.call("GET", "/api/v1/wallet/trustlines/bitcoin/" + to, "", s.user.apikey).resultcode() == 10131);
+  CHECK(omnid.call("GET", "/api/v1/wallet/trustlines/nosuchnet/" + to, "", s.user.apikey).resultcode() == 10113);
 }

@@ -1,5 +1,7 @@
 #include "daemon/bridges/ripple/ripple.h"
 
+#include <algorithm>
+#include <cctype>
 #include <mutex>
 #include <random>
 
@@ -209,6 +211,101 @@ class Ripple final : public Bridge {
     return Settlement::InFlight;
   }
 
+  std::variant<std::vector<Quote>, Refusal> quote(const QuoteRequest& q) override {
+    std::string why;
+    auto dest = ripple::parse_destination(q.destination, s_.network == "test", why);
+    if (!dest) return Refusal{Rc::BadValue, "destinationaddress: " + why};
+    Json amount;
+    if (!q.destination_currency.empty()) {
+      amount = network_amount(q.destination_currency, q.destination_amount, why);
+      if (amount.is_null()) return Refusal{Rc::BadValue, why};
+    } else {
+      if (auto problem = currency_problem(q.currency)) return *problem;
+      amount = payment_amount(q.currency, q.amount, why);
+      if (amount.is_null()) return Refusal{Rc::BadValue, why};
+    }
+    std::optional<HotWallet> hot;
+    {
+      auto conn = services_.pool->acquire();
+      pqxx::read_transaction tx(*conn);
+      hot = hot_wallet(tx);
+    }
+    if (!hot) return Refusal{Rc::NotAvailable, "the " + ledger_name() + " bridge has no hot wallet yet"};
+    // What the wallet may pay with, in the network's terms (rippled takes at most 18).
+    Json sources = Json::array();
+    for (const auto& code : q.source_currencies) {
+      if (sources.size() >= 18) break;
+      if (code == "XRP") {
+        sources.push_back(Json{{"currency", "XRP"}});
+      } else if (!currency_problem(code)) {
+        auto c = services_.ledger->currencies().find(code);
+        sources.push_back(Json{{"currency", c->code.substr(0, c->code.find('.'))}, {"issuer", c->issuer_address}});
+      }
+    }
+    if (sources.empty()) return std::vector<Quote>{};
+    RpcResult paths = rpc_.call("ripple_path_find", Json{{"source_account", hot->address},
+                                                         {"destination_account", dest->account},
+                                                         {"destination_amount", amount},
+                                                         {"source_currencies", sources}});
+    if (paths.kind == RpcResult::Kind::Unreachable)
+      return Refusal{Rc::SystemError, "the XRP Ledger cannot be reached; retry later"};
+    if (paths.kind == RpcResult::Kind::Error)
+      return Refusal{Rc::BadValue, "ripple_path_find: " + paths.error + (paths.message.empty() ? "" : " (" + paths.message + ")")};
+    RpcResult fee = rpc_.call("fee");
+    if (!fee.ok()) return Refusal{Rc::SystemError, "fee: " + fee.error};
+    const Json& drops = fee.result["drops"];
+    std::string fee_drops = drops.value("open_ledger_fee", drops.value("base_fee", std::string("")));
+    auto fee_xrp = ripple::drops_to_xrp(fee_drops);
+    if (!fee_xrp) return Refusal{Rc::SystemError, "fee: the server reported no fee"};
+    std::vector<Quote> out;
+    for (const auto& alt : paths.result.value("alternatives", Json::array())) {
+      if (!alt.contains("source_amount")) continue;
+      const Json& src = alt["source_amount"];
+      Quote quote{.source_currency = "", .source_amount = "", .fee = *fee_xrp, .fee_currency = "XRP"};
+      if (src.is_string()) {
+        auto xrp = ripple::drops_to_xrp(src.get<std::string>());
+        if (!xrp) continue;
+        quote.source_currency = "XRP";
+        quote.source_amount = *xrp;
+      } else if (src.is_object()) {
+        auto v = ripple::value_to_decimal(src.value("value", ""));
+        quote.source_currency = currency_code_of(src.value("currency", ""), src.value("issuer", ""));
+        if (!v || quote.source_currency.find('/') != std::string::npos) continue;  // no ledger currency
+        quote.source_amount = *v;
+      } else {
+        continue;
+      }
+      out.push_back(std::move(quote));
+    }
+    return out;
+  }
+
+  std::variant<std::vector<TrustLine>, Refusal> trust_lines(const std::string& address) override {
+    if (!ripple::valid_classic_address(address))
+      return Refusal{Rc::BadValue, "address must be a classic XRP Ledger address (r..., with a valid checksum)"};
+    std::vector<TrustLine> out;
+    Json marker;
+    for (int page = 0; page < 50; ++page) {
+      Json params{{"account", address}, {"ledger_index", "validated"}, {"limit", 400}};
+      if (!marker.is_null()) params["marker"] = marker;
+      RpcResult r = rpc_.call("account_lines", params);
+      if (r.kind == RpcResult::Kind::Unreachable)
+        return Refusal{Rc::SystemError, "the XRP Ledger cannot be reached; retry later"};
+      if (r.kind == RpcResult::Kind::Error) {
+        if (r.error == "actNotFound") return Refusal{Rc::NotFound, "account " + address + " does not exist on the XRP Ledger"};
+        return Refusal{Rc::BadValue, "account_lines: " + r.error};
+      }
+      for (const auto& l : r.result.value("lines", Json::array()))
+        out.push_back(TrustLine{.currency = l.value("currency", ""),
+                                .issuer_address = l.value("account", ""),
+                                .balance = ripple::value_to_decimal(l.value("balance", "")).value_or("0"),
+                                .limit = ripple::value_to_decimal(l.value("limit", "")).value_or("0")});
+      if (!r.result.contains("marker") || r.result["marker"].is_null()) break;
+      marker = r.result["marker"];
+    }
+    return out;
+  }
+
   std::optional<std::vector<ExternalBalance>> external_balances() override {
     std::vector<ExternalBalance> out;
     auto conn = services_.pool->acquire();
@@ -307,6 +404,30 @@ class Ripple final : public Bridge {
     }
     auto c = services_.ledger->currencies().find(currency);
     return Json{{"currency", c->code.substr(0, c->code.find('.'))}, {"issuer", c->issuer_address}, {"value", amount}};
+  }
+
+  // An amount in the network's own terms: "XRP", or "CODE/issuer" as withdraw/test's
+  // destinationcurrency gives it (a currency the platform need not know).
+  Json network_amount(const std::string& currency, const std::string& amount, std::string& why) const {
+    if (currency == "XRP") {
+      auto d = ripple::xrp_to_drops(amount);
+      if (!d) why = "destinationamount " + amount + " is not a whole number of drops";
+      return d ? Json(*d) : Json();
+    }
+    const auto slash = currency.find('/');
+    const std::string code = currency.substr(0, slash), issuer = slash == std::string::npos ? "" : currency.substr(slash + 1);
+    const bool standard = code.size() == 3 && code != "XRP" &&
+                          std::all_of(code.begin(), code.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)); });
+    if (slash == std::string::npos || !standard || !ripple::valid_classic_address(issuer)) {
+      why = "destinationcurrency must be XRP or a 3-character code and an issuer address delimited with a slash (USD/r...)";
+      return Json();
+    }
+    auto v = ripple::value_to_decimal(amount);
+    if (!v || v->front() == '-' || *v == "0") {
+      why = "destinationamount must be a positive decimal";
+      return Json();
+    }
+    return Json{{"currency", code}, {"issuer", issuer}, {"value", *v}};
   }
 
   // One round of the deposit watcher: account_tx pages from the persisted position.

@@ -1,4 +1,7 @@
 // Transactions: history, details, transfer, withdraw.
+#include <array>
+#include <map>
+
 #include "daemon/app.h"
 #include "daemon/bridges/registry.h"
 #include "daemon/ledger/ledger.h"
@@ -111,8 +114,113 @@ void withdraw(App& app, Call& call, Done done) {
                      [done](ledger::Outcome o) { done(reply_of(o, Json{{"txid", o.txid}})); });
 }
 
-Reply needs_ripple(App&, Call&) {
-  return Reply::error(Rc::NotAvailable, "this call needs the Ripple bridge, which is not configured on this platform");
+// The first enabled instance of a bridge type ("ripple"): what the spec's network and
+// method names mean.
+bridges::Bridge* bridge_of_type(App& app, const std::string& type) {
+  if (!app.bridges) return nullptr;
+  for (const auto& b : app.bridges->all())
+    if (b->type() == type && b->enabled()) return b.get();
+  return nullptr;
+}
+
+// A decimal text (rippled's, up to 15 significant digits) as units of `c`, rounded up:
+// the most a path may take, in the wallet's precision.
+std::optional<int128> units_rounded_up(const ledger::Currency& c, const std::string& text) {
+  const auto dot = text.find('.');
+  std::string kept = text, rest;
+  if (dot != std::string::npos && static_cast<int>(text.size() - dot - 1) > c.decimals) {
+    kept = text.substr(0, dot + 1 + static_cast<std::size_t>(c.decimals));
+    rest = text.substr(dot + 1 + static_cast<std::size_t>(c.decimals));
+    if (kept.back() == '.') kept.pop_back();
+  }
+  auto a = Amount::parse(kept, c.decimals, /*allow_negative=*/false);
+  if (!a) return std::nullopt;
+  int128 units = a->units();
+  if (rest.find_first_not_of('0') != std::string::npos) units += 1;
+  return units;
+}
+
+Reply withdraw_test(App& app, Call& call) {
+  const bool plain = call.params.contains("amount") || call.params.contains("currency");
+  const bool conversion = call.params.contains("destinationamount") || call.params.contains("destinationcurrency");
+  if (plain && conversion)
+    return Reply::error(Rc::BadValue,
+                        "give amount and currency, or destinationamount and destinationcurrency, not both");
+  if (!plain && !conversion)
+    return Reply::error(Rc::MissingParameter, "amount and currency (or destinationamount and destinationcurrency)");
+  static const std::array<const char*, 2> kPlain{"amount", "currency"},
+      kConversion{"destinationamount", "destinationcurrency"};
+  for (const char* name : plain ? kPlain : kConversion)
+    if (!call.params.contains(name)) return Reply::error(Rc::MissingParameter, name);
+  bridges::Bridge* b = bridge_of_type(app, param(call, "method"));
+  if (!b) return Reply::error(Rc::NotAvailable, "no " + param(call, "method") + " bridge on this platform");
+  const std::string waid = target_of(call).id;  // opened by the pipeline (initiatewithdraw, ...)
+  bridges::QuoteRequest q;
+  q.destination = param(call, "destinationaddress");
+  std::map<std::string, int128> available;
+  {
+    auto conn = app.pool.acquire();
+    pqxx::read_transaction tx(*conn);
+    for (const auto& bal : ledger::balances_of(tx, waid))
+      if (bal.available > 0) available[bal.currency] = bal.available;
+  }
+  if (plain) {
+    auto c = app.ledger->currencies().find(param(call, "currency"));
+    if (!c) return Reply::error(Rc::BadValue, "currency " + param(call, "currency") + " does not exist");
+    auto a = c->parse(param(call, "amount"));
+    if (!a) return Reply::error(Rc::BadValue, "amount " + param(call, "amount") + " is not a positive amount of " + c->code +
+                                                  " (" + std::to_string(c->decimals) + " decimals)");
+    q.currency = c->code;
+    q.amount = c->format(a->units());
+    q.source_currencies = {c->code};
+  } else {
+    q.destination_currency = param(call, "destinationcurrency");
+    q.destination_amount = param(call, "destinationamount");
+    for (const auto& [code, units] : available) q.source_currencies.push_back(code);
+  }
+  auto quoted = b->quote(q);
+  if (auto* refused = std::get_if<bridges::Refusal>(&quoted)) return Reply::error(refused->rc, refused->detail);
+  // Only the paths this wallet can pay (the spec: "present only of enough funds").
+  Json paths = Json::array();
+  for (const auto& path : std::get<std::vector<bridges::Quote>>(quoted)) {
+    auto c = app.ledger->currencies().find(path.source_currency);
+    if (!c) continue;
+    auto units = units_rounded_up(*c, path.source_amount);
+    if (!units || available[c->code] < *units) continue;
+    paths.push_back(Json{{"sourceamount", c->format(*units)},
+                         {"sourcecurrency", c->code},
+                         {"fee", path.fee},
+                         {"feecurrency", path.fee_currency}});
+  }
+  return Reply::ok(Json{{"paths", paths}});
+}
+
+Reply trustlines(App& app, Call& call) {
+  const std::string network = param(call, "network");
+  bridges::Bridge* b = bridge_of_type(app, network);
+  if (!b) {
+    if (bridges::type_state(network) == bridges::TypeState::Unknown)
+      return Reply::error(Rc::BadValue, "network " + network + " is none this platform knows (ripple)");
+    return Reply::error(Rc::NotAvailable, "no " + network + " bridge on this platform");
+  }
+  auto lines = b->trust_lines(param(call, "address"));
+  if (auto* refused = std::get_if<bridges::Refusal>(&lines)) return Reply::error(refused->rc, refused->detail);
+  // The issuer's name where the issuer address is one of the platform's bridge currencies
+  // ("USD.starbucks.ripple" -> "starbucks"); "" for issuers it does not know.
+  std::map<std::string, std::string> names;
+  for (const auto& c : app.ledger->currencies().all())
+    if (c.type == "bridge" && !c.issuer_address.empty()) {
+      const auto first = c.code.find('.'), second = c.code.find('.', first + 1);
+      if (first != std::string::npos) names[c.issuer_address] = c.code.substr(first + 1, second - first - 1);
+    }
+  Json list = Json::array();
+  for (const auto& l : std::get<std::vector<bridges::TrustLine>>(lines))
+    list.push_back(Json{{"currency", l.currency},
+                        {"issueraddress", l.issuer_address},
+                        {"issuername", names.count(l.issuer_address) ? names[l.issuer_address] : ""},
+                        {"balance", l.balance},
+                        {"limit", l.limit}});
+  return Reply::ok(Json{{"acceptxrps", true}, {"trustlines", list}});
 }
 
 }  // namespace
@@ -123,8 +231,8 @@ void register_transactions(Registry& r) {
   r.bind("GET /api/v1/wallet/transaction/{txid}", blocking(transaction_detail));
   r.bind("POST /api/v1/wallet/transfer", transfer, Blocks::No);
   r.bind("POST /api/v1/wallet/withdraw", withdraw);  // a bridge may ask its network about the destination
-  r.bind("POST /api/v1/wallet/withdraw/test", blocking(needs_ripple), Blocks::No);
-  r.bind("GET /api/v1/wallet/trustlines/{network}/{address}", blocking(needs_ripple), Blocks::No);
+  r.bind("POST /api/v1/wallet/withdraw/test", blocking(withdraw_test));  // asks the network
+  r.bind("GET /api/v1/wallet/trustlines/{network}/{address}", blocking(trustlines));
 }
 
 }  // namespace og::omnibridge
