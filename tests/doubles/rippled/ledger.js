@@ -126,8 +126,7 @@ class Ledger {
     this.validationLag = 0;
     this.addLedger(1, '0'.repeat(64), [], state);
     this.resetOpen();
-    this.held = [];     // terPRE_SEQ (and re-queued) entries, retried after every close
-    this.deferred = []; // terQUEUED misbehaviour: applied at a later close
+    this.held = [];     // terPRE_SEQ and queued (misbehave terQUEUED) entries: close candidates, retried after every close
     this.limbo = [];    // hold_submissions: accepted, never applied
     // hash -> amount: a partial payment made by the control API delivers exactly this.
     this.forcedDeliver = new Map();
@@ -203,7 +202,7 @@ class Ledger {
     // The same transaction again: in the open ledger or held -> tefALREADY; once in a closed
     // ledger its Sequence is consumed -> tefPAST_SEQ (rippled issue #3742, xrpl.org tef codes).
     const same = (e) => e.hash === hash;
-    const known = this.pending.some(same) || this.held.some(same) || this.deferred.some(same) || this.limbo.some(same);
+    const known = this.pending.some(same) || this.held.some(same) || this.limbo.some(same);
     if (known) return { result: 'tefALREADY', tx, hash };
     if (this.txs.has(hash)) return { result: 'tefPAST_SEQ', tx, hash };
     // Fee (https://xrpl.org/docs/concepts/transactions/transaction-cost): below the base fee ->

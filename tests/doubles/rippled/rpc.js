@@ -120,7 +120,7 @@ function makeMethods(L, srv) {
   M.fee = () => {
     const b = L.opts.base_fee;
     return {
-      current_ledger_size: String(L.pending.length), current_queue_size: String(L.held.length + L.deferred.length),
+      current_ledger_size: String(L.pending.length), current_queue_size: String(L.held.length),
       drops: { base_fee: b.toString(), median_fee: (b * 500n).toString(), minimum_fee: b.toString(), open_ledger_fee: b.toString() },
       expected_ledger_size: '1000', ledger_current_index: L.currentIndex,
       levels: { median_level: '128000', minimum_level: '256', open_ledger_level: '256', reference_level: '256' },
