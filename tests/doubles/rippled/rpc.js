@@ -314,6 +314,14 @@ function makeMethods(L, srv) {
       }
       if (have) alternatives.push({ paths_computed: [], source_amount: { currency: amt.currency, issuer: src === issuer ? src : issuer, value: amt.value } });
     }
+    // source_currencies limits the currencies the source may spend ({currency, issuer?} each).
+    if (Array.isArray(p.source_currencies)) {
+      const allowed = new Set(p.source_currencies.map((c) => (c && c.currency) || ''));
+      for (let i = alternatives.length - 1; i >= 0; i--) {
+        const s = alternatives[i].source_amount;
+        if (!allowed.has(isXRP(s) ? 'XRP' : s.currency)) alternatives.splice(i, 1);
+      }
+    }
     return {
       alternatives, destination_account: dst, destination_currencies: [...currencies], full_reply: true,
       ledger_current_index: L.currentIndex, source_account: src,

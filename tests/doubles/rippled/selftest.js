@@ -227,6 +227,8 @@ check('ripple_path_find for XRP', async () => {
   assert.ok(r.destination_currencies.includes('XRP')); assert.equal(r.full_reply, true);
   const u = await ok('ripple_path_find', { source_account: S.a.address, destination_account: S.b.address, destination_amount: { currency: 'USD', issuer: S.a.address, value: '5' } });
   assert.equal(u.alternatives[0].source_amount.value, '5');
+  const none = await ok('ripple_path_find', { source_account: S.a.address, destination_account: S.b.address, destination_amount: '1000000', source_currencies: [{ currency: 'USD' }] });
+  assert.equal(none.alternatives.length, 0);
 });
 
 check('hold_submissions: expiry by LastLedgerSequence, txnNotFound searched_all', async () => {
