@@ -1,0 +1,245 @@
+#!/usr/bin/env node
+// The cross-check of og::xrpl against the XRP Ledger's own libraries (ctest
+// unit.xrpl_crosscheck, unit.xrpl_crosscheck_decode). Uses only tests/doubles/node_modules
+// (ripple-binary-codec, ripple-keypairs, ripple-address-codec, bignumber.js).
+//
+//   xrpl_samples | node crosscheck.js
+//       each line of xrpl_samples (tests/unit/xrpl_crosscheck/samples.cpp) is checked:
+//       encode(tx_json) == blob, decode(blob) == tx_json (issued values numerically; exactly
+//       against our own decode's text), encodeForSigning == signing_data, the signature
+//       verifies, the key pair, address, seed and X-addresses agree, the transaction id is
+//       SHA-512Half(54584E00 || blob). Prints one line per mismatch, exits 1 on any.
+//   node crosscheck.js --emit N
+//       N JSON lines {"blob", "tx_json"} of random transactions encoded by
+//       ripple-binary-codec (a fixed PRNG seed), for `xrpl_samples --decode`.
+'use strict'
+
+const path = require('path')
+const crypto = require('crypto')
+const util = require('util')
+const readline = require('readline')
+
+const modules = path.join(__dirname, '..', '..', 'doubles', 'node_modules')
+const codec = require(path.join(modules, 'ripple-binary-codec'))
+const keypairs = require(path.join(modules, 'ripple-keypairs'))
+const addressCodec = require(path.join(modules, 'ripple-address-codec'))
+const BigNumber = require(path.join(modules, 'bignumber.js'))
+
+const AMOUNT_FIELDS = ['Amount', 'LimitAmount', 'Fee', 'SendMax', 'DeliverMin']
+
+// tx_json with every issued value rewritten as BigNumber's plain decimal (what
+// ripple-binary-codec's decode writes), so that "1.5e3" and "1500" compare equal.
+function canonicalValues(tx) {
+  const out = JSON.parse(JSON.stringify(tx))
+  for (const f of AMOUNT_FIELDS) {
+    if (out[f] && typeof out[f] === 'object' && 'value' in out[f]) {
+      out[f].value = new BigNumber(out[f].value).toFixed()
+      if (out[f].value === '-0') out[f].value = '0'
+    }
+  }
+  return out
+}
+
+function sha512Half(hex) {
+  return crypto.createHash('sha512').update(Buffer.from(hex, 'hex')).digest('hex').slice(0, 64).toUpperCase()
+}
+
+function check(sample, n, fail) {
+  const { tx_json: tx, blob } = sample
+  const f = (field, msg) => fail(`sample ${n} (${tx.TransactionType}, ${sample.key_type}): ${field}: ${msg}`)
+  const eq = (a, b) => String(a).toUpperCase() === String(b).toUpperCase()
+
+  let theirs
+  try {
+    theirs = codec.encode(tx)
+    if (!eq(theirs, blob)) f('blob', `codec.encode gives ${theirs}, ours ${blob}`)
+  } catch (e) {
+    f('blob', `codec.encode throws ${e.message}`)
+  }
+  try {
+    const decoded = codec.decode(blob)
+    if (!util.isDeepStrictEqual(decoded, canonicalValues(tx)))
+      f('decode', `codec.decode gives ${JSON.stringify(decoded)}, signed ${JSON.stringify(tx)}`)
+    if (sample.decoded && !util.isDeepStrictEqual(decoded, sample.decoded))
+      f('decoded', `codec.decode gives ${JSON.stringify(decoded)}, our decode ${JSON.stringify(sample.decoded)}`)
+  } catch (e) {
+    f('decode', `codec.decode throws ${e.message}`)
+  }
+  const unsigned = { ...tx }
+  delete unsigned.TxnSignature
+  try {
+    const forSigning = codec.encodeForSigning(unsigned)
+    if (!eq(forSigning, sample.signing_data)) f('signing_data', `codec.encodeForSigning gives ${forSigning}, ours ${sample.signing_data}`)
+  } catch (e) {
+    f('signing_data', `codec.encodeForSigning throws ${e.message}`)
+  }
+  try {
+    if (!keypairs.verify(sample.signing_data, tx.TxnSignature, tx.SigningPubKey)) f('TxnSignature', 'keypairs.verify is false')
+  } catch (e) {
+    f('TxnSignature', `keypairs.verify throws ${e.message}`)
+  }
+  try {
+    const address = keypairs.deriveAddress(tx.SigningPubKey)
+    if (address !== sample.address) f('address', `keypairs.deriveAddress gives ${address}, ours ${sample.address}`)
+    if (tx.Account !== sample.address) f('Account', `${tx.Account} is not the signer's ${sample.address}`)
+    const kp = keypairs.deriveKeypair(sample.seed)
+    if (!eq(kp.publicKey, tx.SigningPubKey)) f('seed', `keypairs.deriveKeypair gives ${kp.publicKey}, ours ${tx.SigningPubKey}`)
+    const seedType = sample.key_type === 'ed25519' ? 'ed25519' : 'secp256k1'
+    const seed = addressCodec.encodeSeed(Buffer.from(sample.entropy, 'hex'), seedType)
+    if (seed !== sample.seed) f('seed', `encodeSeed gives ${seed}, ours ${sample.seed}`)
+    const dseed = addressCodec.decodeSeed(sample.seed)
+    if (dseed.type !== seedType || !eq(Buffer.from(dseed.bytes).toString('hex'), sample.entropy))
+      f('seed', `decodeSeed gives ${dseed.type} ${Buffer.from(dseed.bytes).toString('hex')}`)
+  } catch (e) {
+    f('keys', `ripple-keypairs throws ${e.message}`)
+  }
+  const hash = sha512Half('54584E00' + blob)
+  if (!eq(hash, sample.hash)) f('hash', `SHA-512Half(TXN||blob) is ${hash}, ours ${sample.hash}`)
+  if (sample.verified !== true) f('verified', 'our verify_transaction is false')
+  try {
+    const x = addressCodec.classicAddressToXAddress(sample.address, false, false)
+    if (x !== sample.x_address) f('x_address', `classicAddressToXAddress gives ${x}, ours ${sample.x_address}`)
+    const xt = addressCodec.classicAddressToXAddress(sample.address, sample.tag, sample.test_net)
+    if (xt !== sample.x_address_tag) f('x_address_tag', `classicAddressToXAddress gives ${xt}, ours ${sample.x_address_tag}`)
+    const back = addressCodec.xAddressToClassicAddress(sample.x_address_tag)
+    if (back.classicAddress !== sample.address || back.tag !== sample.tag || back.test !== sample.test_net)
+      f('x_address_tag', `xAddressToClassicAddress gives ${JSON.stringify(back)}`)
+    const back0 = addressCodec.xAddressToClassicAddress(sample.x_address)
+    if (back0.classicAddress !== sample.address || back0.tag !== false || back0.test !== false)
+      f('x_address', `xAddressToClassicAddress gives ${JSON.stringify(back0)}`)
+    if (!addressCodec.isValidClassicAddress(sample.address)) f('address', 'isValidClassicAddress is false')
+    for (const a of [tx.Destination, tx.LimitAmount && tx.LimitAmount.issuer, tx.Amount && tx.Amount.issuer]) {
+      if (a && !addressCodec.isValidClassicAddress(a)) f('address', `isValidClassicAddress(${a}) is false`)
+    }
+  } catch (e) {
+    f('x_address', `ripple-address-codec throws ${e.message}`)
+  }
+}
+
+async function crosscheck() {
+  const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity })
+  let n = 0
+  let failures = 0
+  const fail = (msg) => {
+    failures++
+    if (failures <= 200) console.log(`FAIL ${msg}`)
+  }
+  for await (const line of rl) {
+    if (!line.trim()) continue
+    n++
+    let sample
+    try {
+      sample = JSON.parse(line)
+    } catch (e) {
+      fail(`line ${n}: not JSON: ${e.message}`)
+      continue
+    }
+    check(sample, n, fail)
+  }
+  if (n === 0) {
+    console.log('crosscheck: no samples on stdin')
+    process.exit(1)
+  }
+  if (failures) {
+    console.log(`crosscheck: ${failures} mismatches in ${n} samples`)
+    process.exit(1)
+  }
+  console.log(`crosscheck: ${n} samples agree with ripple-binary-codec, ripple-keypairs and ripple-address-codec`)
+}
+
+// ---- --emit: random transactions encoded by ripple-binary-codec
+
+function mulberry32(a) {
+  return function () {
+    a |= 0
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function emit(count) {
+  const rnd = mulberry32(0x0517)
+  const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1))
+  const chance = (p) => rnd() * 100 < p
+  const bytes = (n) => Buffer.from(Array.from({ length: n }, () => int(0, 255)))
+  const hex = (n) => bytes(n).toString('hex').toUpperCase()
+  const account = () => addressCodec.encodeAccountID(bytes(20))
+  const pick = (a) => a[int(0, a.length - 1)]
+  const drops = () =>
+    pick(['0', '1', '100000000000000000', String(int(1, 1000)), String(BigInt(int(0, 2 ** 30)) * BigInt(int(0, 2 ** 26)) + 1n)])
+  const iouValue = () => {
+    if (chance(5)) return '0'
+    const digits = int(1, 16)
+    let m = String(int(1, 9))
+    for (let i = 1; i < digits; i++) m += String(int(0, 9))
+    const e = chance(60) ? int(-20, 20) : int(-96 - digits + 16, 80 - digits + 16)
+    return (chance(20) ? '-' : '') + m + 'e' + e
+  }
+  const currency = () => (chance(30) ? hex(20).replace(/^00/, '01') : pick(['USD', 'EUR', 'BTC', 'a$c', '???', 'XYZ']))
+  const iou = () => ({ currency: currency(), issuer: account(), value: iouValue() })
+  const amount = () => (chance(45) ? drops() : iou())
+  const u32 = () => int(0, 0xffffffff)
+  let emitted = 0
+  while (emitted < count) {
+    const type = pick(['Payment', 'TrustSet', 'AccountSet'])
+    const tx = { TransactionType: type, Account: account(), Fee: String(int(10, 100000)), Sequence: u32() }
+    if (chance(50)) tx.Flags = u32()
+    if (chance(20)) tx.LastLedgerSequence = u32()
+    if (chance(10)) tx.SourceTag = u32()
+    if (chance(5)) tx.NetworkID = u32()
+    if (chance(5)) tx.TicketSequence = u32()
+    if (chance(5)) tx.AccountTxnID = hex(32)
+    if (type === 'Payment') {
+      tx.Destination = account()
+      tx.Amount = amount()
+      if (chance(40)) tx.DestinationTag = u32()
+      if (chance(20)) tx.InvoiceID = hex(32)
+      if (chance(30)) tx.SendMax = amount()
+      if (chance(20)) tx.DeliverMin = amount()
+    } else if (type === 'TrustSet') {
+      tx.LimitAmount = iou()
+      if (chance(40)) tx.QualityIn = u32()
+      if (chance(40)) tx.QualityOut = u32()
+    } else {
+      if (chance(50)) tx.SetFlag = int(0, 20)
+      if (chance(30)) tx.ClearFlag = int(0, 20)
+      if (chance(40)) tx.Domain = Buffer.from(pick(['example.com', 'xrpl.org', ''])).toString('hex').toUpperCase()
+      if (chance(40)) tx.TransferRate = u32()
+      if (chance(10)) tx.EmailHash = hex(16)
+      if (chance(10)) tx.WalletLocator = hex(32)
+      if (chance(10)) tx.TickSize = int(0, 255)
+      if (chance(10)) tx.MessageKey = hex(33)
+    }
+    if (chance(20)) {
+      tx.Memos = Array.from({ length: int(1, 3) }, () => {
+        const memo = {}
+        if (chance(60)) memo.MemoType = hex(int(0, 20))
+        if (chance(80) || !memo.MemoType) memo.MemoData = hex(pick([0, 1, 192, 193, 12480, 12481, int(0, 500)]))
+        if (chance(20)) memo.MemoFormat = hex(int(0, 10))
+        return { Memo: memo }
+      })
+    }
+    if (chance(80)) tx.SigningPubKey = pick(['ED', '02', '03']) + hex(32)
+    if (chance(70)) tx.TxnSignature = hex(pick([64, 70, 71, 72]))
+    let blob
+    try {
+      blob = codec.encode(tx)
+    } catch (e) {
+      continue // a random value the codec refuses: not a sample
+    }
+    console.log(JSON.stringify({ blob, tx_json: codec.decode(blob) }))
+    emitted++
+  }
+}
+
+const args = process.argv.slice(2)
+if (args[0] === '--emit') {
+  emit(Number(args[1] || 300))
+} else {
+  crosscheck().catch((e) => {
+    console.log(`crosscheck: ${e.stack}`)
+    process.exit(1)
+  })
+}
