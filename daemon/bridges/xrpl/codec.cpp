@@ -386,6 +386,9 @@ Json read_amount(Reader& r, std::string_view field) {
   const Bytes issuer = r.take(20);
   Json out = Json::object();
   out["currency"] = [&]() -> std::string {
+    // All zero: the XRP currency code, which ripple-binary-codec (and rippled) print as
+    // "XRP" even inside an issued amount (one that encode refuses, as rippled does).
+    if (std::all_of(currency.begin(), currency.end(), [](std::uint8_t b) { return b == 0; })) return "XRP";
     // A 3-character code when only bytes 12..14 are set and they are allowed characters.
     const bool standard = std::all_of(currency.begin(), currency.begin() + 12, [](std::uint8_t b) { return b == 0; }) &&
                           std::all_of(currency.begin() + 15, currency.end(), [](std::uint8_t b) { return b == 0; });

@@ -177,7 +177,16 @@ function emit(count) {
     const e = chance(60) ? int(-20, 20) : int(-96 - digits + 16, 80 - digits + 16)
     return (chance(20) ? '-' : '') + m + 'e' + e
   }
-  const currency = () => (chance(30) ? hex(20).replace(/^00/, '01') : pick(['USD', 'EUR', 'BTC', 'a$c', '???', 'XYZ']))
+  // Standard-format codes (bytes 12..14 only) with bytes in and out of ISO_REGEX, which
+  // decode writes as three characters or as hex.
+  const standard = () => {
+    const b = Buffer.alloc(20)
+    for (let i = 12; i < 15; i++) b[i] = chance(70) ? pick([...Buffer.from('AZaz09?!@#$%^&*(){}[]|')]) : pick([0, 0x20, 0x2d, 0x7e, 0x7f, 0x80, 0xc3, 0xff])
+    if (chance(5)) b.write('XRP', 12)
+    return b.toString('hex').toUpperCase()
+  }
+  const currency = () =>
+    chance(25) ? hex(20).replace(/^00/, '01') : chance(30) ? standard() : pick(['USD', 'EUR', 'BTC', 'a$c', '???', 'XYZ'])
   const iou = () => ({ currency: currency(), issuer: account(), value: iouValue() })
   const amount = () => (chance(45) ? drops() : iou())
   const u32 = () => int(0, 0xffffffff)
