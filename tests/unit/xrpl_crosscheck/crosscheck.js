@@ -12,6 +12,13 @@
 //   node crosscheck.js --emit N
 //       N JSON lines {"blob", "tx_json"} of random transactions encoded by
 //       ripple-binary-codec (a fixed PRNG seed), for `xrpl_samples --decode`.
+//   node crosscheck.js --emit-dir DIR
+//       the files of DIR (tests/fuzz/corpus/xrpl) that ripple-binary-codec decodes, as
+//       {"blob", "tx_json"}, for `xrpl_samples --decode --refusals-ok`.
+//   node crosscheck.js --emit-texts N
+//       N texts (addresses, X-addresses, seeds, public keys, issued values, drops; valid and
+//       broken) with what ripple-address-codec and ripple-binary-codec make of each, for
+//       `xrpl_samples --texts`.
 'use strict'
 
 const path = require('path')
@@ -243,9 +250,142 @@ function emit(count) {
   }
 }
 
+// ---- --emit-dir: the files of a directory (the fuzz corpus) that ripple-binary-codec decodes,
+// as bytes or as hex text, for `xrpl_samples --decode --refusals-ok`: wherever both decode,
+// the JSON must be the same.
+
+function emitDir(dir) {
+  const fs = require('fs')
+  for (const f of fs.readdirSync(dir).sort()) {
+    const buf = fs.readFileSync(path.join(dir, f))
+    const text = buf.toString('latin1')
+    const forms = [buf.toString('hex').toUpperCase()]
+    if (/^[0-9a-fA-F]*$/.test(text) && text.length % 2 === 0 && text.length > 0) forms.push(text.toUpperCase())
+    for (const blob of forms) {
+      let tx
+      try {
+        tx = codec.decode(blob)
+      } catch (e) {
+        continue
+      }
+      console.log(JSON.stringify({ blob, tx_json: tx, file: f }))
+    }
+  }
+}
+
+// ---- --emit-texts N: texts for our text decoders (addresses, X-addresses, seeds, public
+// keys, issued values, drops), valid and broken, each with what ripple-address-codec and
+// ripple-binary-codec make of it, for `xrpl_samples --texts`.
+
+function emitTexts(count) {
+  const rnd = mulberry32(0x7e575)
+  const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1))
+  const chance = (p) => rnd() * 100 < p
+  const bytes = (n) => Buffer.from(Array.from({ length: n }, () => int(0, 255)))
+  const pick = (a) => a[int(0, a.length - 1)]
+  const alphabet = 'rpshnaf39wBUDNEGHJKLM4PQRST7VWXYZ2bcdeCg65jkm8oFqi1tuvAxyz'
+  const checked = (b) => addressCodec.codec.encodeChecked(Uint8Array.from(b))
+  const mutate = (s) => {
+    const i = int(0, Math.max(0, s.length - 1))
+    switch (int(0, 5)) {
+      case 0: return s.slice(0, i) + pick([...alphabet]) + s.slice(i + 1)
+      case 1: return s.slice(0, i) + s.slice(i + 1)
+      case 2: return s.slice(0, i) + pick([...alphabet]) + s.slice(i)
+      case 3: return 'r' + s
+      case 4: return s + pick(['', ' ', '0', 'O', 'l', 'I'])
+      default: return s
+    }
+  }
+  const xPayload = () => {
+    const b = [...(chance(50) ? [0x05, 0x44] : [0x04, 0x93]), ...bytes(20)]
+    const flag = chance(80) ? int(0, 1) : int(2, 255)
+    b.push(flag)
+    const tag = flag === 1 || chance(10) ? [...bytes(4)] : [0, 0, 0, 0]
+    b.push(...tag)
+    b.push(...(chance(85) ? [0, 0, 0, 0] : [...bytes(4)]))
+    if (chance(10)) b.push(0)
+    if (chance(10)) b.pop()
+    if (chance(5)) b[0] = int(0, 255)
+    return b
+  }
+  const digits = (n, first19 = true) => {
+    let s = first19 ? String(int(1, 9)) : String(int(0, 9))
+    for (let i = 1; i < n; i++) s += String(int(0, 9))
+    return s
+  }
+  const value = () => {
+    const sign = pick(['', '', '', '-', '+'])
+    switch (int(0, 9)) {
+      case 0: return sign + digits(int(1, 18)) + 'e' + int(-120, 100)
+      case 1: return sign + '0.' + '0'.repeat(int(0, 100)) + digits(int(1, 17))
+      case 2: return sign + digits(int(1, 20)) + '.' + digits(int(1, 20), false)
+      case 3: return sign + digits(int(1, 3)) + '.' + '0'.repeat(int(0, 200))
+      case 4: return pick(['.5', '1.', '00.1', '0', '-0', '0e999', '1e', 'e5', '1e+', '1.5.5', ' 1', '1 ', 'NaN', 'Infinity', '0x10', '1_0', ''])
+      case 5: return sign + pick(['1e-81', '1e-82', '9999999999999999e80', '1e96', '99999999999999999e79', '1000000000000000e-96', '1000000000000000e-97', '1e-96'])
+      default: return sign + digits(int(1, 16)) + pick(['e', 'E']) + pick(['', '+', '-']) + int(0, 30)
+    }
+  }
+  const drops = () =>
+    pick([
+      () => digits(int(1, 19)),
+      () => pick(['0', '00', '01', '+1', '-1', '1e3', '1.0', '100000000000000000', '100000000000000001', '99999999999999999', ' 1']),
+      () => String(int(0, 1000)),
+    ])()
+  const texts = []
+  const kinds = [
+    () => addressCodec.encodeAccountID(bytes(20)),
+    () => mutate(addressCodec.encodeAccountID(bytes(20))),
+    () => checked([0, ...bytes(pick([19, 21]))]),
+    () => addressCodec.classicAddressToXAddress(addressCodec.encodeAccountID(bytes(20)), chance(50) ? int(0, 0xffffffff) : false, chance(50)),
+    () => mutate(addressCodec.classicAddressToXAddress(addressCodec.encodeAccountID(bytes(20)), int(0, 0xffffffff), chance(50))),
+    () => checked(xPayload()),
+    () => addressCodec.encodeSeed(bytes(16), pick(['ed25519', 'secp256k1'])),
+    () => mutate(addressCodec.encodeSeed(bytes(16), pick(['ed25519', 'secp256k1']))),
+    () => checked([...pick([[0x21], [0x01, 0xe1, 0x4b], [0x01, 0xe1], [0x22]]), ...bytes(pick([15, 16, 16, 17]))]),
+    () => addressCodec.encodeNodePublic(bytes(33)),
+    () => addressCodec.encodeAccountPublic(bytes(33)),
+    () => checked([pick([0x1c, 0x23]), ...bytes(pick([32, 33, 34]))]),
+    value,
+    value,
+    value,
+    drops,
+  ]
+  for (let i = 0; i < count; i++) texts.push(kinds[i % kinds.length]())
+  const hex = (b) => Buffer.from(b).toString('hex').toUpperCase()
+  const attempt = (fn) => {
+    try {
+      return fn()
+    } catch (e) {
+      return null
+    }
+  }
+  const issuer = 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh'
+  for (const text of texts) {
+    const line = { text }
+    line.classic = attempt(() => hex(addressCodec.decodeAccountID(text)))
+    line.x = attempt(() => {
+      const d = addressCodec.decodeXAddress(text)
+      return { account: hex(d.accountId), tag: d.tag === false ? null : d.tag, test: d.test }
+    })
+    line.seed = attempt(() => {
+      const d = addressCodec.decodeSeed(text)
+      return { type: d.type, entropy: hex(d.bytes) }
+    })
+    line.node_public = attempt(() => hex(addressCodec.decodeNodePublic(text)))
+    line.account_public = attempt(() => hex(addressCodec.decodeAccountPublic(text)))
+    line.iou = attempt(() => codec.encode({ TransactionType: 'Payment', Amount: { currency: 'USD', issuer, value: text } }))
+    line.drops = attempt(() => codec.encode({ TransactionType: 'Payment', Amount: text }))
+    console.log(JSON.stringify(line))
+  }
+}
+
 const args = process.argv.slice(2)
 if (args[0] === '--emit') {
   emit(Number(args[1] || 300))
+} else if (args[0] === '--emit-dir') {
+  emitDir(args[1])
+} else if (args[0] === '--emit-texts') {
+  emitTexts(Number(args[1] || 2000))
 } else {
   crosscheck().catch((e) => {
     console.log(`crosscheck: ${e.stack}`)
