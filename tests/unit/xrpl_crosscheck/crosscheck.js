@@ -19,6 +19,9 @@
 //       N texts (addresses, X-addresses, seeds, public keys, issued values, drops; valid and
 //       broken) with what ripple-address-codec and ripple-binary-codec make of each, for
 //       `xrpl_samples --texts`.
+//   node crosscheck.js --emit-sigs N
+//       signatures of N ripple-keypairs key pairs and malformed variants, with its
+//       verify's verdict, for `xrpl_samples --sigs`.
 'use strict'
 
 const path = require('path')
@@ -379,11 +382,91 @@ function emitTexts(count) {
   }
 }
 
+// ---- --emit-sigs N: signatures by ripple-keypairs and malformed variants of them (high S,
+// non-minimal or BER DER, trailing bytes, S + L for ed25519, another message or key), each
+// with ripple-keypairs' verdict, for `xrpl_samples --sigs`.
+
+function emitSigs(count) {
+  const rnd = mulberry32(0x5169)
+  const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1))
+  const bytes = (n) => Uint8Array.from(Array.from({ length: n }, () => int(0, 255)))
+  const hexOf = (b) => Buffer.from(b).toString('hex').toUpperCase()
+  const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
+  const L = 2n ** 252n + 27742317777372353535851937790883648493n
+  const big = (b) => BigInt('0x' + (Buffer.from(b).toString('hex') || '0'))
+  const be = (x) => {
+    let h = x.toString(16)
+    if (h.length % 2) h = '0' + h
+    return Buffer.from(h, 'hex')
+  }
+  const derInt = (x, pad = 0) => {
+    let b = be(x)
+    if (b[0] & 0x80) b = Buffer.concat([Buffer.from([0]), b])
+    b = Buffer.concat([Buffer.alloc(pad), b])
+    return Buffer.concat([Buffer.from([0x02, b.length]), b])
+  }
+  const der = (r, s, opts = {}) => {
+    const body = Buffer.concat([derInt(r, opts.padR || 0), derInt(s, opts.padS || 0)])
+    const head = opts.longLength ? Buffer.from([0x30, 0x81, body.length]) : Buffer.from([0x30, body.length])
+    return Buffer.concat([head, body, opts.trailing ? Buffer.from([0]) : Buffer.alloc(0)])
+  }
+  const parseDer = (sig) => {
+    const b = Buffer.from(sig, 'hex')
+    const rlen = b[3]
+    const r = big(b.subarray(4, 4 + rlen))
+    const s = big(b.subarray(6 + rlen, 6 + rlen + b[5 + rlen]))
+    return { r, s }
+  }
+  const leLe = (x) => Buffer.from(be(x).reverse().toString('hex').padEnd(64, '0'), 'hex')
+  for (let i = 0; i < count; i++) {
+    const algorithm = i % 2 ? 'ed25519' : 'ecdsa-secp256k1'
+    const kp = keypairs.deriveKeypair(keypairs.generateSeed({ entropy: bytes(16), algorithm }))
+    const other = keypairs.deriveKeypair(keypairs.generateSeed({ entropy: bytes(16), algorithm }))
+    const msg = hexOf(bytes(int(0, 200)))
+    const sig = keypairs.sign(msg, kp.privateKey)
+    const variants = [['original', kp.publicKey, msg, sig], ['other key', other.publicKey, msg, sig]]
+    variants.push(['other message', kp.publicKey, msg + '00', sig])
+    variants.push(['truncated', kp.publicKey, msg, sig.slice(0, -2)])
+    variants.push(['trailing byte', kp.publicKey, msg, sig + '00'])
+    if (algorithm === 'ed25519') {
+      const b = Buffer.from(sig, 'hex')
+      const S = big(Buffer.from(b.subarray(32)).reverse())
+      variants.push(['S + L', kp.publicKey, msg, hexOf(Buffer.concat([b.subarray(0, 32), leLe(S + L)]))])
+      const flipped = Buffer.from(b)
+      flipped[int(0, 63)] ^= 1 << int(0, 7)
+      variants.push(['bit flipped', kp.publicKey, msg, hexOf(flipped)])
+    } else {
+      const { r, s } = parseDer(sig)
+      variants.push(['re-encoded', kp.publicKey, msg, hexOf(der(r, s))])
+      variants.push(['high S', kp.publicKey, msg, hexOf(der(r, N - s))])
+      variants.push(['R padded', kp.publicKey, msg, hexOf(der(r, s, { padR: 1 }))])
+      variants.push(['S padded', kp.publicKey, msg, hexOf(der(r, s, { padS: 1 }))])
+      variants.push(['long length', kp.publicKey, msg, hexOf(der(r, s, { longLength: true }))])
+      variants.push(['DER trailing', kp.publicKey, msg, hexOf(der(r, s, { trailing: true }))])
+      variants.push(['R + N', kp.publicKey, msg, hexOf(der(r + N, s))])
+      variants.push(['S = 0', kp.publicKey, msg, hexOf(der(r, 0n))])
+      variants.push(['ed key', 'ED' + hexOf(bytes(32)), msg, sig])
+      variants.push(['off-curve key', '02' + 'FF'.repeat(32), msg, sig])
+    }
+    for (const [what, pub, message, signature] of variants) {
+      let ok = false
+      try {
+        ok = keypairs.verify(message, signature, pub) === true
+      } catch (e) {
+        ok = false
+      }
+      console.log(JSON.stringify({ what, algorithm, public_key: pub, message, signature, verifies: ok }))
+    }
+  }
+}
+
 const args = process.argv.slice(2)
 if (args[0] === '--emit') {
   emit(Number(args[1] || 300))
 } else if (args[0] === '--emit-dir') {
   emitDir(args[1])
+} else if (args[0] === '--emit-sigs') {
+  emitSigs(Number(args[1] || 200))
 } else if (args[0] === '--emit-texts') {
   emitTexts(Number(args[1] || 2000))
 } else {

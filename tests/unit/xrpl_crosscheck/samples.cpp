@@ -13,6 +13,8 @@
 //                         (crosscheck.js --emit-dir: the fuzz corpus).
 //   xrpl_samples --texts  reads crosscheck.js --emit-texts: our text decoders against
 //                         ripple-address-codec's and ripple-binary-codec's verdicts.
+//   xrpl_samples --sigs   reads crosscheck.js --emit-sigs: verify_message against
+//                         ripple-keypairs' verify, on valid and malformed signatures.
 //
 // Exit status 0 when every sample was produced (or every blob checked), 1 otherwise.
 
@@ -362,6 +364,30 @@ int check_texts() {
   return failures == 0 && n > 0 ? 0 : 1;
 }
 
+// --sigs: verify_message against ripple-keypairs' verify (crosscheck.js --emit-sigs), on its
+// signatures and malformed variants of them: the verdicts must be the same.
+int check_sigs() {
+  std::string line;
+  int n = 0, failures = 0, accepted = 0;
+  while (std::getline(std::cin, line)) {
+    if (line.empty()) continue;
+    ++n;
+    const Json in = Json::parse(line);
+    auto pub = from_hex(in.at("public_key").get<std::string>());
+    auto msg = from_hex(in.at("message").get<std::string>());
+    auto sig = from_hex(in.at("signature").get<std::string>());
+    const bool ours = pub && msg && sig && verify_message(*pub, *msg, *sig);
+    accepted += ours;
+    if (ours != in.at("verifies").get<bool>()) {
+      ++failures;
+      std::cout << "FAIL " << in["algorithm"].get<std::string>() << " " << in["what"].get<std::string>() << ": ours "
+                << ours << ", ripple-keypairs " << !ours << " " << line.substr(0, 600) << "\n";
+    }
+  }
+  std::cout << "xrpl_samples --sigs: " << n << " signatures (" << accepted << " valid), " << failures << " disagreements\n";
+  return failures == 0 && n > 0 ? 0 : 1;
+}
+
 int check_decode(bool refusals_ok) {
   std::string text;
   int n = 0, failures = 0, refused = 0;
@@ -405,6 +431,7 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::string_view(argv[1]) == "--decode")
     return check_decode(argc > 2 && std::string_view(argv[2]) == "--refusals-ok");
   if (argc > 1 && std::string_view(argv[1]) == "--texts") return check_texts();
+  if (argc > 1 && std::string_view(argv[1]) == "--sigs") return check_sigs();
   int count = 400;
   if (argc > 1) count = std::atoi(argv[1]);
   return emit(count);
