@@ -96,6 +96,31 @@ void check_blob(const x::Bytes& blob) {
   }
 }
 
+// A transaction as JSON (what the bridge hands to encode): whatever encodes decodes, and
+// the decoded form (canonical spelling of values, hex and addresses) encodes to the same
+// bytes; the signing form is the same minus TxnSignature.
+void check_json(std::string_view s) {
+  if (s.empty() || s.front() != '{') return;
+  og::Json tx = og::Json::parse(s, nullptr, false);
+  if (tx.is_discarded()) return;
+  x::Bytes blob;
+  try {
+    blob = x::encode(tx);
+  } catch (const x::Error&) {
+    return;
+  }
+  og::Json back;
+  try {
+    back = x::decode(blob);
+  } catch (const x::Error& e) {
+    FUZZ_CHECK_MSG(false, std::string("encoded but does not decode: ") + e.what());
+  }
+  FUZZ_CHECK_MSG(x::encode(back) == blob, back.dump());
+  og::Json unsigned_tx = back;
+  unsigned_tx.erase("TxnSignature");
+  FUZZ_CHECK(x::encode(tx, true) == x::encode(unsigned_tx, true));
+}
+
 // An arbitrary public key and signature over the rest: false or true, never a crash.
 void check_signature(const std::uint8_t* data, std::size_t size) {
   if (size < 34) return;
@@ -114,6 +139,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_base58(s);
   check_hex(s);
   check_values(s);
+  check_json(s);
   const x::Bytes blob(data, data + size);
   check_blob(blob);
   // Hex text of a blob (the corpus holds some: the form rippled's JSON carries).
