@@ -569,3 +569,11 @@ TEST_CASE("codec: decode writes the all-zero currency code as XRP, as ripple-bin
   const std::string other = "12001463D4838D7EA4C680000000000000000000000000005553440000000001B5F762798A53D543A014CAF8B297CFF8F2F937E8";
   CHECK(decode(hex(other))["LimitAmount"]["currency"] == "0000000000000000000000005553440000000001");
 }
+
+// Found by the cross-check (crosscheck.js --emit-json): an issued value that is not a
+// string gave "xrpl: SendMax: xrpl: SendMax: expected a string".
+TEST_CASE("codec: an issued value that is not a string is named once in the message", "[xrpl]") {
+  const Json tx = {{"TransactionType", "Payment"},
+                   {"SendMax", {{"currency", "USD"}, {"issuer", "rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh"}, {"value", 1}}}};
+  CHECK(encode_error(tx) == "xrpl: SendMax: expected a string");
+}

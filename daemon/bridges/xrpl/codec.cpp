@@ -209,8 +209,9 @@ void put_amount(Bytes& out, const Json& v, std::string_view field) {
   if (!v.is_object() || v.size() != 3 || !v.contains("currency") || !v.contains("issuer") || !v.contains("value"))
     bad(field, "expected drops as a string or {currency, issuer, value}");
   IouValue iou;
+  const std::string& value = json_string(v["value"], field);  // its own message: not re-wrapped
   try {
-    iou = parse_iou_value(json_string(v["value"], field));
+    iou = parse_iou_value(value);
   } catch (const Error& e) {
     bad(field, e.what());
   }

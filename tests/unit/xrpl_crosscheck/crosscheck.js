@@ -19,6 +19,9 @@
 //       N texts (addresses, X-addresses, seeds, public keys, issued values, drops; valid and
 //       broken) with what ripple-address-codec and ripple-binary-codec make of each, for
 //       `xrpl_samples --texts`.
+//   node crosscheck.js --emit-json N
+//       N transactions with an odd field each, with ripple-binary-codec's encoding or null,
+//       for `xrpl_samples --decode --refusals-ok` (where we encode, the bytes must agree).
 //   node crosscheck.js --emit-sigs N
 //       signatures of N ripple-keypairs key pairs and malformed variants, with its
 //       verify's verdict, for `xrpl_samples --sigs`.
@@ -262,6 +265,25 @@ function emitDir(dir) {
   for (const f of fs.readdirSync(dir).sort()) {
     const buf = fs.readFileSync(path.join(dir, f))
     const text = buf.toString('latin1')
+    // A transaction as JSON (the harness' encode input): what ripple-binary-codec encodes
+    // of it, for our encode to compare.
+    if (text.startsWith('{')) {
+      let json
+      try {
+        json = JSON.parse(text)
+      } catch (e) {
+        json = null
+      }
+      if (json && typeof json === 'object' && !Array.isArray(json)) {
+        let blob = null
+        try {
+          blob = codec.encode(json)
+        } catch (e) {
+          blob = null
+        }
+        console.log(JSON.stringify({ json, ripple_blob: blob, file: f }))
+      }
+    }
     const forms = [buf.toString('hex').toUpperCase()]
     if (/^[0-9a-fA-F]*$/.test(text) && text.length % 2 === 0 && text.length > 0) forms.push(text.toUpperCase())
     for (const blob of forms) {
@@ -460,11 +482,114 @@ function emitSigs(count) {
   }
 }
 
+// ---- --emit-json N: xrpl_samples' kind of transactions with one field made odd (numbers as
+// strings, floats, negatives, out of range, lowercase hex, odd-length hex, X-addresses,
+// the XRP currency, lowercase hex currencies, extra keys, unknown fields), each with
+// ripple-binary-codec's encoding or null, for `xrpl_samples --decode --refusals-ok`: where
+// we encode, it must be to its bytes.
+
+function emitJson(count) {
+  const rnd = mulberry32(0x150)
+  const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1))
+  const pick = (a) => a[int(0, a.length - 1)]
+  const bytes = (n) => Buffer.from(Array.from({ length: n }, () => int(0, 255)))
+  const hex = (n) => bytes(n).toString('hex').toUpperCase()
+  const account = () => addressCodec.encodeAccountID(bytes(20))
+  const issuer = 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh'
+  const odd = {
+    number: () => pick([0, 1, -1, 1.5, 4294967295, 4294967296, 2 ** 53, '7', '0x10', null, true, [], {}]),
+    hash: (n) => pick([hex(n).toLowerCase(), hex(n - 1), hex(n + 1), hex(n).slice(1), 'ZZ' + hex(n - 1), hex(n)]),
+    blob: () => pick([hex(int(0, 40)).toLowerCase(), hex(3).slice(1), '', 'XYZ', hex(int(0, 40))]),
+    address: () =>
+      pick([
+        account(),
+        addressCodec.classicAddressToXAddress(account(), false, false),
+        addressCodec.classicAddressToXAddress(account(), int(0, 100), true),
+        account().toLowerCase(),
+        hex(20),
+        'rrrrrrrrrrrrrrrrrrrrrhoLvTp',
+        '',
+      ]),
+    amount: () =>
+      pick([
+        () => pick(['1', '0', '-1', '1.0', '1e3', '100000000000000001', ' 1', '+5', 1, '0.000001']),
+        () => ({
+          currency: pick(['USD', 'usd', 'XRP', 'xrp', 'US', 'USDT', 'U-D', hex(20).toLowerCase(), '0'.repeat(40), hex(20), 'éab']),
+          issuer: pick([issuer, account(), 'rrrrrrrrrrrrrrrrrrrrrhoLvTp']),
+          value: pick(['1', '-1', '0', '1.5', '.5', '1.', '1e-81', '1e-97', '1e97', '12345678901234567', '1234567890123456', 1, '0x1', ' 2']),
+        }),
+        () => ({ currency: 'USD', issuer, value: '1', extra: 1 }),
+        () => ({ currency: 'USD', value: '1' }),
+        () => ({ mpt_issuance_id: hex(24), value: '1' }),
+      ])(),
+  }
+  const fields = {
+    Flags: odd.number, SourceTag: odd.number, Sequence: odd.number, DestinationTag: odd.number,
+    LastLedgerSequence: odd.number, QualityIn: odd.number, SetFlag: odd.number, TransferRate: odd.number,
+    TickSize: () => pick([0, 15, 255, 256, -1, '5']), NetworkID: odd.number,
+    InvoiceID: () => odd.hash(32), EmailHash: () => odd.hash(16), AccountTxnID: () => odd.hash(32),
+    Amount: odd.amount, SendMax: odd.amount, DeliverMin: odd.amount, LimitAmount: odd.amount, Fee: odd.amount,
+    Domain: odd.blob, SigningPubKey: odd.blob, TxnSignature: odd.blob, MessageKey: odd.blob,
+    Account: odd.address, Destination: odd.address,
+    Memos: () => pick([[], [{ Memo: { MemoData: hex(3) } }], [{ Memo: {} }], [{ Memo: { MemoData: hex(2) }, Extra: 1 }], [{ Memos: [] }], [{ Memo: { MemoData: 'zz' } }], {}]),
+    TransactionType: () => pick(['Payment', 'payment', 'OfferCreate', 'TrustSet', 'AccountSet', 0, 20]),
+    Paths: () => [],
+    Unknown: () => 1,
+  }
+  const names = Object.keys(fields)
+  for (let i = 0; i < count; i++) {
+    const tx = {
+      TransactionType: pick(['Payment', 'TrustSet', 'AccountSet']),
+      Account: account(),
+      Fee: '12',
+      Sequence: int(1, 1000),
+    }
+    if (tx.TransactionType === 'Payment') {
+      tx.Destination = account()
+      tx.Amount = String(int(1, 1000000))
+    }
+    if (tx.TransactionType === 'TrustSet') tx.LimitAmount = { currency: 'USD', issuer, value: '100' }
+    const k = int(1, 2)
+    for (let j = 0; j < k; j++) {
+      const name = pick(names)
+      tx[name] = fields[name]()
+    }
+    let blob = null
+    let note
+    try {
+      blob = codec.encode(tx)
+    } catch (e) {
+      // ripple-binary-codec's HEX_REGEX wants a 40-hex currency in uppercase; rippled (and
+      // we) take either case: compare with its encoding of the uppercase spelling.
+      const upper = JSON.parse(JSON.stringify(tx))
+      let changed = false
+      for (const f of AMOUNT_FIELDS) {
+        const a = upper[f]
+        if (a && typeof a === 'object' && typeof a.currency === 'string' && /^[0-9a-fA-F]{40}$/.test(a.currency) && /[a-f]/.test(a.currency)) {
+          a.currency = a.currency.toUpperCase()
+          changed = true
+        }
+      }
+      if (changed) {
+        try {
+          blob = codec.encode(upper)
+          note = 'lowercase hex currency: ripple-binary-codec encoding of the uppercase spelling'
+        } catch (e2) {
+          blob = null
+        }
+      }
+    }
+    console.log(JSON.stringify({ json: tx, ripple_blob: blob, note }))
+  }
+}
+
 const args = process.argv.slice(2)
 if (args[0] === '--emit') {
   emit(Number(args[1] || 300))
 } else if (args[0] === '--emit-dir') {
   emitDir(args[1])
+} else if (args[0] === '--emit-json') {
+  emitJson(Number(args[1] || 2000))
 } else if (args[0] === '--emit-sigs') {
   emitSigs(Number(args[1] || 200))
 } else if (args[0] === '--emit-texts') {

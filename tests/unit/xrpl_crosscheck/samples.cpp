@@ -10,7 +10,10 @@
 //                         decode gives tx_json and our encode gives the blob back.
 //   xrpl_samples --decode --refusals-ok
 //                         the same, where a blob we refuse is counted, not a failure
-//                         (crosscheck.js --emit-dir: the fuzz corpus).
+//                         (crosscheck.js --emit-dir: the fuzz corpus); lines {"json",
+//                         "ripple_blob"} (--emit-json, and JSON in the corpus): where we
+//                         encode the JSON, ripple-binary-codec must have, to the same bytes.
+//                         What we refuse and it takes is listed on stderr.
 //   xrpl_samples --texts  reads crosscheck.js --emit-texts: our text decoders against
 //                         ripple-address-codec's and ripple-binary-codec's verdicts.
 //   xrpl_samples --sigs   reads crosscheck.js --emit-sigs: verify_message against
@@ -400,6 +403,23 @@ int check_decode(bool refusals_ok) {
     };
     try {
       const Json in = Json::parse(text);
+      if (in.contains("json")) {
+        // A transaction as JSON and ripple-binary-codec's encoding of it (or null).
+        Bytes ours;
+        try {
+          ours = encode(in["json"]);
+        } catch (const Error& e) {
+          if (!in["ripple_blob"].is_null()) {
+            ++refused;
+            std::cerr << "refused (ripple-binary-codec encodes it): " << e.what() << '\n';
+          }
+          continue;
+        }
+        if (in["ripple_blob"].is_null()) fail("we encode what ripple-binary-codec refuses: " + in["json"].dump().substr(0, 2000));
+        else if (to_hex(ours) != in["ripple_blob"].get<std::string>())
+          fail("encode differs: ours " + to_hex(ours) + " theirs " + in["ripple_blob"].get<std::string>() + " of " + in["json"].dump().substr(0, 2000));
+        continue;
+      }
       const auto blob = from_hex(in.at("blob").get<std::string>());
       if (!blob) {
         fail("not hex");
@@ -414,6 +434,7 @@ int check_decode(bool refusals_ok) {
     } catch (const std::exception& e) {
       if (refusals_ok) {
         ++refused;  // stricter than ripple-binary-codec (e.g. no end marker at the end)
+        std::cerr << "refused (ripple-binary-codec decodes it): " << e.what() << '\n';
         continue;
       }
       fail(std::string("threw: ") + e.what() + " on " + text.substr(0, 2000));
