@@ -7,7 +7,8 @@
 //       each line of xrpl_samples (tests/unit/xrpl_crosscheck/samples.cpp) is checked:
 //       encode(tx_json) == blob, decode(blob) == tx_json (issued values numerically; exactly
 //       against our own decode's text), encodeForSigning == signing_data, the signature
-//       verifies, the key pair, address, seed and X-addresses agree, the transaction id is
+//       verifies, the key pair (and for secp256k1 the root key pair, node and account public
+//       keys), address, seed and X-addresses agree, the transaction id is
 //       SHA-512Half(54584E00 || blob). Prints one line per mismatch, exits 1 on any.
 //   node crosscheck.js --emit N
 //       N JSON lines {"blob", "tx_json"} of random transactions encoded by
@@ -103,6 +104,17 @@ function check(sample, n, fail) {
     const dseed = addressCodec.decodeSeed(sample.seed)
     if (dseed.type !== seedType || !eq(Buffer.from(dseed.bytes).toString('hex'), sample.entropy))
       f('seed', `decodeSeed gives ${dseed.type} ${Buffer.from(dseed.bytes).toString('hex')}`)
+    if (sample.root_public_key) {
+      const root = keypairs.deriveKeypair(sample.seed, { validator: true })
+      if (!eq(root.publicKey, sample.root_public_key))
+        f('root_public_key', `deriveKeypair(seed, {validator}) gives ${root.publicKey}, ours ${sample.root_public_key}`)
+      const node = addressCodec.encodeNodePublic(Buffer.from(sample.root_public_key, 'hex'))
+      if (node !== sample.node_public) f('node_public', `encodeNodePublic gives ${node}, ours ${sample.node_public}`)
+      const nodeAddress = keypairs.deriveNodeAddress(sample.node_public)
+      if (nodeAddress !== sample.address) f('node_public', `deriveNodeAddress gives ${nodeAddress}, the account is ${sample.address}`)
+      const acct = addressCodec.encodeAccountPublic(Buffer.from(tx.SigningPubKey, 'hex'))
+      if (acct !== sample.account_public) f('account_public', `encodeAccountPublic gives ${acct}, ours ${sample.account_public}`)
+    }
   } catch (e) {
     f('keys', `ripple-keypairs throws ${e.message}`)
   }

@@ -302,6 +302,13 @@ int emit(int count) {
       line["tag"] = tag;
       line["test_net"] = test_net;
       line["verified"] = verify_transaction(blob);
+      if (type == KeyType::secp256k1) {
+        // The root ("validator") key pair and its node public key (n...).
+        const KeyPair root = derive_root_keypair(seed);
+        line["root_public_key"] = to_hex(root.public_key);
+        line["node_public"] = encode_node_public(root.public_key);
+        line["account_public"] = encode_account_public(kp.public_key);
+      }
       std::cout << line.dump() << '\n';
     } catch (const std::exception& e) {
       std::cerr << "sample " << i << ": " << e.what() << " in " << tx.dump().substr(0, 2000) << '\n';
