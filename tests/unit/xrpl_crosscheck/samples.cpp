@@ -4,7 +4,9 @@
 //   xrpl_samples [N]      N (default 400) signed transactions, one JSON line each:
 //                         {"tx_json", "decoded", "blob", "hash", "signing_data", "seed",
 //                          "entropy", "key_type", "address", "x_address", ...}
-//                         from a fixed PRNG seed: the same lines on every run and machine.
+//                         from a fixed PRNG seed: the same transactions, keys and ed25519
+//                         signatures on every run and machine (secp256k1 signatures, and so
+//                         those blobs and ids, differ: OpenSSL signs with random nonces).
 //   xrpl_samples --decode reads JSON lines {"blob", "tx_json"} (crosscheck.js --emit N:
 //                         blobs that ripple-binary-codec encoded) and checks that our
 //                         decode gives tx_json and our encode gives the blob back.
