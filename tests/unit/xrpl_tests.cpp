@@ -550,3 +550,30 @@ TEST_CASE("codec: refusals", "[xrpl]") {
   CHECK_THROWS_AS(decode(Bytes{}), Error);
   CHECK_FALSE(verify_transaction(hex("120000")));
 }
+
+// Found while writing the cross-check (tests/unit/xrpl_crosscheck/; ripple-binary-codec's
+// currency.js, confirmed with its decode): an issued amount whose currency
+// is the 20 zero bytes decoded as "000...0"; ripple-binary-codec's decode (as rippled)
+// writes "XRP". Encoding it stays refused.
+TEST_CASE("codec: decode writes the all-zero currency code as XRP, as ripple-binary-codec does", "[xrpl]") {
+  // ripple-binary-codec 2.11.0: encode({TrustSet, Account, LimitAmount {currency 000...0, value 1}}).
+  const std::string blob =
+      "12001463D4838D7EA4C680000000000000000000000000000000000000000000B5F762798A53D543A014CAF8B297CFF8F2F937E8"
+      "8114B5F762798A53D543A014CAF8B297CFF8F2F937E8";
+  const Json tx = decode(hex(blob));
+  CHECK(tx["LimitAmount"]["currency"] == "XRP");
+  CHECK(tx["LimitAmount"]["value"] == "1");
+  CHECK(tx["LimitAmount"]["issuer"] == "rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh");
+  CHECK_THAT(encode_error(tx), Catch::Contains("XRP is not an issued currency"));
+  // A standard-looking code with a byte outside bytes 12..14 stays hex.
+  const std::string other = "12001463D4838D7EA4C680000000000000000000000000005553440000000001B5F762798A53D543A014CAF8B297CFF8F2F937E8";
+  CHECK(decode(hex(other))["LimitAmount"]["currency"] == "0000000000000000000000005553440000000001");
+}
+
+// Found by the cross-check (crosscheck.js --emit-json): an issued value that is not a
+// string gave "xrpl: SendMax: xrpl: SendMax: expected a string".
+TEST_CASE("codec: an issued value that is not a string is named once in the message", "[xrpl]") {
+  const Json tx = {{"TransactionType", "Payment"},
+                   {"SendMax", {{"currency", "USD"}, {"issuer", "rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh"}, {"value", 1}}}};
+  CHECK(encode_error(tx) == "xrpl: SendMax: expected a string");
+}

@@ -209,8 +209,9 @@ void put_amount(Bytes& out, const Json& v, std::string_view field) {
   if (!v.is_object() || v.size() != 3 || !v.contains("currency") || !v.contains("issuer") || !v.contains("value"))
     bad(field, "expected drops as a string or {currency, issuer, value}");
   IouValue iou;
+  const std::string& value = json_string(v["value"], field);  // its own message: not re-wrapped
   try {
-    iou = parse_iou_value(json_string(v["value"], field));
+    iou = parse_iou_value(value);
   } catch (const Error& e) {
     bad(field, e.what());
   }
@@ -386,6 +387,9 @@ Json read_amount(Reader& r, std::string_view field) {
   const Bytes issuer = r.take(20);
   Json out = Json::object();
   out["currency"] = [&]() -> std::string {
+    // All zero: the XRP currency code, which ripple-binary-codec (and rippled) print as
+    // "XRP" even inside an issued amount (one that encode refuses, as rippled does).
+    if (std::all_of(currency.begin(), currency.end(), [](std::uint8_t b) { return b == 0; })) return "XRP";
     // A 3-character code when only bytes 12..14 are set and they are allowed characters.
     const bool standard = std::all_of(currency.begin(), currency.begin() + 12, [](std::uint8_t b) { return b == 0; }) &&
                           std::all_of(currency.begin() + 15, currency.end(), [](std::uint8_t b) { return b == 0; });
