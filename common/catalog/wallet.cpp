@@ -205,7 +205,7 @@ void wallet(std::vector<Endpoint>& out) {
       .financial = true,
       .rights = {"initiatewithdraw"},
       .params = {P("amount").req().len(1, 20).fmt(Format::Amount).desc("Amount to withdraw"),
-                 P("currency").req().len(3, 16).fmt(Format::Currency)
+                 P("currency").req().len(3, 30).fmt(Format::Currency)
                      .desc("Currency to withdraw, an internal currency (e.g. BTC.bitstamp)"),
                  P("method").req().len(1, 15).one_of({"bank", "iban", "ripple", "bitcoin", "generic"})
                      .desc("Withdraw method"),
@@ -220,7 +220,9 @@ void wallet(std::vector<Endpoint>& out) {
       .command = "wallet withdraw",
       .notes = "method also accepts \"generic\" (our generic bridge, taken by external adapters). "
                "destinationcurrency: the spec's 3-3 cannot hold its own \"code/issuer\" form; 3-40 as in "
-               "withdraw/test, whose example is 37 characters.",
+               "withdraw/test, whose example is 37 characters. currency: the spec's 3-16 cannot hold the bridge "
+               "currencies of its own examples (\"USD.starbucks.ripple\", 20): 3-30, the bound of "
+               "system/currency/bridge/create's parentcurrency.",
       .owner = Owner{Object::Wallet, "waid", {"initiatewithdraw"}, {"chargechildprofile"}, {}, kLedgerChecks},
   });
   out.push_back({
@@ -232,7 +234,7 @@ void wallet(std::vector<Endpoint>& out) {
       .rights = {"initiatewithdraw"},
       .params = {P("amount").len(1, 20).fmt(Format::Amount)
                      .desc("Amount to withdraw (depends: amount+currency or destinationamount+destinationcurrency)"),
-                 P("currency").len(3, 16).fmt(Format::Currency)
+                 P("currency").len(3, 30).fmt(Format::Currency)
                      .desc("Currency to withdraw, an internal currency (depends, with amount)"),
                  P("method").req().len(1, 15).one_of({"ripple"}).desc("Withdraw method"),
                  P("waid").len(21, 21).fmt(Format::Waid).desc("If present will withdraw from specified wallet"),
@@ -245,7 +247,8 @@ void wallet(std::vector<Endpoint>& out) {
       .command = "wallet withdrawtest",
       .timeout_seconds = 15,
       .notes = "Our answer adds feecurrency to each path (the network's fee is in XRP). Give amount and currency, "
-               "or destinationamount and destinationcurrency (XRP, or CODE/issuer): one pair.",
+               "or destinationamount and destinationcurrency (XRP, or CODE/issuer): one pair. currency: 3-30, "
+               "as in wallet/withdraw (bridge currencies are longer than the spec's 16).",
       .owner = Owner{Object::Wallet, "waid", {"initiatewithdraw"}, {"chargechildprofile"}, {}, {}},
   });
   out.push_back({

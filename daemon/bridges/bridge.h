@@ -215,6 +215,12 @@ class Bridge {
     return 0;
   }
 
+  // Bridge currencies (currency/bridge/create): whether this bridge has them, and whether
+  // `address` can issue one on its network. nullopt: it can.
+  virtual std::optional<Refusal> check_issuer_address(const std::string& address) {
+    (void)address;
+    return Refusal{Rc::BadValue, "the " + type() + " bridge has no bridge currencies"};
+  }
   // wallet/withdraw/test; a Refusal (NotAvailable) when this bridge cannot quote.
   virtual std::variant<std::vector<Quote>, Refusal> quote(const QuoteRequest& q) {
     (void)q;

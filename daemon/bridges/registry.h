@@ -37,6 +37,13 @@ class Bridges {
   // The instance that records its ledger transactions under `name` ("generic", "ripple-2").
   Bridge* by_ledger_name(const std::string& name) const;
   const std::vector<std::unique_ptr<Bridge>>& all() const { return bridges_; }
+  // The first enabled instance of a type: what the spec's network and bridge names
+  // ("ripple") mean. nullptr when none runs here.
+  Bridge* first_enabled(const std::string& type) const {
+    for (const auto& b : bridges_)
+      if (b->type() == type && b->enabled()) return b.get();
+    return nullptr;
+  }
 
  private:
   std::vector<std::unique_ptr<Bridge>> bridges_;

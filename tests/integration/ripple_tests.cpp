@@ -418,3 +418,164 @@ TEST_CASE("ripple: withdraw/test asks ripple_path_find, trustlines asks account_
   CHECK(omnid.call("GET", "/api/v1/wallet/trustlines/bitcoin/" + to, "", s.user.apikey).resultcode() == 10131);
   CHECK(omnid.call("GET", "/api/v1/wallet/trustlines/nosuchnet/" + to, "", s.user.apikey).resultcode() == 10113);
 }
+
+TEST_CASE("ripple: bridge currencies, issued-currency deposits and withdrawals, balances against the network",
+          "[ripple][iou]") {
+  INFO("the rippled double needs node and tests/doubles/node_modules (scripts/deps.sh test)");
+  REQUIRE(RippledDouble::available());
+  RippledDouble rippled;
+  Omnid omnid(options_for(rippled, og::test::fresh_database("rippleiou")));
+  Setup s = set_up(omnid, rippled);
+  // An issuer out there (DefaultRipple, so its IOUs ripple between holders), a hot wallet and
+  // a customer that trust it.
+  Json issuer = rippled.wallet();
+  rippled.control("account_set", Json{{"address", issuer["address"]}, {"set_flag", 8}, {"close", true}});
+  Json customer = rippled.wallet();
+  for (const Json* holder : {&s.hot, &customer})
+    rippled.control("trust", Json{{"address", (*holder)["address"]},
+                                  {"currency", "USD"},
+                                  {"issuer", issuer["address"]},
+                                  {"limit", "1000000"},
+                                  {"close", true}});
+  rippled.control("pay", Json{{"from", issuer["address"]},
+                              {"to", customer["address"]},
+                              {"amount", Json{{"currency", "USD"}, {"issuer", issuer["address"]}, {"value", "1000"}}},
+                              {"close", true}});
+
+  auto create = [&](Json body) {
+    return omnid.call_json("POST", "/api/v1/system/currency/bridge/create", body, s.admin);
+  };
+  Json good{{"parentcurrency", "USD"},
+            {"bridgename", "ripple"},
+            {"issuername", "Testbank"},
+            {"issueraddress", issuer["address"]},
+            {"enabledeposit", true},
+            {"enablewithdraw", true}};
+  // Bad input first: a clear code, and no currency made.
+  auto with = [&](const char* key, Json value) {
+    Json b = good;
+    b[key] = std::move(value);
+    return b;
+  };
+  CHECK(create(with("parentcurrency", "NOPE")).resultcode() == 10113);
+  CHECK(create(with("parentcurrency", "XRP")).resultcode() == 10113);
+  CHECK(create(with("bridgename", "dogecoin")).resultcode() == 10113);
+  CHECK(create(with("bridgename", "bitcoin")).resultcode() == 10131);
+  CHECK(create(with("bridgename", "generic")).resultcode() == 10113);
+  std::string bad_checksum = issuer["address"];
+  bad_checksum.back() = bad_checksum.back() == 'a' ? 'b' : 'a';
+  CHECK(create(with("issueraddress", bad_checksum)).resultcode() == 10113);
+  CHECK(create(with("issuername", "!!!")).resultcode() == 10113);
+  CHECK(omnid.call_json("POST", "/api/v1/system/currency/bridge/create", good, s.user.apikey).resultcode() == 10122);
+  Answer made = create(good);
+  require_ok(made);
+  CHECK(made.json["currencycode"] == "USD.testbank.ripple");
+  CHECK(create(good).resultcode() == 10141);  // once per network currency
+  Answer listed = omnid.call("GET", "/api/v1/static/currencylist", "", s.user.apikey);
+  Json entry;
+  for (const auto& c : listed.json["currencylist"])
+    if (c["currencycode"] == "USD.testbank.ripple") entry = c;
+  CHECK(entry["currencytype"] == "bridge");
+  CHECK(entry["network"] == "ripple");
+  CHECK(entry["issueraddress"] == issuer["address"]);
+  CHECK(entry["depositmethodlist"] == Json::array({"ripple"}));
+  CHECK(entry["withdrawmethodlist"] == Json::array({"ripple"}));
+  CHECK(entry["currencydecimals"] == 2);
+
+  // A deposit of the IOU by tag credits the bridge currency, by what was delivered.
+  Json paid = rippled.control(
+      "pay", Json{{"from", customer["address"]},
+                  {"to", s.hot["address"]},
+                  {"amount", Json{{"currency", "USD"}, {"issuer", issuer["address"]}, {"value", "25.5"}}},
+                  {"destination_tag", std::stoull(s.tag)},
+                  {"close", true}});
+  auto usd = [&] {
+    Answer a = omnid.call("GET", "/api/v1/wallet/" + s.waid, "", s.user.apikey);
+    for (const auto& b : a.json.value("balances", Json::array()))
+      if (b["currency"] == "USD.testbank.ripple" || b.value("currencyname", "") == "Testbank USD")
+        return Json{b["available"], b["held"]};
+    return Json{"0.00", "0.00"};
+  };
+  if (!eventually([&] { return usd()[0] == "25.50"; }))
+    FAIL("USD.testbank.ripple not credited: " << omnid.call("GET", "/api/v1/wallet/" + s.waid, "", s.user.apikey).body
+                                              << "\n" << omnid.log());
+
+  // A withdrawal of it sends the IOU from the hot wallet, and is posted when validated.
+  Answer wd = omnid.call("POST", "/api/v1/wallet/withdraw",
+                         Json{{"waid", s.waid}, {"currency", "USD.testbank.ripple"}, {"amount", "10.25"},
+                              {"method", "ripple"}, {"destinationaddress", customer["address"]}}
+                             .dump(),
+                         s.user.apikey, {{"Idempotency-Key", "wd-iou-1"}});
+  require_ok(wd);
+  REQUIRE(eventually([&] { return withdrawal_state(omnid, wd.json["txid"]) == "completed"; }));
+  CHECK(usd() == Json{"15.25", "0.00"});
+  Json lines = rippled.rpc("account_lines", Json{{"account", customer["address"]}, {"ledger_index", "validated"}});
+  CHECK(lines["lines"][0]["balance"] == "984.75");  // 1000 - 25.5 + 10.25
+
+  // The bridge's books against the network: internal 15.25 owed to users; the hot wallet
+  // holds 15.25 of the issuer's USD.
+  Answer balances = omnid.call("GET", "/api/v1/system/bridge/ripple-1/balances", "", s.admin);
+  require_ok(balances);
+  Json iou;
+  for (const auto& b : balances.json["balances"])
+    if (b["currency"] == "USD.testbank.ripple") iou = b;
+  CHECK(iou["internalbalance"] == "15.25");
+  CHECK(iou["externalbalance"] == "15.25");
+
+  // A currency that takes no withdrawals refuses them before any hold.
+  Answer eur = omnid.call_json("POST", "/api/v1/system/currency/bridge/create",
+                               Json{{"parentcurrency", "EUR"},
+                                    {"bridgename", "ripple"},
+                                    {"issuername", "Testbank"},
+                                    {"issueraddress", issuer["address"]},
+                                    {"enabledeposit", true},
+                                    {"enablewithdraw", false}},
+                               s.admin);
+  require_ok(eur);
+  CHECK(omnid.call("POST", "/api/v1/wallet/withdraw",
+                   Json{{"waid", s.waid}, {"currency", "EUR.testbank.ripple"}, {"amount", "1"}, {"method", "ripple"},
+                        {"destinationaddress", customer["address"]}}
+                       .dump(),
+                   s.user.apikey, {{"Idempotency-Key", "wd-eur-1"}})
+            .resultcode() != 10000);
+  (void)paid;
+}
+
+TEST_CASE("ripple: a profile makes a bridge currency of its own extended currency", "[ripple][iou]") {
+  INFO("the rippled double needs node and tests/doubles/node_modules (scripts/deps.sh test)");
+  REQUIRE(RippledDouble::available());
+  RippledDouble rippled;
+  Omnid omnid(options_for(rippled, og::test::fresh_database("ripplebc")));
+  auto issuer = omnid.create_profile_with_key({"issuer-admin", "profile-admin"});
+  auto other = omnid.create_profile_with_key({"issuer-admin", "profile-admin"});
+  Json address = rippled.wallet();
+  require_ok(omnid.call_json("POST", "/api/v1/currency/extended/create",
+                             Json{{"currencycode", "CAD"}, {"currencyname", "Acme CAD"}, {"currencydecimals", 2},
+                                  {"displaydecimals", 2}, {"issuername", "acme"}},
+                             issuer.apikey));
+  Json body{{"parentcurrency", "CAD.acme"},
+            {"bridgename", "ripple"},
+            {"issueraddress", address["address"]},
+            {"enabledeposit", true},
+            {"enablewithdraw", true}};
+  CHECK(omnid.call_json("POST", "/api/v1/currency/bridge/create", body, other.apikey).resultcode() == 10113);
+  Json base = body;
+  base["parentcurrency"] = "CAD";  // a base currency: only the system call makes those (and 3 < the 5 minimum)
+  CHECK(omnid.call_json("POST", "/api/v1/currency/bridge/create", base, issuer.apikey).resultcode() == 10111);
+  base["parentcurrency"] = "CAD.nosuch";
+  CHECK(omnid.call_json("POST", "/api/v1/currency/bridge/create", base, issuer.apikey).resultcode() == 10113);
+  Answer made = omnid.call_json("POST", "/api/v1/currency/bridge/create", body, issuer.apikey);
+  require_ok(made);
+  CHECK(made.json["issueraddress"] == address["address"]);
+  CHECK(made.json["currencycode"] == "CAD.acme.ripple");
+  Answer mine = omnid.call("GET", "/api/v1/currency/list", "", issuer.apikey);
+  bool found = false;
+  for (const auto& c : mine.json["currencylist"])
+    if (c["currencycode"] == "CAD.acme.ripple") {
+      found = true;
+      CHECK(c["type"] == "bridge");
+      CHECK(c["issueraddress"] == address["address"]);
+    }
+  CHECK(found);
+  CHECK(omnid.call_json("POST", "/api/v1/currency/bridge/create", body, issuer.apikey).resultcode() == 10141);
+}

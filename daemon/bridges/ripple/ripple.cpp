@@ -211,6 +211,12 @@ class Ripple final : public Bridge {
     return Settlement::InFlight;
   }
 
+  std::optional<Refusal> check_issuer_address(const std::string& address) override {
+    if (!ripple::valid_classic_address(address))
+      return Refusal{Rc::BadValue, "issueraddress must be a classic XRP Ledger address (r..., with a valid checksum)"};
+    return std::nullopt;
+  }
+
   std::variant<std::vector<Quote>, Refusal> quote(const QuoteRequest& q) override {
     std::string why;
     auto dest = ripple::parse_destination(q.destination, s_.network == "test", why);

@@ -4,6 +4,8 @@
 // one) answers the first one's transaction, if it names the same wallet, currency and
 // amount, and is refused otherwise.
 
+#include <algorithm>
+
 #include "common/json.h"
 #include "daemon/ledger/batch.h"
 
@@ -55,6 +57,11 @@ void Rules<Deposit>::prepare(Batch& b, Item& item, Plan& plan, std::size_t index
     plan.same_deposit_as = it->second;  // answered with the first one's outcome
     return;
   }
+  // A currency takes deposits by the methods it lists (a bridge currency created with
+  // enabledeposit false takes none); instance N of a type deposits by the type's method.
+  const std::string method = op.bridge.substr(0, op.bridge.find('-'));
+  if (std::find(c->deposit_methods.begin(), c->deposit_methods.end(), method) == c->deposit_methods.end())
+    return item.fail(Rc::NotAvailable, c->code + " takes no deposits by " + method);
   plan.destination = op.waid;
   plan.currency = c;
   plan.amount = *amount;

@@ -2,6 +2,7 @@
 #include <cctype>
 
 #include "daemon/app.h"
+#include "daemon/bridges/registry.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/ledger/queries.h"
 #include "daemon/modules/omnibridge/access.h"
@@ -62,6 +63,80 @@ Reply create_extended(App& app, Call& call) {
   tx.commit();
   app.ledger->currencies().reload();
   return Reply::ok(Json{{"currencycode", full}});
+}
+
+// currency/bridge/create (a profile, of its own extended currency) and
+// system/currency/bridge/create (the platform, of any base or extended currency): the
+// currency as it lives on one network ("USD.starbucks" on Ripple is "USD.starbucks.ripple",
+// the IOU USD of the issuer address). Deposits of that IOU credit it, withdrawals of it
+// send that IOU (docs/ripple.md).
+Reply create_bridge_currency(App& app, Call& call, bool system) {
+  auto parent = app.ledger->currencies().find(param(call, "parentcurrency"));
+  if (!parent) return Reply::error(Rc::BadValue, "parentcurrency " + param(call, "parentcurrency") + " does not exist");
+  if (system) {
+    if (parent->type != "base" && parent->type != "extended")
+      return Reply::error(Rc::BadValue, "parentcurrency must be a base or an extended currency");
+  } else if (parent->type != "extended" || parent->issuer_upid != call.principal.upid) {
+    return Reply::error(Rc::BadValue, "parentcurrency must be an extended currency of your profile");
+  }
+  const std::string symbol = parent->code.substr(0, parent->code.find('.'));
+  if (symbol == "XRP" || symbol.size() != 3)
+    return Reply::error(Rc::BadValue, "parentcurrency " + parent->code +
+                                          " cannot be an issued currency (a 3-letter code other than XRP)");
+  const std::string type = param(call, "bridgename");
+  bridges::Bridge* b = app.bridges ? app.bridges->first_enabled(type) : nullptr;
+  if (!b) {
+    if (bridges::type_state(type) == bridges::TypeState::Unknown)
+      return Reply::error(Rc::BadValue, "bridgename " + type + " is no bridge this platform knows");
+    return Reply::error(Rc::NotAvailable, "no " + type + " bridge runs on this platform");
+  }
+  const std::string address = param(call, "issueraddress");
+  if (auto refused = b->check_issuer_address(address)) return Reply::error(refused->rc, refused->detail);
+  // The name: a system currency of a base parent takes the issuer's name as its middle
+  // part ("USD" of "Bitstamp" is "USD.bitstamp.ripple"); an extended parent has its own.
+  std::string middle, name;
+  if (parent->type == "extended") {
+    middle = parent->code.substr(parent->code.find('.') + 1);
+  }
+  if (system) {
+    const std::string issuer = param(call, "issuername");
+    if (middle.empty())
+      for (char ch : issuer)
+        if (std::isalnum(static_cast<unsigned char>(ch))) middle += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (middle.empty() || middle.size() > 12)
+      return Reply::error(Rc::BadValue, "issuername must hold 1 to 12 letters or digits (the currency's middle name)");
+    name = issuer + " " + symbol;
+  } else {
+    name = middle + " " + symbol;
+  }
+  const std::string code = symbol + "." + middle + "." + type;
+  const bool deposit = !call.params.contains("enabledeposit") || call.params["enabledeposit"].get<bool>();
+  const bool withdraw = !call.params.contains("enablewithdraw") || call.params["enablewithdraw"].get<bool>();
+  auto conn = app.pool.acquire();
+  pqxx::work tx(*conn);
+  // One ledger currency per network currency: a deposit of USD/rIssuer must credit one.
+  auto same = tx.exec_params(
+      "SELECT code FROM currencies WHERE type = 'bridge' AND bridge = $1 AND issuer_address = $2 "
+      "AND split_part(code, '.', 1) = $3",
+      type, address, symbol);
+  if (!same.empty())
+    return Reply::error(Rc::AlreadyExists, symbol + " of " + address + " is " + same[0][0].as<std::string>() + " already");
+  Json deposit_methods = deposit ? Json::array({type}) : Json::array();
+  Json withdraw_methods = withdraw ? Json::array({type}) : Json::array();
+  auto inserted = tx.exec_params(
+      "INSERT INTO currencies (code, numeric_code, name, type, decimals, display_decimals, crypto, issuer_upid, "
+      "parent_code, bridge, issuer_address, tier, deposit_methods, withdraw_methods) "
+      "SELECT $1, nextval('currency_numeric_code'), $2, 'bridge', $3, $4, $5, nullif($6, ''), $7, $8, $9, $10, "
+      "ARRAY(SELECT json_array_elements_text($11::json)), ARRAY(SELECT json_array_elements_text($12::json)) "
+      "ON CONFLICT (code) DO NOTHING RETURNING code",
+      code, name.substr(0, 40), parent->decimals, parent->display_decimals, parent->crypto, parent->issuer_upid,
+      parent->code, type, address, parent->tier + 1, deposit_methods.dump(), withdraw_methods.dump());
+  if (inserted.empty()) return Reply::error(Rc::AlreadyExists, "currency " + code + " exists already");
+  tx.commit();
+  app.ledger->currencies().reload();
+  Json out{{"currencycode", code}};
+  if (!system) out["issueraddress"] = address;
+  return Reply::ok(std::move(out));
 }
 
 void issue(App& app, Call& call, Done done) {
@@ -137,6 +212,10 @@ Reply system_currencies(App& app, Call&) {
 void register_currencies(Registry& r) {
   r.bind("POST /api/v1/currency/extended/create", blocking(create_extended));
   r.bind("POST /api/v1/currency/issue", issue);
+  r.bind("POST /api/v1/currency/bridge/create",
+         blocking([](App& app, Call& call) { return create_bridge_currency(app, call, /*system=*/false); }));
+  r.bind("POST /api/v1/system/currency/bridge/create",
+         blocking([](App& app, Call& call) { return create_bridge_currency(app, call, /*system=*/true); }));
   r.bind("GET /api/v1/currency/list", blocking(my_currencies));
   r.bind("GET /api/v1/static/currencylist", blocking(static_currencies));
   r.bind("GET /api/v1/system/currency/list", blocking(system_currencies));

@@ -114,13 +114,8 @@ void withdraw(App& app, Call& call, Done done) {
                      [done](ledger::Outcome o) { done(reply_of(o, Json{{"txid", o.txid}})); });
 }
 
-// The first enabled instance of a bridge type ("ripple"): what the spec's network and
-// method names mean.
 bridges::Bridge* bridge_of_type(App& app, const std::string& type) {
-  if (!app.bridges) return nullptr;
-  for (const auto& b : app.bridges->all())
-    if (b->type() == type && b->enabled()) return b.get();
-  return nullptr;
+  return app.bridges ? app.bridges->first_enabled(type) : nullptr;
 }
 
 // A decimal text (rippled's, up to 15 significant digits) as units of `c`, rounded up:
