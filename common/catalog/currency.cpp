@@ -133,6 +133,8 @@ void currency(std::vector<Endpoint>& out) {
       .rights = list_rights(),
       .params = {path(P("upid").len(21, 21).fmt(Format::Upid).desc("Profile ID"))},
       .command = "currency address list",
+      .owner = Owner{Object::Profile, "upid", {"listmycurrencies", "createcurrency"}, {"readchildprofile"},
+                     {"readallprofiles"}, {}},
   });
   out.push_back({
       .method = Method::Post,

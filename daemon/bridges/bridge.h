@@ -221,6 +221,27 @@ class Bridge {
     (void)address;
     return Refusal{Rc::BadValue, "the " + type() + " bridge has no bridge currencies"};
   }
+  // Profile addresses (currency/profileaddress/create): a new address of the network whose
+  // key the platform holds (an issuing external account of this bridge), made in `tx`.
+  virtual std::variant<std::string, Refusal> create_profile_address(pqxx::work& tx, const std::string& upid) {
+    (void)tx;
+    (void)upid;
+    return Refusal{Rc::BadValue, "the " + type() + " bridge has no profile addresses"};
+  }
+  // A change to an address the platform holds the key of, sent to the network: a trust line
+  // (currency/address/trustline) or the destination-tag-required flag
+  // (currency/address/attribute). Both are idempotent on the network: sending one twice
+  // leaves the same state, so they are sent at once, not through the outbox.
+  struct AccountChange {
+    enum class Kind { TrustLine, RequireDest } kind = Kind::TrustLine;
+    std::string address;                  // ours
+    std::string trusted, currency, limit; // TrustLine
+    bool flag = true;                     // RequireDest: set or clear
+  };
+  virtual std::optional<Refusal> change_account(const AccountChange& change) {
+    (void)change;
+    return Refusal{Rc::BadValue, "the " + type() + " bridge has no such account settings"};
+  }
   // wallet/withdraw/test; a Refusal (NotAvailable) when this bridge cannot quote.
   virtual std::variant<std::vector<Quote>, Refusal> quote(const QuoteRequest& q) {
     (void)q;

@@ -44,6 +44,11 @@ void require_ok(const Answer& a) {
   REQUIRE(a.resultcode() == 10000);
 }
 
+// The same, with omnid's log on failure (for answers that name a request id).
+void require_ok(const Answer& a, const Omnid& omnid) {
+  if (a.resultcode() != 10000) FAIL(a.body << "\nomnid:\n" << omnid.log());
+}
+
 // Waits until `pred` holds (false after `timeout`).
 template <class F>
 bool eventually(F pred, std::chrono::seconds timeout = 30s) {
@@ -578,4 +583,117 @@ TEST_CASE("ripple: a profile makes a bridge currency of its own extended currenc
     }
   CHECK(found);
   CHECK(omnid.call_json("POST", "/api/v1/currency/bridge/create", body, issuer.apikey).resultcode() == 10141);
+}
+
+TEST_CASE("ripple: profile addresses, their trust lines and RequireDest, DefaultRipple once funded",
+          "[ripple][profileaddress]") {
+  INFO("the rippled double needs node and tests/doubles/node_modules (scripts/deps.sh test)");
+  REQUIRE(RippledDouble::available());
+  RippledDouble rippled;
+  Omnid omnid(options_for(rippled, og::test::fresh_database("ripplepa")));
+  Setup s = set_up(omnid, rippled);
+  auto issuer = omnid.create_profile_with_key({"issuer-admin", "profile-admin"});
+  auto other = omnid.create_profile_with_key({"issuer-admin", "profile-admin"});
+  auto post = [&](const std::string& path, const Json& body, const std::string& key) {
+    return omnid.call_json("POST", path, body, key);
+  };
+  CHECK(post("/api/v1/currency/profileaddress/create", Json{{"bridgename", "dogecoin"}}, issuer.apikey).resultcode() ==
+        10113);
+  CHECK(post("/api/v1/currency/profileaddress/create", Json{{"bridgename", "bitcoin"}}, issuer.apikey).resultcode() ==
+        10131);
+  Answer made = post("/api/v1/currency/profileaddress/create", Json{{"bridgename", "ripple"}}, issuer.apikey);
+  require_ok(made);
+  const std::string address = made.json["profileaddress"];
+  CHECK(made.json["bridgename"] == "ripple");
+  CHECK(address.size() >= 25);
+  CHECK(address[0] == 'r');
+  // Asking again (by either spelling) answers the same address; the profile has it.
+  CHECK(post("/api/v1/currency/address/create", Json{{"bridgename", "ripple"}}, issuer.apikey).json["profileaddress"] ==
+        address);
+  Answer profile = omnid.call("GET", "/api/v1/profile", "", issuer.apikey);
+  CHECK(profile.body.find(address) != std::string::npos);
+  // The seed is the platform's, kept encrypted, never answered.
+  Answer accounts = omnid.call("GET", "/api/v1/system/bridge/ripple-1/externalaccountlist", "", s.admin);
+  CHECK(accounts.body.find(address) != std::string::npos);
+  CHECK(accounts.body.find("\"sEd") == std::string::npos);
+
+  // Not funded yet: changing it is refused (and says why).
+  Answer early = post("/api/v1/currency/address/attribute",
+                      Json{{"bridgename", "ripple"}, {"address", address}, {"destinationtagrequired", true}},
+                      issuer.apikey);
+  CHECK(early.resultcode() == 10131);
+  CHECK(early.message().find("not funded") != std::string::npos);
+
+  // Funded: DefaultRipple is set on it by the watcher (it issues), RequireDest on request.
+  rippled.control("fund", Json{{"address", address}, {"xrp", "50000000"}, {"close", true}});
+  auto flags = [&] {
+    Json r = rippled.rpc("account_info", Json{{"account", address}, {"ledger_index", "validated"}});
+    return r.contains("account_data") ? r["account_data"].value("Flags", 0u) : 0u;
+  };
+  REQUIRE(eventually([&] {
+    rippled.close();
+    return (flags() & 0x00800000u) != 0;
+  }));
+  require_ok(post("/api/v1/currency/address/attribute",
+                  Json{{"bridgename", "ripple"}, {"address", address}, {"destinationtagrequired", true}},
+                  issuer.apikey));
+  rippled.close();
+  CHECK((flags() & 0x00020000u) != 0);  // lsfRequireDestTag
+  require_ok(post("/api/v1/currency/address/attribute",
+                  Json{{"bridgename", "ripple"}, {"address", address}, {"destinationtagrequired", false}},
+                  issuer.apikey));
+  rippled.close();
+  CHECK((flags() & 0x00020000u) == 0);
+
+  // A trust line from it to an issuer, as account_lines then shows.
+  Json bank = rippled.wallet();
+  Json line{{"bridgename", "ripple"},
+            {"hostedaddress", address},
+            {"trustedaddress", bank["address"]},
+            {"currencycode", "USD"},
+            {"amount", "5000"}};
+  require_ok(post("/api/v1/currency/address/trustline", line, issuer.apikey), omnid);
+  rippled.close();
+  Json lines = rippled.rpc("account_lines", Json{{"account", address}, {"ledger_index", "validated"}});
+  REQUIRE(lines["lines"].size() == 1);
+  CHECK(lines["lines"][0]["limit"] == "5000");
+  CHECK(lines["lines"][0]["account"] == bank["address"]);
+
+  // Bad input and other profiles' addresses: refused, nothing sent.
+  auto with = [&](const char* key, Json value) {
+    Json b = line;
+    b[key] = std::move(value);
+    return post("/api/v1/currency/address/trustline", b, issuer.apikey).resultcode();
+  };
+  CHECK(post("/api/v1/currency/address/trustline", line, other.apikey).resultcode() == 10140);
+  CHECK(with("trustedaddress", "rNOTANADDRESSATALL123456") == 10113);
+  CHECK(with("currencycode", "XRP") == 10113);
+  CHECK(with("amount", "-1") == 10113);
+  CHECK(with("trustedaddress", address) == 10113);
+  CHECK(post("/api/v1/currency/address/attribute", Json{{"bridgename", "ripple"}, {"address", address}},
+             issuer.apikey)
+            .resultcode() == 10110);
+  CHECK(post("/api/v1/currency/address/attribute",
+             Json{{"bridgename", "ripple"}, {"address", s.hot["address"]}, {"destinationtagrequired", true}},
+             issuer.apikey)
+            .resultcode() == 10140);  // the hot wallet is not the profile's
+
+  // The profile's addresses, with the trust lines they need: one per bridge currency.
+  require_ok(omnid.call_json("POST", "/api/v1/system/currency/bridge/create",
+                             Json{{"parentcurrency", "USD"},
+                                  {"bridgename", "ripple"},
+                                  {"issuername", "Bank"},
+                                  {"issueraddress", bank["address"]}},
+                             s.admin),
+             omnid);
+  Answer list = omnid.call("GET", "/api/v1/currency/address", "", issuer.apikey);
+  require_ok(list, omnid);
+  CHECK(list.json["profileaddresslist"]["ripple"]["profileaddress"] == address);
+  CHECK(list.json["profileaddresslist"]["ripple"]["trustlinelist"] ==
+        Json::array({Json{{"issueraddress", bank["address"]}, {"currency", "USD"}}}));
+  Answer by_upid = omnid.call("GET", "/api/v1/currency/" + issuer.upid + "/address", "", s.admin);
+  require_ok(by_upid);
+  CHECK(by_upid.json["profileaddresslist"] == list.json["profileaddresslist"]);
+  CHECK(omnid.call("GET", "/api/v1/currency/" + issuer.upid + "/address", "", other.apikey).resultcode() == 10140);
+  CHECK(omnid.call("GET", "/api/v1/currency/address", "", other.apikey).json["profileaddresslist"] == Json::object());
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <mutex>
+#include <set>
 #include <random>
 
 #include "common/crypto.h"
@@ -11,6 +12,7 @@
 #include "daemon/bridges/ripple/amounts.h"
 #include "daemon/bridges/ripple/keys.h"
 #include "daemon/bridges/ripple/rpc.h"
+#include "daemon/bridges/xrpl/keys.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/ledger/queries.h"
 #include "daemon/store/pool.h"
@@ -217,6 +219,41 @@ class Ripple final : public Bridge {
     return std::nullopt;
   }
 
+  std::variant<std::string, Refusal> create_profile_address(pqxx::work& tx, const std::string& upid) override {
+    if (!services_.secrets) return Refusal{Rc::SystemError, "no secret store"};
+    xrpl::Seed seed = xrpl::generate_seed(xrpl::KeyType::secp256k1);
+    const std::string seed_text = xrpl::encode_seed(seed);
+    const std::string address = xrpl::classic_address(xrpl::derive_keypair(seed).public_key);
+    Json data{{"address", address}, {"seed", seed_text}, {"label", "profile address of " + upid},
+              {"issuing", true}, {"description", "profile address of " + upid}};
+    UpdateResult r = update_account(tx, *services_.secrets, *this, data);
+    if (r.problem) return Refusal{r.problem->rc, r.problem->detail};
+    return address;
+  }
+
+  std::optional<Refusal> change_account(const AccountChange& change) override {
+    Json tx;
+    if (change.kind == AccountChange::Kind::TrustLine) {
+      if (!ripple::valid_classic_address(change.trusted))
+        return Refusal{Rc::BadValue, "trustedaddress must be a classic XRP Ledger address (r..., with a valid checksum)"};
+      if (change.trusted == change.address) return Refusal{Rc::BadValue, "an address cannot trust itself"};
+      const bool standard = change.currency.size() == 3 && change.currency != "XRP" &&
+                            std::all_of(change.currency.begin(), change.currency.end(),
+                                        [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)); });
+      if (!standard) return Refusal{Rc::BadValue, "currencycode must be a 3-character code other than XRP"};
+      auto limit = ripple::value_to_decimal(change.limit);
+      if (!limit || limit->front() == '-') return Refusal{Rc::BadValue, "amount must be a decimal of at least 0"};
+      tx = Json{{"TransactionType", "TrustSet"},
+                {"LimitAmount", Json{{"currency", change.currency}, {"issuer", change.trusted}, {"value", *limit}}},
+                {"Flags", 0}};
+    } else {
+      // asfRequireDest (https://xrpl.org/docs/references/protocol/transactions/types/accountset#accountset-flags)
+      tx = Json{{"TransactionType", "AccountSet"}, {"Flags", 0}};
+      tx[change.flag ? "SetFlag" : "ClearFlag"] = 1;
+    }
+    return send_from(change.address, std::move(tx));
+  }
+
   std::variant<std::vector<Quote>, Refusal> quote(const QuoteRequest& q) override {
     std::string why;
     auto dest = ripple::parse_destination(q.destination, s_.network == "test", why);
@@ -342,6 +379,7 @@ class Ripple final : public Bridge {
 
   int watch(const std::function<bool()>& held) override {
     try {
+      ensure_default_ripple();
       int n = watch_round(held);
       set_error("");
       return n;
@@ -412,6 +450,79 @@ class Ripple final : public Bridge {
     return Json{{"currency", c->code.substr(0, c->code.find('.'))}, {"issuer", c->issuer_address}, {"value", amount}};
   }
 
+  // Signs `tx` with the key of `address` (an external account of this bridge whose seed the
+  // platform holds), with the server's fee, the account's sequence and a LastLedgerSequence,
+  // and submits it. For transactions that are idempotent on the network (TrustSet,
+  // AccountSet): a lost answer or a retry leaves the same state.
+  std::optional<Refusal> send_from(const std::string& address, Json tx) {
+    std::string seed;
+    {
+      auto conn = services_.pool->acquire();
+      pqxx::read_transaction rtx(*conn);
+      auto r = rtx.exec_params("SELECT id FROM bridge_accounts WHERE bridge = $1 AND instance = $2 AND identifier = $3",
+                               type(), instance(), address);
+      if (r.empty()) return Refusal{Rc::NotFound, "address " + address + " is not one the platform holds the key of"};
+      Json secrets = account_secrets(rtx, *services_.secrets, r[0][0].as<long long>());
+      if (!secrets.contains("seed")) return Refusal{Rc::NotFound, "address " + address + " has no seed on this platform"};
+      seed = secrets["seed"].get<std::string>();
+    }
+    RpcResult fee = rpc_.call("fee");
+    if (!fee.ok()) return Refusal{Rc::SystemError, "the XRP Ledger cannot be reached (fee: " + fee.error + ")"};
+    const Json& d = fee.result["drops"];
+    const std::string fee_drops = d.value("open_ledger_fee", d.value("base_fee", std::string("")));
+    if (fee_drops.empty() || std::stoll(fee_drops) > s_.max_fee_drops)
+      return Refusal{Rc::SystemError, "the network's fee is above max_fee_drops; retry later"};
+    RpcResult info = rpc_.call("account_info", Json{{"account", address}, {"ledger_index", "current"}});
+    if (info.kind == RpcResult::Kind::Error && info.error == "actNotFound")
+      return Refusal{Rc::NotAvailable, "address " + address + " is not funded yet: send it XRP (the reserve) first"};
+    if (!info.ok()) return Refusal{Rc::SystemError, "the XRP Ledger cannot be reached (account_info: " + info.error + ")"};
+    tx["Account"] = address;
+    tx["Fee"] = fee_drops;
+    tx["Sequence"] = info.result["account_data"].value("Sequence", 0LL);
+    tx["LastLedgerSequence"] = info.result.value("ledger_current_index", 0LL) + s_.ledger_window;
+    ripple::SignedTx signed_tx;
+    try {
+      signed_tx = ripple::sign(tx, seed);
+    } catch (const std::exception& e) {
+      return Refusal{Rc::BadValue, std::string("cannot sign: ") + e.what()};
+    }
+    RpcResult r = rpc_.call("submit", Json{{"tx_blob", signed_tx.blob}});
+    if (!r.ok()) return Refusal{Rc::SystemError, "the XRP Ledger cannot be reached (submit: " + r.error + ")"};
+    const std::string engine = r.result.value("engine_result", "");
+    if (engine == "tesSUCCESS" || engine == "terQUEUED") return std::nullopt;
+    return Refusal{Rc::BadValue, "the XRP Ledger refused it: " + engine + " " + r.result.value("engine_result_message", "")};
+  }
+
+  // Issuing addresses the platform holds the key of get DefaultRipple as soon as they exist
+  // on the network, so that their IOUs ripple between holders (a hot wallet never gets it).
+  void ensure_default_ripple() {
+    std::vector<std::string> issuing;
+    {
+      auto conn = services_.pool->acquire();
+      pqxx::read_transaction tx(*conn);
+      for (const auto& r : tx.exec_params(
+               "SELECT identifier FROM bridge_accounts WHERE bridge = $1 AND instance = $2 AND issuing "
+               "AND secret IS NOT NULL ORDER BY id",
+               type(), instance()))
+        issuing.push_back(r[0].as<std::string>());
+    }
+    for (const auto& address : issuing) {
+      {
+        std::lock_guard lock(mu_);
+        if (default_ripple_.count(address)) continue;
+      }
+      RpcResult info = rpc_.call("account_info", Json{{"account", address}, {"ledger_index", "validated"}});
+      if (!info.ok()) continue;  // not funded yet
+      constexpr std::uint32_t kDefaultRipple = 0x00800000;  // lsfDefaultRipple
+      if (info.result["account_data"].value("Flags", std::uint32_t{0}) & kDefaultRipple) {
+        std::lock_guard lock(mu_);
+        default_ripple_.insert(address);
+        continue;
+      }
+      (void)send_from(address, Json{{"TransactionType", "AccountSet"}, {"Flags", 0}, {"SetFlag", 8}});
+    }
+  }
+
   // An amount in the network's own terms: "XRP", or "CODE/issuer" as withdraw/test's
   // destinationcurrency gives it (a currency the platform need not know).
   Json network_amount(const std::string& currency, const std::string& amount, std::string& why) const {
@@ -456,6 +567,8 @@ class Ripple final : public Bridge {
                   {"limit", kPage}};
       if (position.contains("marker") && !position["marker"].is_null()) params["marker"] = position["marker"];
       RpcResult r = rpc_.call("account_tx", params);
+      // No ledger validated since the last round: the range starts past the newest one.
+      if (r.kind == RpcResult::Kind::Error && r.error == "lgrIdxsInvalid" && !params.contains("marker")) break;
       if (!r.ok()) throw std::runtime_error("account_tx: " + r.error + (r.message.empty() ? "" : " (" + r.message + ")"));
       std::vector<Arrival> arrivals;
       for (const auto& t : r.result.value("transactions", Json::array()))
@@ -532,6 +645,7 @@ class Ripple final : public Bridge {
   mutable Rpc rpc_;
   mutable std::mutex mu_;
   std::string last_error_;
+  std::set<std::string> default_ripple_;  // issuing addresses seen with DefaultRipple
 };
 
 }  // namespace

@@ -139,6 +139,99 @@ Reply create_bridge_currency(App& app, Call& call, bool system) {
   return Reply::ok(std::move(out));
 }
 
+// The profile's address on a network ("rippleprofileaddress", an extended attribute of the
+// profile, docs/ripple.md), "" when it has none.
+std::string profile_address(pqxx::transaction_base& tx, const std::string& upid, const std::string& network) {
+  auto r = tx.exec_params("SELECT coalesce(extended->>$2, '') FROM profiles WHERE upid = $1", upid,
+                          network + "profileaddress");
+  return r.empty() ? "" : r[0][0].as<std::string>();
+}
+
+bridges::Bridge* network_bridge(App& app, const std::string& type, Reply& error) {
+  bridges::Bridge* b = app.bridges ? app.bridges->first_enabled(type) : nullptr;
+  if (b) return b;
+  error = bridges::type_state(type) == bridges::TypeState::Unknown
+              ? Reply::error(Rc::BadValue, "bridgename " + type + " is no bridge this platform knows")
+              : Reply::error(Rc::NotAvailable, "no " + type + " bridge runs on this platform");
+  return nullptr;
+}
+
+// currency/profileaddress/create (and currency/address/create): the profile's receiving and
+// issuing address on the network, made once (asking again answers the same one).
+Reply create_profile_address(App& app, Call& call) {
+  Reply error;
+  bridges::Bridge* b = network_bridge(app, param(call, "bridgename"), error);
+  if (!b) return error;
+  const std::string upid = call.principal.upid;
+  auto conn = app.pool.acquire();
+  pqxx::work tx(*conn);
+  if (tx.exec_params("SELECT 1 FROM profiles WHERE upid = $1 FOR UPDATE", upid).empty())
+    return Reply::error(Rc::NotFound, "your profile does not exist");
+  std::string address = profile_address(tx, upid, b->type());
+  if (address.empty()) {
+    auto made = b->create_profile_address(tx, upid);
+    if (auto* refused = std::get_if<bridges::Refusal>(&made)) return Reply::error(refused->rc, refused->detail);
+    address = std::get<std::string>(made);
+    tx.exec_params("UPDATE profiles SET extended = jsonb_set(extended, ARRAY[$2::text], to_jsonb($3::text)), "
+                   "version = version + 1, updated_at = now() WHERE upid = $1",
+                   upid, b->type() + "profileaddress", address);
+    tx.commit();
+  }
+  return Reply::ok(Json{{"bridgename", b->type()}, {"profileaddress", address}});
+}
+
+// currency/address and currency/{upid}/address: the profile's addresses, one per network,
+// with the trust lines each needs: one to the issuer of every bridge currency of that
+// network that takes deposits (the currencies the address can be paid in).
+Reply list_profile_addresses(App& app, Call& call) {
+  // currency/{upid}/address: opened by the pipeline; currency/address: the caller's own.
+  const std::string upid = call.params.contains("upid") ? target_of(call).id : call.principal.upid;
+  Json out = Json::object();
+  auto conn = app.pool.acquire();
+  pqxx::read_transaction tx(*conn);
+  for (const std::string& type : bridges::built_types()) {
+    const std::string address = profile_address(tx, upid, type);
+    if (address.empty()) continue;
+    Json lines = Json::array();
+    for (const auto& c : app.ledger->currencies().all())
+      if (c.type == "bridge" && c.bridge == type && !c.issuer_address.empty() && c.issuer_address != address &&
+          !c.deposit_methods.empty())
+        lines.push_back(Json{{"issueraddress", c.issuer_address}, {"currency", c.code.substr(0, c.code.find('.'))}});
+    out[type] = Json{{"profileaddress", address}, {"trustlinelist", lines}};
+  }
+  return Reply::ok(Json{{"profileaddresslist", out}});
+}
+
+// currency/address/trustline and currency/address/attribute: sent from the caller's own
+// profile address (another address answers as one that does not exist).
+Reply change_profile_address(App& app, Call& call, bool trustline) {
+  Reply error;
+  bridges::Bridge* b = network_bridge(app, param(call, "bridgename"), error);
+  if (!b) return error;
+  const std::string address = param(call, trustline ? "hostedaddress" : "address");
+  {
+    auto conn = app.pool.acquire();
+    pqxx::read_transaction tx(*conn);
+    if (profile_address(tx, call.principal.upid, b->type()) != address)
+      return Reply::error(Rc::NotFound, "address " + address + " is not your profile's address on " + b->type());
+  }
+  bridges::Bridge::AccountChange change;
+  change.address = address;
+  if (trustline) {
+    change.kind = bridges::Bridge::AccountChange::Kind::TrustLine;
+    change.trusted = param(call, "trustedaddress");
+    change.currency = param(call, "currencycode");
+    change.limit = param(call, "amount");
+  } else {
+    if (!call.params.contains("destinationtagrequired"))
+      return Reply::error(Rc::MissingParameter, "destinationtagrequired (the only attribute there is)");
+    change.kind = bridges::Bridge::AccountChange::Kind::RequireDest;
+    change.flag = call.params["destinationtagrequired"].get<bool>();
+  }
+  if (auto refused = b->change_account(change)) return Reply::error(refused->rc, refused->detail);
+  return Reply::ok(Json::object());
+}
+
 void issue(App& app, Call& call, Done done) {
   std::string code = param(call, "currencycode");
   if (code.find('.') == std::string::npos) {
@@ -214,6 +307,14 @@ void register_currencies(Registry& r) {
   r.bind("POST /api/v1/currency/issue", issue);
   r.bind("POST /api/v1/currency/bridge/create",
          blocking([](App& app, Call& call) { return create_bridge_currency(app, call, /*system=*/false); }));
+  r.bind("POST /api/v1/currency/address/create", blocking(create_profile_address));
+  r.bind("POST /api/v1/currency/profileaddress/create", blocking(create_profile_address));
+  r.bind("GET /api/v1/currency/address", blocking(list_profile_addresses));
+  r.bind("GET /api/v1/currency/{upid}/address", blocking(list_profile_addresses));
+  r.bind("POST /api/v1/currency/address/trustline",
+         blocking([](App& app, Call& call) { return change_profile_address(app, call, /*trustline=*/true); }));
+  r.bind("POST /api/v1/currency/address/attribute",
+         blocking([](App& app, Call& call) { return change_profile_address(app, call, /*trustline=*/false); }));
   r.bind("POST /api/v1/system/currency/bridge/create",
          blocking([](App& app, Call& call) { return create_bridge_currency(app, call, /*system=*/true); }));
   r.bind("GET /api/v1/currency/list", blocking(my_currencies));
