@@ -63,8 +63,22 @@ work=$(mktemp -d /tmp/ogbench-XXXXXX)
 chmod 0711 "$work"
 pids=()
 cleanup() {
+  local p alive pm
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # omnid may not exit on SIGTERM while a bridge job waits in the ledger (docs/benchmarks.md):
+  # after 20 s it is killed, and its PostgreSQL stopped.
+  for _ in $(seq 100); do
+    alive=0
+    for p in "${pids[@]}"; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done
+    [ "$alive" -eq 1 ] || break
+    sleep 0.2
+  done
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  pm=$(head -n 1 "$work/data/postgres/data/postmaster.pid" 2>/dev/null || true)
+  if [ -n "$pm" ] && kill -INT "$pm" 2>/dev/null; then
+    for _ in $(seq 50); do kill -0 "$pm" 2>/dev/null || break; sleep 0.2; done
+  fi
   rm -rf "$work"
 }
 trap 'cleanup' EXIT
