@@ -238,12 +238,18 @@ int run_daemon(const DaemonOptions& opt) {
     bridges::Bridges bridge_set(config.bridges);
     app.bridges = &bridge_set;
     for (const auto& b : bridge_set.all()) b->attach({.pool = &pool, .secrets = &secret_store, .ledger = &ledger});
+    // A round is a batch; while a batch was full and went through, the next one starts at
+    // once rather than a second later (a burst of deposits is credited at the ledger's pace).
     scheduler.add({"bridge-inbox", std::chrono::seconds(1), [&](jobs::JobContext& ctx) {
-                     auto round = bridges::credit_received(pool, ledger, bridge_set, [&] { return ctx.held(); });
-                     if (round.credited + round.unmatched + round.refused > 0)
-                       log::info("bridge inbox", {{"credited", round.credited},
-                                                  {"unmatched", round.unmatched},
-                                                  {"refused", round.refused}});
+                     for (;;) {
+                       auto round = bridges::credit_received(pool, ledger, bridge_set, [&] { return ctx.held(); });
+                       const int done = round.credited + round.unmatched + round.refused;
+                       if (done > 0)
+                         log::info("bridge inbox", {{"credited", round.credited},
+                                                    {"unmatched", round.unmatched},
+                                                    {"refused", round.refused}});
+                       if (!round.more || done == 0 || !ctx.held()) break;
+                     }
                    }});
     const bridges::WithdrawalSettings withdrawal_settings{
         .retry_initial = std::chrono::seconds(config.outbox.retry_initial_seconds),
@@ -260,14 +266,19 @@ int run_daemon(const DaemonOptions& opt) {
                          }
                        }});
       if (bridge.delivery() != bridges::Bridge::Delivery::Push) continue;
+      // Likewise: while a round was full and moved something, the next starts at once.
       scheduler.add({"bridge-withdrawals:" + bridge.key(), std::chrono::seconds(1), [&](jobs::JobContext& ctx) {
-                       auto round = bridges::run_withdrawals(pool, ledger, bridge, withdrawal_settings,
-                                                             [&] { return ctx.held(); });
-                       if (round.submitted + round.completed + round.failed > 0)
-                         log::info("bridge withdrawals", {{"bridge", bridge.key()},
-                                                          {"submitted", round.submitted},
-                                                          {"completed", round.completed},
-                                                          {"failed", round.failed}});
+                       for (;;) {
+                         auto round = bridges::run_withdrawals(pool, ledger, bridge, withdrawal_settings,
+                                                               [&] { return ctx.held(); });
+                         const int done = round.submitted + round.completed + round.failed;
+                         if (done > 0)
+                           log::info("bridge withdrawals", {{"bridge", bridge.key()},
+                                                            {"submitted", round.submitted},
+                                                            {"completed", round.completed},
+                                                            {"failed", round.failed}});
+                         if (!round.more || done == 0 || !ctx.held()) break;
+                       }
                      }});
     }
     scheduler.start();

@@ -5,6 +5,9 @@
 #include "daemon/ledger/ledger.h"
 #include "daemon/store/pool.h"
 
+#include <condition_variable>
+#include <mutex>
+
 namespace og::bridges {
 
 bool receive(pqxx::work& tx, const Bridge& bridge, const Arrival& a) {
@@ -26,14 +29,23 @@ struct Row {
   Arrival arrival;
 };
 
-void settle(store::Pool& pool, const Row& row, const std::string& state, const std::string& txid, Rc rc,
-            const std::string& message) {
+struct Settled {
+  const Row* row;
+  std::string state, txid;
+  Rc rc;
+  std::string message;
+};
+
+// Writes the rows' new states in one transaction (one commit for a batch).
+void settle(store::Pool& pool, const std::vector<Settled>& all) {
+  if (all.empty()) return;
   auto conn = pool.acquire();
   pqxx::work tx(*conn);
-  tx.exec_params(
-      "UPDATE bridge_inbox SET state = $4, txid = nullif($5, ''), result_code = $6, message = nullif($7, ''), "
-      "settled_at = now() WHERE bridge = $1 AND instance = $2 AND external_txid = $3 AND state = 'received'",
-      row.bridge, row.instance, row.arrival.external_txid, state, txid, code(rc), message);
+  for (const auto& s : all)
+    tx.exec_params(
+        "UPDATE bridge_inbox SET state = $4, txid = nullif($5, ''), result_code = $6, message = nullif($7, ''), "
+        "settled_at = now() WHERE bridge = $1 AND instance = $2 AND external_txid = $3 AND state = 'received'",
+        s.row->bridge, s.row->instance, s.row->arrival.external_txid, s.state, s.txid, code(s.rc), s.message);
   tx.commit();
 }
 
@@ -65,16 +77,28 @@ InboxRound credit_received(store::Pool& pool, ledger::Ledger& ledger, const Brid
       waids.push_back(r[8].as<std::string>());
     }
   }
+  if (rows.empty()) return round;
+  if (!held()) {
+    round.more = true;
+    return round;
+  }
+  // The batch goes to the ledger at once (its committers group the deposits into a few
+  // database transactions), not one execute() after another: each of those waited for a
+  // commit of its own. A deposit is idempotent by its external transaction (the ledger
+  // answers one already recorded with its first outcome), so a crash between the credit
+  // and the settlement below only credits it once, as before.
+  std::vector<Settled> settled;
+  std::vector<std::size_t> submitted;  // rows[i] handed to the ledger
+  std::vector<ledger::Outcome> outcomes(rows.size());
+  std::mutex mu;
+  std::condition_variable cv;
+  std::size_t pending = 0;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (!held()) {
-      round.more = true;
-      break;
-    }
     const Row& row = rows[i];
     const Bridge* bridge = bridges.find(row.bridge, row.instance);
     if (!bridge || !bridge->enabled()) continue;  // kept for when it runs here again
     if (waids[i].empty()) {
-      settle(pool, row, "unmatched", "", Rc::NotFound, "no wallet has the deposit address " + row.arrival.address);
+      settled.push_back({&row, "unmatched", "", Rc::NotFound, "no wallet has the deposit address " + row.arrival.address});
       ++round.unmatched;
       continue;
     }
@@ -82,18 +106,34 @@ InboxRound credit_received(store::Pool& pool, ledger::Ledger& ledger, const Brid
                        row.arrival.external_txid, row.arrival.source_address, row.arrival.description};
     ledger::Actor actor{.credential = "bridge:" + bridge->key(), .upid = "", .superuser = false,
                         .charge_child = false, .negative_wallet = false};
-    ledger::Outcome o = ledger.execute(std::move(op), std::move(actor));
+    submitted.push_back(i);
+    {
+      std::lock_guard lock(mu);
+      ++pending;
+    }
+    ledger.submit(std::move(op), std::move(actor), std::nullopt, [&, i](ledger::Outcome o) {
+      std::lock_guard lock(mu);
+      outcomes[i] = std::move(o);
+      if (--pending == 0) cv.notify_all();
+    });
+  }
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return pending == 0; });
+  }
+  for (std::size_t i : submitted) {
+    const ledger::Outcome& o = outcomes[i];
     if (o.rc == Rc::Ok) {
-      settle(pool, row, "credited", o.txid, Rc::Ok, "");
+      settled.push_back({&rows[i], "credited", o.txid, Rc::Ok, ""});
       ++round.credited;
     } else if (o.unavailable || o.rc == Rc::SystemError) {
       round.more = true;  // nothing was done: the next round tries again
-      break;
     } else {
-      settle(pool, row, "refused", "", o.rc, o.detail);
+      settled.push_back({&rows[i], "refused", "", o.rc, o.detail});
       ++round.refused;
     }
   }
+  settle(pool, settled);
   return round;
 }
 
