@@ -384,6 +384,10 @@ int run_daemon(const DaemonOptions& opt) {
     sd_notify("STOPPING=1");
     unroute.off();
     server.shutdown(std::chrono::seconds(config.server.shutdown_grace_seconds));
+    // The jobs stop while the workers still run: a job waiting for a ledger outcome (the
+    // bridges' inbox and withdrawals) gets it from them; after workers.join() nothing would
+    // deliver it, and the scheduler's stop would wait for that job for ever.
+    scheduler.stop();
     workers.join();
     log::info("HTTP server stopped");
   } catch (const std::exception& e) {
