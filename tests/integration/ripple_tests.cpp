@@ -497,8 +497,7 @@ TEST_CASE("ripple: bridge currencies, issued-currency deposits and withdrawals, 
   auto usd = [&] {
     Answer a = omnid.call("GET", "/api/v1/wallet/" + s.waid, "", s.user.apikey);
     for (const auto& b : a.json.value("balances", Json::array()))
-      if (b["currency"] == "USD.testbank.ripple" || b.value("currencyname", "") == "Testbank USD")
-        return Json{b["available"], b["held"]};
+      if (b.value("currencycode", "") == "USD.testbank.ripple") return Json{b["available"], b["held"]};
     return Json{"0.00", "0.00"};
   };
   if (!eventually([&] { return usd()[0] == "25.50"; }))
