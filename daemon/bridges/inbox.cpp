@@ -1,5 +1,6 @@
 #include "daemon/bridges/inbox.h"
 
+#include "common/json.h"
 #include "common/result_codes.h"
 #include "daemon/bridges/registry.h"
 #include "daemon/ledger/ledger.h"
@@ -19,9 +20,24 @@ bool receive(pqxx::work& tx, const Bridge& bridge, const Arrival& a) {
   return r.affected_rows() == 1;
 }
 
+int receive_all(pqxx::work& tx, const Bridge& bridge, const std::vector<Arrival>& arrivals) {
+  if (arrivals.empty()) return 0;
+  Json rows = Json::array();
+  for (const auto& a : arrivals)
+    rows.push_back(Json{{"x", a.external_txid}, {"a", a.address}, {"c", a.currency}, {"m", a.amount},
+                        {"s", a.source_address}, {"d", a.description}, {"l", a.ledger_index}});
+  auto r = tx.exec_params(
+      "INSERT INTO bridge_inbox (bridge, instance, external_txid, address, currency, amount, source_address, "
+      "description, ledger_index) SELECT $1, $2, e.x, e.a, e.c, e.m, e.s, e.d, nullif(e.l, 0) "
+      "FROM json_to_recordset($3::json) AS e(x text, a text, c text, m text, s text, d text, l bigint) "
+      "ON CONFLICT DO NOTHING",
+      bridge.type(), bridge.instance(), rows.dump());
+  return static_cast<int>(r.affected_rows());
+}
+
 namespace {
 
-constexpr int kBatch = 100;
+constexpr int kBatch = 500;
 
 struct Row {
   std::string bridge;
@@ -39,13 +55,17 @@ struct Settled {
 // Writes the rows' new states in one transaction (one commit for a batch).
 void settle(store::Pool& pool, const std::vector<Settled>& all) {
   if (all.empty()) return;
+  Json rows = Json::array();
+  for (const auto& s : all)
+    rows.push_back(Json{{"b", s.row->bridge}, {"i", s.row->instance}, {"x", s.row->arrival.external_txid},
+                        {"s", s.state}, {"t", s.txid}, {"r", code(s.rc)}, {"m", s.message}});
   auto conn = pool.acquire();
   pqxx::work tx(*conn);
-  for (const auto& s : all)
-    tx.exec_params(
-        "UPDATE bridge_inbox SET state = $4, txid = nullif($5, ''), result_code = $6, message = nullif($7, ''), "
-        "settled_at = now() WHERE bridge = $1 AND instance = $2 AND external_txid = $3 AND state = 'received'",
-        s.row->bridge, s.row->instance, s.row->arrival.external_txid, s.state, s.txid, code(s.rc), s.message);
+  tx.exec_params(
+      "UPDATE bridge_inbox i SET state = v.s, txid = nullif(v.t, ''), result_code = v.r, message = nullif(v.m, ''), "
+      "settled_at = now() FROM json_to_recordset($1::json) AS v(b text, i integer, x text, s text, t text, r integer, m text) "
+      "WHERE i.bridge = v.b AND i.instance = v.i AND i.external_txid = v.x AND i.state = 'received'",
+      rows.dump());
   tx.commit();
 }
 

@@ -35,6 +35,8 @@ struct Arrival {
 
 // Records an arrival in `tx`; false when this instance recorded it before (nothing changes).
 bool receive(pqxx::work& tx, const Bridge& bridge, const Arrival& arrival);
+// The same for many, in one statement: how many were new.
+int receive_all(pqxx::work& tx, const Bridge& bridge, const std::vector<Arrival>& arrivals);
 
 struct InboxRound {
   int credited = 0;   // credited now (or found credited by an earlier round)

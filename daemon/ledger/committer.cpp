@@ -183,6 +183,8 @@ void Ledger::fail_batch(std::vector<std::shared_ptr<Item>>& batch, bool alone, c
   bool in_doubt = dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr;
   if (!alone && !in_doubt) {
     // One bad operation must not fail its batch-mates: run each on its own.
+    log::warn("ledger batch failed as a whole: its operations run one by one",
+              {{"error", e.what()}, {"operations", batch.size()}});
     for (auto& item : batch) {
       std::vector<std::shared_ptr<Item>> single{item};
       item->outcome = Outcome{};

@@ -4,6 +4,9 @@
 #include "common/ids.h"
 #include "common/json.h"
 
+#include <map>
+#include <mutex>
+
 namespace og::ledger {
 
 std::string new_shortcode() {
@@ -28,19 +31,37 @@ std::string create_wallet(pqxx::transaction_base& tx, const std::string& upid, c
 }
 
 namespace {
+// A system account's waid never changes once it exists: found once, remembered for the
+// process and database (a row this transaction inserted is remembered only when found again, after it
+// committed). `kind <> 'user'` lets the partial unique index wallets_system serve the
+// lookup in a generic plan (the ledger's connections force those); without it the query
+// scanned the wallets table, and a batch of deposits paid that once per deposit.
 std::string system_wallet(pqxx::transaction_base& tx, const std::string& kind, const std::string& upid, const std::string& name) {
-  auto found = tx.exec_params(
-      "SELECT waid FROM wallets WHERE kind = $1 AND coalesce(upid, '') = $2 AND name = $3", kind, upid, name);
-  if (!found.empty()) return found[0][0].as<std::string>();
+  static std::mutex mu;
+  static std::map<std::string, std::string> known;
+  // Per database (tests run many databases in one process).
+  auto& c = tx.conn();
+  const std::string key = std::string(c.hostname() ? c.hostname() : "") + '\n' + (c.port() ? c.port() : "") +
+                          '\n' + (c.dbname() ? c.dbname() : "") + '\n' + kind + '\n' + upid + '\n' + name;
+  {
+    std::lock_guard lock(mu);
+    if (auto it = known.find(key); it != known.end()) return it->second;
+  }
+  static constexpr const char* kFind =
+      "SELECT waid FROM wallets WHERE kind <> 'user' AND kind = $1 AND coalesce(upid, '') = $2 AND name = $3";
+  auto found = tx.exec_params(kFind, kind, upid, name);
+  if (!found.empty()) {
+    std::string waid = found[0][0].as<std::string>();
+    std::lock_guard lock(mu);
+    known.emplace(key, waid);
+    return waid;
+  }
   std::string waid = new_id(IdKind::Waid);
   tx.exec_params(
       "INSERT INTO wallets (waid, upid, kind, name, shortcode) VALUES ($1, nullif($2, ''), $3, $4, $5) "
       "ON CONFLICT (kind, coalesce(upid, ''), name) WHERE kind <> 'user' DO NOTHING",
       waid, upid, kind, name, new_shortcode());
-  return tx
-      .exec_params1("SELECT waid FROM wallets WHERE kind = $1 AND coalesce(upid, '') = $2 AND name = $3", kind, upid,
-                    name)[0]
-      .as<std::string>();
+  return tx.exec_params1(kFind, kind, upid, name)[0].as<std::string>();
 }
 }  // namespace
 

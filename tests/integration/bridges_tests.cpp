@@ -150,6 +150,30 @@ TEST_CASE("the inbox credits each external transaction once, also after a round 
   CHECK(round.credited == 0);
   CHECK(round.more);
   CHECK(f.balance(waid) == "1234/0");
+
+  // A page of arrivals in one statement: what was recorded before (ext-1, ext-4) changes
+  // nothing; the new ones keep every field.
+  {
+    auto conn = f.pool.acquire();
+    pqxx::work tx(*conn);
+    CHECK(bridges::receive_all(tx, generic, {}) == 0);
+    CHECK(bridges::receive_all(tx, generic,
+                               {{"ext-1", "GEN-" + shortcode, "CAD", "99.00", "", "", 0},
+                                {"ext-5", "GEN-" + shortcode, "CAD", "2.50", "IBAN5", "rent", 42},
+                                {"ext-4", "GEN-nobody", "CAD", "7.00", "", "", 0},
+                                {"ext-6", "GEN-nobody", "CAD", "0.10", "", "it's \"quoted\"", 0}}) == 2);
+    tx.commit();
+  }
+  CHECK(f.one("SELECT amount || ' ' || address || ' ' || state FROM bridge_inbox WHERE external_txid = 'ext-1'") ==
+        "12.34 GEN-" + shortcode + " credited");
+  CHECK(f.one("SELECT amount || '|' || source_address || '|' || description || '|' || ledger_index FROM bridge_inbox "
+              "WHERE external_txid = 'ext-5'") == "2.50|IBAN5|rent|42");
+  CHECK(f.one("SELECT description || '|' || (ledger_index IS NULL) FROM bridge_inbox WHERE external_txid = 'ext-6'") ==
+        "it's \"quoted\"|true");
+  round = bridges::credit_received(f.pool, l, set, always);
+  CHECK(round.credited == 2);  // ext-4 and ext-5
+  CHECK(round.unmatched == 1);
+  CHECK(f.balance(waid) == "1584/0");
 }
 
 TEST_CASE("push withdrawals: recorded before sending, never sent twice, holds closed once", "[bridges][withdrawals]") {

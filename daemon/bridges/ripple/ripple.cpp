@@ -583,8 +583,7 @@ class Ripple final : public Bridge {
       }
       auto conn = services_.pool->acquire();
       pqxx::work tx(*conn);
-      for (const auto& a : arrivals)
-        if (receive(tx, *this, a)) ++recorded;
+      recorded += receive_all(tx, *this, arrivals);
       tx.exec_params(
           "INSERT INTO bridge_positions (bridge, instance, account, position) VALUES ($1, $2, $3, $4::jsonb) "
           "ON CONFLICT (bridge, instance, account) DO UPDATE SET position = EXCLUDED.position, updated_at = now()",
