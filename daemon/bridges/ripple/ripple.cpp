@@ -11,6 +11,7 @@
 #include "daemon/bridges/inbox.h"
 #include "daemon/bridges/ripple/amounts.h"
 #include "daemon/bridges/ripple/keys.h"
+#include "daemon/bridges/ripple/readers.h"
 #include "daemon/bridges/ripple/rpc.h"
 #include "daemon/bridges/xrpl/keys.h"
 #include "daemon/ledger/ledger.h"
@@ -300,27 +301,8 @@ class Ripple final : public Bridge {
     std::string fee_drops = drops.value("open_ledger_fee", drops.value("base_fee", std::string("")));
     auto fee_xrp = ripple::drops_to_xrp(fee_drops);
     if (!fee_xrp) return Refusal{Rc::SystemError, "fee: the server reported no fee"};
-    std::vector<Quote> out;
-    for (const auto& alt : paths.result.value("alternatives", Json::array())) {
-      if (!alt.contains("source_amount")) continue;
-      const Json& src = alt["source_amount"];
-      Quote quote{.source_currency = "", .source_amount = "", .fee = *fee_xrp, .fee_currency = "XRP"};
-      if (src.is_string()) {
-        auto xrp = ripple::drops_to_xrp(src.get<std::string>());
-        if (!xrp) continue;
-        quote.source_currency = "XRP";
-        quote.source_amount = *xrp;
-      } else if (src.is_object()) {
-        auto v = ripple::value_to_decimal(src.value("value", ""));
-        quote.source_currency = currency_code_of(src.value("currency", ""), src.value("issuer", ""));
-        if (!v || quote.source_currency.find('/') != std::string::npos) continue;  // no ledger currency
-        quote.source_amount = *v;
-      } else {
-        continue;
-      }
-      out.push_back(std::move(quote));
-    }
-    return out;
+    return ripple::quotes_of(paths.result.value("alternatives", Json::array()), *fee_xrp,
+                             [this](const std::string& c, const std::string& i) { return currency_code_of(c, i); });
   }
 
   std::variant<std::vector<TrustLine>, Refusal> trust_lines(const std::string& address) override {
@@ -338,11 +320,7 @@ class Ripple final : public Bridge {
         if (r.error == "actNotFound") return Refusal{Rc::NotFound, "account " + address + " does not exist on the XRP Ledger"};
         return Refusal{Rc::BadValue, "account_lines: " + r.error};
       }
-      for (const auto& l : r.result.value("lines", Json::array()))
-        out.push_back(TrustLine{.currency = l.value("currency", ""),
-                                .issuer_address = l.value("account", ""),
-                                .balance = ripple::value_to_decimal(l.value("balance", "")).value_or("0"),
-                                .limit = ripple::value_to_decimal(l.value("limit", "")).value_or("0")});
+      for (auto& l : ripple::trust_lines_of(r.result.value("lines", Json::array()))) out.push_back(std::move(l));
       if (!r.result.contains("marker") || r.result["marker"].is_null()) break;
       marker = r.result["marker"];
     }
@@ -603,40 +581,8 @@ class Ripple final : public Bridge {
     return r.empty() ? Json::object() : Json::parse(r[0][0].as<std::string>());
   }
 
-  // A deposit, when `t` (an account_tx entry, API v1) is one: a Payment to the hot wallet in
-  // a validated ledger with tesSUCCESS, for what it delivered.
   std::optional<Arrival> arrival_of(const Json& t, const std::string& hot) const {
-    if (!t.value("validated", false) || !t.contains("tx") || !t.contains("meta")) return std::nullopt;
-    const Json& tx = t["tx"];
-    const Json& meta = t["meta"];
-    if (tx.value("TransactionType", "") != "Payment" || tx.value("Destination", "") != hot) return std::nullopt;
-    if (tx.value("Account", "") == hot) return std::nullopt;
-    if (meta.value("TransactionResult", "") != "tesSUCCESS") return std::nullopt;
-    Arrival a;
-    a.external_txid = tx.value("hash", "");
-    if (a.external_txid.empty()) return std::nullopt;
-    a.source_address = tx.value("Account", "");
-    a.ledger_index = tx.value("ledger_index", 0LL);
-    a.address = tx.contains("DestinationTag") ? hot + "-" + tx["DestinationTag"].dump() : hot;
-    // What arrived is delivered_amount, never Amount: a partial payment delivers less.
-    const Json delivered = meta.contains("delivered_amount") ? meta["delivered_amount"] : Json();
-    if (delivered.is_string() && delivered.get<std::string>() != "unavailable") {
-      auto xrp = ripple::drops_to_xrp(delivered.get<std::string>());
-      if (!xrp) return std::nullopt;
-      a.currency = "XRP";
-      a.amount = *xrp;
-    } else if (delivered.is_object()) {
-      auto v = ripple::value_to_decimal(delivered.value("value", ""));
-      a.currency = currency_code_of(delivered.value("currency", ""), delivered.value("issuer", ""));
-      a.amount = v ? *v : delivered.value("value", "");
-    } else {
-      // No delivered_amount (ledgers before 2014): what arrived is not known; an operator decides.
-      a.currency = "XRP?";
-      a.amount = "0";
-      a.description = "delivered amount unavailable";
-    }
-    if (a.description.empty()) a.description = "XRP Ledger payment from " + a.source_address;
-    return a;
+    return ripple::arrival_of(t, hot, [this](const std::string& c, const std::string& i) { return currency_code_of(c, i); });
   }
 
   InstanceSettings s_;
