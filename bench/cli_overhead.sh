@@ -8,6 +8,8 @@
 # Environment: OMNIGATE_BENCH_BUILD (default build-bench, a Release build made here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. bench/lib.sh
 runs=50
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,14 +32,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_for() {  # wait_for FILE PATTERN PID
-  for _ in $(seq 600); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    kill -0 "$3" 2>/dev/null || { cat "$1" >&2; return 1; }
-    sleep 0.2
-  done
-  return 1
-}
 
 # 1. omnid --dev once: the cluster, the certificate and an administrator key.
 "$build/daemon/omnid" --dev --data-dir "$work/data" --port 0 >"$work/dev.out" 2>"$work/dev.log" &

@@ -25,6 +25,8 @@
 # Environment: OMNIGATE_BENCH_BUILD (default build-bench, a Release build made here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. bench/lib.sh
 duration=10 wallets=1000 committers=2 max_batch=128 clients="1 16 64" rounds=1
 usage="usage: $0 [--duration S] [--wallets N] [--committers N] [--max-batch N] [--clients \"N N ...\"] [--rounds N] [--compare OMNID] (N, S: positive integers)"
 compare=""
@@ -58,11 +60,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOMNIGATE_TESTS=OFF 
 cmake --build "$build" -j2 --target omnid omnictl >/dev/null
 
 # PostgreSQL's client tools, found like omnid finds the server's binaries.
-pg_bindir=$(pg_config --bindir 2>/dev/null || true)
-if [ ! -x "$pg_bindir/pgbench" ]; then
-  pg_bindir=$(find /usr/lib/postgresql/*/bin /usr/pgsql-*/bin -maxdepth 0 2>/dev/null | sort -V | tail -n 1 || true)
-  pg_bindir=${pg_bindir:-/usr/bin}
-fi
+pg_bindir=$(pg_bin_dir pgbench)
 for tool in pgbench psql; do
   [ -x "$pg_bindir/$tool" ] || { echo "no $tool in '$pg_bindir' (Debian: postgresql; RHEL: postgresql-contrib)" >&2; exit 1; }
 done
@@ -79,14 +77,6 @@ trap 'cleanup' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-wait_for() {  # wait_for FILE PATTERN PID
-  for _ in $(seq 600); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    kill -0 "$3" 2>/dev/null || { cat "$1" >&2; return 1; }
-    sleep 0.2
-  done
-  return 1
-}
 
 # 1. omnid --dev once, to make the cluster, the certificate and an administrator key
 #    (role system-admin: a superuser, who may move money out of any wallet).

@@ -22,6 +22,8 @@
 # Environment: OMNIGATE_BENCH_BUILD (default build-bench, a Release build made here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. bench/lib.sh
 wallets=1000 deposits=10000 withdrawals=500 concurrency=16 destinations=4 poll_seconds=1 close_ms=1000
 usage="usage: $0 [--wallets N] [--deposits N] [--withdrawals N] [--concurrency N] [--destinations N] [--poll-seconds N] [--close-ms N] (positive integers)"
 while [ $# -gt 0 ]; do
@@ -52,11 +54,7 @@ build=${OMNIGATE_BENCH_BUILD:-build-bench}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOMNIGATE_TESTS=OFF >/dev/null
 cmake --build "$build" -j2 --target omnid >/dev/null
 
-pg_bindir=$(pg_config --bindir 2>/dev/null || true)
-if [ ! -x "$pg_bindir/psql" ]; then
-  pg_bindir=$(find /usr/lib/postgresql/*/bin /usr/pgsql-*/bin -maxdepth 0 2>/dev/null | sort -V | tail -n 1 || true)
-  pg_bindir=${pg_bindir:-/usr/bin}
-fi
+pg_bindir=$(pg_bin_dir psql)
 [ -x "$pg_bindir/psql" ] || { echo "no psql in '$pg_bindir'" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/ogbench-XXXXXX)
@@ -85,14 +83,6 @@ trap 'cleanup' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-wait_for() {  # wait_for FILE PATTERN PID
-  for _ in $(seq 600); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    kill -0 "$3" 2>/dev/null || { cat "$1" >&2; return 1; }
-    sleep 0.2
-  done
-  return 1
-}
 now() { echo "$EPOCHREALTIME"; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }

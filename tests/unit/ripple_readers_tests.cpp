@@ -141,6 +141,21 @@ TEST_CASE("ripple amounts: drops and issued values, exactly", "[ripple]") {
   CHECK(r::value_to_decimal("-2") == "-2");
   CHECK(r::value_to_decimal("1.500") == "1.5");
   CHECK(r::value_to_decimal("0") == "0");
+  CHECK(r::value_to_decimal("000.00100") == "0.001");
+  CHECK(r::value_to_decimal("0e50") == "0");
+  CHECK(r::value_to_decimal("9999999999999999e80") == "9999999999999999" + std::string(80, '0'));
+  CHECK(r::value_to_decimal("1e-96") == "0." + std::string(95, '0') + "1");
+  // fuzz_ripple_readers (corpus/ripple_readers/regression-value-large-exponent): a value in
+  // the XRP Ledger's range with a large exponent was written out in a form the same
+  // function then refused (its limit was on the spelling's digits, not on the value).
+  auto big = r::value_to_decimal("-1237e92");
+  REQUIRE(big);
+  CHECK(*big == "-1237" + std::string(92, '0'));
+  CHECK(r::value_to_decimal(*big) == big);
+  CHECK_FALSE(r::value_to_decimal("1e98"));
+  CHECK_FALSE(r::value_to_decimal("1e-99"));
+  CHECK_FALSE(r::value_to_decimal("1.2.3"));
+  CHECK_FALSE(r::value_to_decimal("."));
   CHECK_FALSE(r::value_to_decimal("1e"));
   CHECK_FALSE(r::value_to_decimal("abc"));
   CHECK_FALSE(r::value_to_decimal(""));

@@ -70,21 +70,28 @@ std::optional<std::string> value_to_decimal(std::string_view v) {
   }
   if (whole.empty() && frac.empty()) return std::nullopt;
   if (!whole.empty() && !all_digits(whole)) return std::nullopt;
-  // digits × 10^(exponent - frac.size())
+  // The value is 0.digits × 10^point once leading zeros are gone (each one moves the point).
   std::string digits = std::string(whole) + std::string(frac);
-  long point = static_cast<long>(whole.size()) + exponent;  // position of the point in `digits`
-  // The XRP Ledger's exponents run from -96 to 80 with 16 digits of mantissa.
+  long point = static_cast<long>(whole.size()) + exponent;
+  std::size_t lead = 0;
+  while (lead < digits.size() && digits[lead] == '0') ++lead;
+  digits.erase(0, lead);
+  point -= static_cast<long>(lead);
+  while (!digits.empty() && digits.back() == '0') digits.pop_back();
+  if (digits.empty()) return std::string("0");
+  // The XRP Ledger's values have 16 significant digits and exponents from -96 to 80; the
+  // limits are on the value, not its spelling, so that what this writes reads back the same.
   if (point > 97 || point < -97 || digits.size() > 40) return std::nullopt;
+  std::string int_part, frac_part;
   if (point <= 0) {
-    digits.insert(0, static_cast<std::size_t>(-point) + 1, '0');
-    point = 1;
-  } else if (point > static_cast<long>(digits.size())) {
-    digits.append(static_cast<std::size_t>(point) - digits.size(), '0');
+    int_part = "0";
+    frac_part = std::string(static_cast<std::size_t>(-point), '0') + digits;
+  } else if (point >= static_cast<long>(digits.size())) {
+    int_part = digits + std::string(static_cast<std::size_t>(point) - digits.size(), '0');
+  } else {
+    int_part = digits.substr(0, static_cast<std::size_t>(point));
+    frac_part = digits.substr(static_cast<std::size_t>(point));
   }
-  std::string int_part = strip_leading_zeros(digits.substr(0, static_cast<std::size_t>(point)));
-  std::string frac_part = digits.substr(static_cast<std::size_t>(point));
-  while (!frac_part.empty() && frac_part.back() == '0') frac_part.pop_back();
-  if (int_part.empty()) int_part = "0";
   std::string out = int_part + (frac_part.empty() ? "" : "." + frac_part);
   if (negative && out != "0") out.insert(out.begin(), '-');
   return out;
