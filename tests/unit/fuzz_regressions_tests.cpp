@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "daemon/bridges/ripple/amounts.h"
 #include "daemon/config.h"
 #include "daemon/http/server.h"
 #include "daemon/modules/omnipass/oauth.h"
@@ -71,4 +72,13 @@ TEST_CASE("oauth: a redirect URI without a host is refused", "[oauth][fuzz]") {
   CHECK_FALSE(og::omnipass::oauth::valid_redirect_uri("http://?x", &why));
   CHECK_FALSE(why.empty());
   CHECK_FALSE(og::omnipass::oauth::valid_http_url("https://?"));
+}
+
+// fuzz_ripple_readers (corpus/ripple_readers/regression-value-large-exponent): rippled's
+// "-1237e92" (in the XRP Ledger's range) was written out as 96 digits that the same reader
+// then refused: its limit was on the spelling's digits, not on the value.
+TEST_CASE("ripple: an issued value with a large exponent reads back as itself", "[ripple][fuzz]") {
+  auto v = og::bridges::ripple::value_to_decimal("-1237e92");
+  REQUIRE(v);
+  CHECK(og::bridges::ripple::value_to_decimal(*v) == v);
 }
