@@ -814,7 +814,7 @@ TEST_CASE("ripple: currency/issueiou sends IOUs from our issuing address, once p
       {"no issuer", without("issueraddress"), 10110},
       {"issuer checksum", with("issueraddress", bad_issuer), 10113},
       {"issuer too short", with("issueraddress", "rabc"), 10111},
-      {"issuer not ours", with("issueraddress", customer), 10140},
+      {"issuer not ours", with("issueraddress", untrusting["address"]), 10140},
       {"the hot wallet is no issuer", with("issueraddress", hot), 10140},
       {"receiver checksum", with("receiveraddress", bad_checksum), 10113},
       {"receiver not an address", with("receiveraddress", "not an address"), 10113},
@@ -834,8 +834,9 @@ TEST_CASE("ripple: currency/issueiou sends IOUs from our issuing address, once p
       {"a receiver without a trust line", with("receiveraddress", untrusting["address"]), 10113},
       {"the hot wallet without a tag", with("receiveraddress", hot), 10110},
   };
+  int n = 0;
   for (const auto& c : cases) {
-    Answer a = issue_iou(omnid, i, c.body, std::string("bad-") + c.what);
+    Answer a = issue_iou(omnid, i, c.body, "bad-" + std::to_string(n++));
     INFO(c.what << ": " << a.body);
     CHECK(a.resultcode() == c.code);
   }
