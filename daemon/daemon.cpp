@@ -21,6 +21,7 @@
 #include "daemon/jobs/scheduler.h"
 #include "daemon/bridges/inbox.h"
 #include "daemon/bridges/registry.h"
+#include "daemon/bridges/sends.h"
 #include "daemon/bridges/withdrawals.h"
 #include "daemon/outbox/outbox.h"
 #include "daemon/ledger/ledger.h"
@@ -277,6 +278,17 @@ int run_daemon(const DaemonOptions& opt) {
                                                             {"submitted", round.submitted},
                                                             {"completed", round.completed},
                                                             {"failed", round.failed}});
+                         if (!round.more || done == 0 || !ctx.held()) break;
+                       }
+                       // Sends the ledger does not book (currency/issueiou): the same care.
+                       for (;;) {
+                         auto round = bridges::run_sends(pool, bridge, withdrawal_settings, [&] { return ctx.held(); });
+                         const int done = round.submitted + round.completed + round.failed;
+                         if (done > 0)
+                           log::info("bridge sends", {{"bridge", bridge.key()},
+                                                      {"submitted", round.submitted},
+                                                      {"completed", round.completed},
+                                                      {"failed", round.failed}});
                          if (!round.more || done == 0 || !ctx.held()) break;
                        }
                      }});

@@ -83,7 +83,9 @@ void currency(std::vector<Endpoint>& out) {
       .command = "currency issueiou",
       .notes = "Financial: it sends value on an external network with no bookkeeping, so a blind retry "
                "would issue twice (the spec's \"anything that's money related\"). receiverdesttag: the "
-               "spec's max 8 digits cannot hold its own \"Valid 32 bits number\" (up to 10 digits): 1-10.",
+               "spec's max 8 digits cannot hold its own \"Valid 32 bits number\" (up to 10 digits): 1-10. "
+               "The Idempotency-Key is required (10110 without it); the answer adds transactionhash (our "
+               "extension, docs/ripple.md).",
   });
   out.push_back({
       .method = Method::Get,

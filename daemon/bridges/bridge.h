@@ -97,6 +97,17 @@ struct Preparation {
   enum class Result { Ready, Retry, Refused } result = Result::Ready;
   std::string payload;  // kept in the row; handed back in Withdrawal::prepared
   std::string message;  // why, for Retry and Refused (no secrets)
+  std::string external_txid;  // prepare_issue(): the signed transaction's id (its hash)
+};
+
+// currency/issueiou: an issued-currency payment from an issuing address the platform holds
+// the key of, with no bookkeeping in the ledger (daemon/bridges/sends.h).
+struct IssueRequest {
+  std::string issuer;             // the issuing address
+  std::string receiver;           // as the caller gave it (a classic address or an X-address)
+  std::optional<long long> tag;   // receiverdesttag, as given (range checked by the bridge)
+  std::string currency;           // the network's code ("USD")
+  std::string amount;             // decimal text
 };
 
 // What a submission (or a look-up after a crash) found out.
@@ -117,6 +128,10 @@ struct ExternalBalance {
   std::string identifier;  // the external account's identifying attribute
   std::string currency;
   std::string amount;      // decimal text
+  // false: what the account holds on the network. true: what an issuing account of ours
+  // has issued of its own currency in total (the network's obligations, the hot wallet's
+  // share included): balances' externalissued (our extension).
+  bool issued = false;
 };
 
 // One movement on the outside, for reconciliation against the ledger.
@@ -241,6 +256,15 @@ class Bridge {
   virtual std::optional<Refusal> change_account(const AccountChange& change) {
     (void)change;
     return Refusal{Rc::BadValue, "the " + type() + " bridge has no such account settings"};
+  }
+  // currency/issueiou: checks everything that can be checked before anything is recorded
+  // (addresses, tag, code, amount, the issuer's key, both accounts and the receiver's trust
+  // line on the network) and makes the signed transaction once: a Preparation (Ready, with
+  // its payload and external_txid) to record and then submit() (as a Withdrawal with only
+  // `prepared` set), or a Refusal. Callers serialize calls for one issuer (sequences).
+  virtual std::variant<Preparation, Refusal> prepare_issue(const IssueRequest& r) {
+    (void)r;
+    return Refusal{Rc::BadValue, "the " + type() + " bridge cannot issue IOUs"};
   }
   // wallet/withdraw/test; a Refusal (NotAvailable) when this bridge cannot quote.
   virtual std::variant<std::vector<Quote>, Refusal> quote(const QuoteRequest& q) {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "common/json.h"
+#include "daemon/bridges/xrpl/base58.h"
 #include "tests/support/omnid_process.h"
 #include "tests/support/rippled_double.h"
 #include "tests/support/test_cluster.h"
@@ -695,4 +696,282 @@ TEST_CASE("ripple: profile addresses, their trust lines and RequireDest, Default
   CHECK(by_upid.json["profileaddresslist"] == list.json["profileaddresslist"]);
   CHECK(omnid.call("GET", "/api/v1/currency/" + issuer.upid + "/address", "", other.apikey).resultcode() == 10140);
   CHECK(omnid.call("GET", "/api/v1/currency/address", "", other.apikey).json["profileaddresslist"] == Json::object());
+}
+
+namespace {
+
+// An issuing address of the bridge whose key the platform holds (an external account with
+// `issuing`), funded on the double, with DefaultRipple set by the watcher; a customer that
+// trusts it for USD.
+struct Issuing {
+  Json issuer, customer;
+  Omnid::Credential caller;  // may issue (createcurrency)
+};
+
+Issuing set_up_issuing(Omnid& omnid, RippledDouble& rippled, const Setup& s) {
+  Issuing i;
+  i.issuer = rippled.wallet();
+  require_ok(omnid.call_json("POST", "/api/v1/system/bridge/updateaccount",
+                             Json{{"bridgename", "ripple"},
+                                  {"instanceid", 1},
+                                  {"accountdata", Json{{"address", i.issuer["address"]},
+                                                       {"seed", i.issuer["seed"]},
+                                                       {"issuing", true},
+                                                       {"label", "our issuer"}}}},
+                             s.admin));
+  REQUIRE(eventually([&] {
+    rippled.close();
+    Json r = rippled.rpc("account_info", Json{{"account", i.issuer["address"]}, {"ledger_index", "validated"}});
+    return r.contains("account_data") && (r["account_data"].value("Flags", 0u) & 0x00800000u) != 0;
+  }));
+  i.customer = rippled.wallet();
+  rippled.control("trust", Json{{"address", i.customer["address"]},
+                                {"currency", "USD"},
+                                {"issuer", i.issuer["address"]},
+                                {"limit", "1000000"},
+                                {"close", true}});
+  i.caller = omnid.create_profile_with_key({"issuer-admin", "profile-admin"});
+  return i;
+}
+
+// The receiver's USD balance on its line to `issuer`, as the double's validated ledger has it.
+std::string usd_line(RippledDouble& rippled, const std::string& holder, const std::string& issuer) {
+  Json lines = rippled.rpc("account_lines", Json{{"account", holder}, {"ledger_index", "validated"}});
+  for (const auto& l : lines.value("lines", Json::array()))
+    if (l.value("account", "") == issuer && l.value("currency", "") == "USD") return l.value("balance", "");
+  return "";
+}
+
+// Payments the account sent, as its validated history has them.
+int payments_from(RippledDouble& rippled, const std::string& account) {
+  Json history = rippled.rpc("account_tx", Json{{"account", account}, {"ledger_index_min", -1},
+                                                {"ledger_index_max", -1}, {"limit", 400}});
+  int n = 0;
+  for (const auto& t : history.value("transactions", Json::array()))
+    if (t.contains("tx") && t["tx"].value("TransactionType", "") == "Payment" && t["tx"].value("Account", "") == account)
+      ++n;
+  return n;
+}
+
+long long count_of(Omnid& omnid, const std::string& sql) {
+  pqxx::connection c(omnid.db_conninfo());
+  pqxx::nontransaction tx(c);
+  return tx.exec1(sql)[0].as<long long>();
+}
+
+Answer issue_iou(Omnid& omnid, const Issuing& i, const Json& body, const std::string& key) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (!key.empty()) headers.emplace_back("Idempotency-Key", key);
+  return omnid.call("POST", "/api/v1/currency/issueiou", body.dump(), i.caller.apikey, headers);
+}
+
+}  // namespace
+
+TEST_CASE("ripple: currency/issueiou sends IOUs from our issuing address, once per Idempotency-Key", "[ripple][issueiou]") {
+  INFO("the rippled double needs node and tests/doubles/node_modules (scripts/deps.sh test)");
+  REQUIRE(RippledDouble::available());
+  RippledDouble rippled;
+  Omnid omnid(options_for(rippled, og::test::fresh_database("rippleissue")));
+  Setup s = set_up(omnid, rippled);
+  Issuing i = set_up_issuing(omnid, rippled, s);
+  const std::string issuer = i.issuer["address"], customer = i.customer["address"], hot = s.hot["address"];
+  Json good{{"network", "ripple"},
+            {"issueraddress", issuer},
+            {"receiveraddress", customer},
+            {"currencycode", "USD"},
+            {"amount", "100"}};
+  auto with = [&](const char* name, Json value) {
+    Json b = good;
+    b[name] = std::move(value);
+    return b;
+  };
+  auto without = [&](const char* name) {
+    Json b = good;
+    b.erase(name);
+    return b;
+  };
+
+  // Bad input: a clear code, nothing recorded, nothing sent.
+  const long long submits_before = rippled.control("state")["submits"].get<long long>();
+  std::string bad_checksum = customer;
+  bad_checksum.back() = bad_checksum.back() == 'a' ? 'b' : 'a';
+  std::string bad_issuer = issuer;
+  bad_issuer.back() = bad_issuer.back() == 'a' ? 'b' : 'a';
+  auto account_id = *og::xrpl::decode_classic_address(customer);
+  const std::string x_tagged = og::xrpl::encode_x_address(account_id, 5u, /*test_net=*/false);
+  const std::string x_test_net = og::xrpl::encode_x_address(account_id, std::nullopt, /*test_net=*/true);
+  Json untrusting = rippled.wallet();
+  struct Case {
+    const char* what;
+    Json body;
+    int code;
+  };
+  const std::vector<Case> cases = {
+      {"no network", without("network"), 10110},
+      {"unknown network", with("network", "dogecoin"), 10113},
+      {"a network not built", with("network", "bitcoin"), 10131},
+      {"an instance not configured", with("network", "ripple-9"), 10131},
+      {"no issuer", without("issueraddress"), 10110},
+      {"issuer checksum", with("issueraddress", bad_issuer), 10113},
+      {"issuer too short", with("issueraddress", "rabc"), 10111},
+      {"issuer not ours", with("issueraddress", untrusting["address"]), 10140},
+      {"the hot wallet is no issuer", with("issueraddress", hot), 10140},
+      {"receiver checksum", with("receiveraddress", bad_checksum), 10113},
+      {"receiver not an address", with("receiveraddress", "not an address"), 10113},
+      {"receiver is the issuer", with("receiveraddress", issuer), 10113},
+      {"receiver on the test net", with("receiveraddress", x_test_net), 10113},
+      {"tag beyond 32 bits", with("receiverdesttag", 4294967296LL), 10113},
+      {"negative tag", with("receiverdesttag", -1), 10113},
+      {"tag not a number", with("receiverdesttag", "twelve"), 10112},
+      {"currency XRP", with("currencycode", "XRP"), 10113},
+      {"currency lower case", with("currencycode", "usd"), 10113},
+      {"currency of 4", with("currencycode", "USDX"), 10111},
+      {"amount zero", with("amount", "0"), 10113},
+      {"amount negative", with("amount", "-5"), 10113},
+      {"amount not a number", with("amount", "1e3"), 10113},
+      {"amount of 16 significant digits", with("amount", "1.234567890123456"), 10113},
+      {"amount too long", with("amount", "12345678901234567890123456"), 10111},
+      {"a receiver without a trust line", with("receiveraddress", untrusting["address"]), 10113},
+      {"the hot wallet without a tag", with("receiveraddress", hot), 10110},
+  };
+  int n = 0;
+  for (const auto& c : cases) {
+    Answer a = issue_iou(omnid, i, c.body, "bad-" + std::to_string(n++));
+    INFO(c.what << ": " << a.body);
+    CHECK(a.resultcode() == c.code);
+  }
+  {
+    Json b = with("receiveraddress", x_tagged);
+    b["receiverdesttag"] = 6;
+    Answer a = issue_iou(omnid, i, b, "bad-x-tag");
+    INFO(a.body);
+    CHECK(a.resultcode() == 10113);
+  }
+  CHECK(issue_iou(omnid, i, good, "").resultcode() == 10110);  // no Idempotency-Key
+  CHECK(omnid.call("POST", "/api/v1/currency/issueiou", good.dump(), s.user.apikey, {{"Idempotency-Key", "x"}})
+            .resultcode() == 10122);  // no right to issue
+  CHECK(count_of(omnid, "SELECT count(*) FROM bridge_sends") == 0);
+  CHECK(count_of(omnid, "SELECT count(*) FROM idempotency_keys") == 0);
+  CHECK(rippled.control("state")["submits"].get<long long>() == submits_before);
+  CHECK(usd_line(rippled, customer, issuer) == "0");
+
+  // To a receiver that trusts the issuer: it arrives, once per key.
+  Answer first = issue_iou(omnid, i, good, "iou-1");
+  require_ok(first, omnid);
+  const std::string hash = first.json.value("transactionhash", "");
+  CHECK(hash.size() == 64);
+  REQUIRE(eventually([&] { return usd_line(rippled, customer, issuer) == "100"; }));
+  Answer again = issue_iou(omnid, i, good, "iou-1");
+  require_ok(again);
+  CHECK(again.json.value("transactionhash", "") == hash);
+  CHECK(issue_iou(omnid, i, with("amount", "101"), "iou-1").resultcode() == 10150);  // the key, another request
+  rippled.close();
+  rippled.close();
+  CHECK(usd_line(rippled, customer, issuer) == "100");
+  CHECK(payments_from(rippled, issuer) == 1);
+  CHECK(count_of(omnid, "SELECT count(*) FROM bridge_sends") == 1);
+  Json seen = rippled.rpc("tx", Json{{"transaction", hash}});
+  CHECK(seen.value("validated", false));
+  // The job follows it to its validated end.
+  REQUIRE(eventually([&] { return count_of(omnid, "SELECT count(*) FROM bridge_sends WHERE state = 'completed'") == 1; }));
+
+  // To the hot wallet with a wallet's tag, in a bridge currency: the watcher credits it.
+  rippled.control("trust", Json{{"address", hot}, {"currency", "USD"}, {"issuer", issuer}, {"limit", "1000000"},
+                                {"close", true}});
+  require_ok(omnid.call_json("POST", "/api/v1/system/currency/bridge/create",
+                             Json{{"parentcurrency", "USD"},
+                                  {"bridgename", "ripple"},
+                                  {"issuername", "Ourbank"},
+                                  {"issueraddress", issuer}},
+                             s.admin),
+             omnid);
+  Json to_hot = with("receiveraddress", hot);
+  to_hot["receiverdesttag"] = std::stoll(s.tag);
+  to_hot["amount"] = "40.5";
+  require_ok(issue_iou(omnid, i, to_hot, "iou-hot"), omnid);
+  auto usd = [&] {
+    Answer a = omnid.call("GET", "/api/v1/wallet/" + s.waid, "", s.user.apikey);
+    for (const auto& b : a.json.value("balances", Json::array()))
+      if (b.value("currencycode", "") == "USD.ourbank.ripple") return b.value("available", "");
+    return std::string();
+  };
+  if (!eventually([&] { return usd() == "40.50"; }))
+    FAIL("not credited: " << omnid.call("GET", "/api/v1/wallet/" + s.waid, "", s.user.apikey).body << "\n"
+                          << omnid.log());
+  // The same with the hot wallet's X-address carrying the tag (and the same tag as a param).
+  Json x_hot = to_hot;
+  x_hot["receiveraddress"] = og::xrpl::encode_x_address(*og::xrpl::decode_classic_address(hot),
+                                                        static_cast<std::uint32_t>(std::stoull(s.tag)), false);
+  x_hot["amount"] = "0.5";
+  require_ok(issue_iou(omnid, i, x_hot, "iou-hot-x"), omnid);
+  REQUIRE(eventually([&] { return usd() == "41.00"; }));
+
+  // The bridge's balances: what users hold (41), what the hot wallet holds of it on the
+  // network (41) and what our issuer issued in total (the customer's 100 and the hot wallet's 41).
+  Answer balances = omnid.call("GET", "/api/v1/system/bridge/ripple-1/balances", "", s.admin);
+  require_ok(balances);
+  Json entry;
+  for (const auto& b : balances.json["balances"])
+    if (b["currency"] == "USD.ourbank.ripple") entry = b;
+  INFO(balances.body);
+  CHECK(entry.value("internalbalance", "") == "41.00");
+  CHECK(entry.value("externalbalance", "") == "41.00");
+  CHECK(entry.value("externalissued", "") == "141.00");
+  // XRP is no currency an issuing address of ours issues.
+  for (const auto& b : balances.json["balances"])
+    if (b["currency"] == "XRP") CHECK_FALSE(b.contains("externalissued"));
+}
+
+TEST_CASE("ripple: kill -9 between recording an issueiou and submitting it sends the same transaction, once",
+          "[ripple][issueiou][crash]") {
+  INFO("the rippled double needs node and tests/doubles/node_modules (scripts/deps.sh test)");
+  REQUIRE(RippledDouble::available());
+  RippledDouble rippled;
+  const int window = 60;  // outlives the restart (60 ledgers of 300 ms)
+  const std::string db = og::test::fresh_database("rippleissuecrash");
+  Json body;
+  Issuing i;
+  std::string hash;
+  {
+    Omnid omnid(options_for(rippled, db, window));
+    Setup s = set_up(omnid, rippled);
+    i = set_up_issuing(omnid, rippled, s);
+    body = Json{{"network", "ripple"},
+                {"issueraddress", i.issuer["address"]},
+                {"receiveraddress", i.customer["address"]},
+                {"receiverdesttag", 77},
+                {"currencycode", "USD"},
+                {"amount", "12.75"}};
+    // Recorded, and every submission turned away unapplied (a tel result).
+    rippled.control("misbehave", Json{{"submit_result", "telCAN_NOT_QUEUE"}, {"count", 100000}});
+    Answer a = issue_iou(omnid, i, body, "crash-1");
+    INFO(a.body);
+    CHECK(a.resultcode() == 10151);  // not known yet: retry with the same key
+    pqxx::connection c(omnid.db_conninfo());
+    pqxx::nontransaction tx(c);
+    auto r = tx.exec("SELECT state, external_txid, prepared FROM bridge_sends");
+    REQUIRE(r.size() == 1);
+    CHECK(r[0][0].as<std::string>() == "submitting");
+    hash = r[0][1].as<std::string>();
+    CHECK(Json::parse(r[0][2].as<std::string>())["hash"] == hash);
+    CHECK(issue_iou(omnid, i, body, "crash-1").resultcode() == 10151);
+    omnid.stop(SIGKILL);
+  }
+  CHECK(usd_line(rippled, i.customer["address"], i.issuer["address"]) == "0");  // nothing went out
+  rippled.control("misbehave", Json{{"submit_result", ""}});
+  Omnid again(options_for(rippled, db, window));
+  REQUIRE(eventually([&] { return usd_line(rippled, i.customer["address"], i.issuer["address"]) == "12.75"; }, 60s));
+  REQUIRE(eventually([&] { return count_of(again, "SELECT count(*) FROM bridge_sends WHERE state = 'completed'") == 1; }));
+  pqxx::connection c(again.db_conninfo());
+  pqxx::nontransaction tx(c);
+  CHECK(tx.exec1("SELECT external_txid FROM bridge_sends")[0].as<std::string>() == hash);  // never signed again
+  Answer retried = issue_iou(again, i, body, "crash-1");
+  require_ok(retried, again);
+  CHECK(retried.json.value("transactionhash", "") == hash);
+  Json seen = rippled.rpc("tx", Json{{"transaction", hash}});
+  CHECK(seen.value("validated", false));
+  CHECK(seen.value("DestinationTag", 0) == 77);
+  rippled.close();
+  CHECK(payments_from(rippled, i.issuer["address"]) == 1);  // once
+  CHECK(usd_line(rippled, i.customer["address"], i.issuer["address"]) == "12.75");
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <mutex>
 #include <set>
 #include <random>
@@ -175,7 +176,8 @@ class Ripple final : public Bridge {
       // The sequence is used: by this very transaction (an answer lost), or by another.
       Submission found = find(w);
       if (found.result == Submission::Result::Sent) return found;
-      return {Submission::Result::Refused, "", "the hot wallet's sequence " + p["sequence"].dump() + " was used by another transaction"};
+      return {Submission::Result::Refused, "", "the sequence " + p["sequence"].dump() + " of " + p.value("account", "") +
+                                                   " was used by another transaction"};
     }
     if (engine.rfind("tel", 0) == 0 || engine.rfind("ter", 0) == 0)
       return {Submission::Result::Retry, "", "submit: " + engine};  // not applied, not relayed: the same blob later
@@ -189,7 +191,14 @@ class Ripple final : public Bridge {
     RpcResult r = rpc_.call("tx", Json{{"transaction", hash},
                                        {"min_ledger", p["first_ledger"]},
                                        {"max_ledger", p["last_ledger_sequence"]}});
-    if (r.ok()) return {Submission::Result::Sent, hash, ""};
+    if (r.ok()) {
+      // Validated with another result than tesSUCCESS (a tec: the fee claimed, nothing
+      // delivered): said in the message; settlement() fails it.
+      std::string result;
+      if (r.result.value("validated", false) && r.result.contains("meta") && r.result["meta"].is_object())
+        result = r.result["meta"].value("TransactionResult", "");
+      return {Submission::Result::Sent, hash, result == "tesSUCCESS" ? "" : result};
+    }
     if (r.kind == RpcResult::Kind::Error && r.error == "txnNotFound" && r.result.value("searched_all", false))
       return {Submission::Result::Refused, "",
               "expired: validated ledgers passed LastLedgerSequence " + p["last_ledger_sequence"].dump() + " without it"};
@@ -253,6 +262,116 @@ class Ripple final : public Bridge {
       tx[change.flag ? "SetFlag" : "ClearFlag"] = 1;
     }
     return send_from(change.address, std::move(tx));
+  }
+
+  std::variant<Preparation, Refusal> prepare_issue(const IssueRequest& q) override {
+    auto bad = [](std::string m) { return Refusal{Rc::BadValue, std::move(m)}; };
+    // The request itself, before any database or network.
+    if (!ripple::valid_classic_address(q.issuer))
+      return bad("issueraddress must be a classic XRP Ledger address (r..., with a valid checksum)");
+    std::string why;
+    auto dest = ripple::parse_destination(q.receiver, s_.network == "test", why);
+    if (!dest) return bad("receiveraddress: " + why);
+    if (q.tag) {
+      if (*q.tag < 0 || *q.tag > 4294967295LL) return bad("receiverdesttag must be a number from 0 to 4294967295");
+      if (dest->tag && *dest->tag != static_cast<std::uint32_t>(*q.tag))
+        return bad("receiverdesttag " + std::to_string(*q.tag) + " differs from the tag " + std::to_string(*dest->tag) +
+                   " the receiveraddress carries");
+      dest->tag = static_cast<std::uint32_t>(*q.tag);
+    }
+    if (dest->account == q.issuer) return bad("receiveraddress is the issueraddress itself");
+    const bool standard = q.currency.size() == 3 && q.currency != "XRP" &&
+                          std::all_of(q.currency.begin(), q.currency.end(),
+                                      [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)); });
+    if (!standard) return bad("currencycode must be a 3-character code other than XRP");
+    auto value = issued_value(q.amount, why);
+    if (!value) return bad(why);
+    // The issuer: an issuing account of this bridge whose key the platform holds.
+    std::string seed;
+    std::optional<HotWallet> hot;
+    {
+      auto conn = services_.pool->acquire();
+      pqxx::read_transaction tx(*conn);
+      hot = hot_wallet(tx);
+      auto r = tx.exec_params(
+          "SELECT id FROM bridge_accounts WHERE bridge = $1 AND instance = $2 AND identifier = $3 AND issuing",
+          type(), instance(), q.issuer);
+      if (r.empty())
+        return Refusal{Rc::NotFound, "issueraddress " + q.issuer + " is not an issuing address of the " + key() +
+                                         " bridge"};
+      Json secrets = account_secrets(tx, *services_.secrets, r[0][0].as<long long>());
+      if (!secrets.contains("seed") || !secrets["seed"].is_string())
+        return Refusal{Rc::NotFound, "issueraddress " + q.issuer + ": the platform does not hold its key"};
+      seed = secrets["seed"].get<std::string>();
+    }
+    // "If you send IOUs to your hot wallet, destination tag (receiverdesttag) must be present."
+    if (hot && dest->account == hot->address && !dest->tag)
+      return Refusal{Rc::MissingParameter,
+                     "receiverdesttag (an issue to the hot wallet needs the tag of the wallet it is for)"};
+    // The network: both accounts exist, the receiver trusts the issuer for the code.
+    auto unreachable = [](const RpcResult& r, const char* what) {
+      return Refusal{Rc::SystemError, std::string("the XRP Ledger cannot be reached (") + what + ": " + r.error +
+                                          "); retry later"};
+    };
+    RpcResult fee = rpc_.call("fee");
+    if (!fee.ok()) return unreachable(fee, "fee");
+    const Json& d = fee.result.contains("drops") ? fee.result["drops"] : Json::object();
+    auto drops = [&](const char* name) {
+      return d.contains(name) && d[name].is_string() ? std::stoll(d[name].get<std::string>()) : 0LL;
+    };
+    const long long fee_drops = std::max(drops("base_fee"), drops("open_ledger_fee"));
+    if (fee_drops <= 0) return Refusal{Rc::SystemError, "fee: the server reported no fee; retry later"};
+    if (fee_drops > s_.max_fee_drops)
+      return Refusal{Rc::SystemError, "the network's fee (" + std::to_string(fee_drops) +
+                                          " drops) is above max_fee_drops; retry later"};
+    RpcResult info = rpc_.call("account_info", Json{{"account", q.issuer}, {"ledger_index", "current"}});
+    if (info.kind == RpcResult::Kind::Error && info.error == "actNotFound")
+      return Refusal{Rc::NotAvailable, "issueraddress " + q.issuer + " is not funded yet: send it XRP (the reserve) first"};
+    if (!info.ok()) return unreachable(info, "account_info");
+    long long sequence = info.result["account_data"].value("Sequence", 0LL);
+    const long long current = info.result.value("ledger_current_index", 0LL);
+    if (sequence <= 0 || current <= 0) return Refusal{Rc::SystemError, "account_info: no sequence or ledger index"};
+    RpcResult to = rpc_.call("account_info", Json{{"account", dest->account}, {"ledger_index", "validated"}});
+    if (to.kind == RpcResult::Kind::Error && to.error == "actNotFound")
+      return bad("receiveraddress " + dest->account + " does not exist on the XRP Ledger (an IOU cannot create it)");
+    if (!to.ok()) return unreachable(to, "account_info");
+    if ((to.result["account_data"].value("Flags", std::uint32_t{0}) & kRequireDestTag) && !dest->tag)
+      return bad("receiveraddress " + dest->account + " requires a destination tag: give receiverdesttag");
+    RpcResult lines = rpc_.call("account_lines", Json{{"account", dest->account}, {"peer", q.issuer},
+                                                      {"ledger_index", "validated"}, {"limit", 400}});
+    if (!lines.ok()) return unreachable(lines, "account_lines");
+    bool trusts = false;
+    for (const auto& l : lines.result.value("lines", Json::array()))
+      if (l.value("currency", "") == q.currency && l.value("account", "") == q.issuer) {
+        auto limit = ripple::value_to_decimal(l.value("limit", ""));
+        trusts = limit && *limit != "0" && limit->front() != '-';
+      }
+    if (!trusts)
+      return bad("receiveraddress " + dest->account + " has no trust line to " + q.issuer + " for " + q.currency);
+    sequence = std::max(sequence, next_sequence_in_flight(q.issuer));
+    Json tx{{"TransactionType", "Payment"},
+            {"Account", q.issuer},
+            {"Destination", dest->account},
+            {"Amount", Json{{"currency", q.currency}, {"issuer", q.issuer}, {"value", *value}}},
+            {"Fee", std::to_string(fee_drops)},
+            {"Flags", 0},
+            {"Sequence", sequence},
+            {"LastLedgerSequence", current + s_.ledger_window}};
+    if (dest->tag) tx["DestinationTag"] = *dest->tag;
+    ripple::SignedTx signed_tx;
+    try {
+      signed_tx = ripple::sign(tx, seed);
+    } catch (const std::exception& e) {
+      return bad(std::string("cannot sign: ") + e.what());
+    }
+    Json payload{{"hash", signed_tx.hash},  {"blob", signed_tx.blob},
+                 {"account", q.issuer},      {"sequence", sequence},
+                 {"first_ledger", current},  {"last_ledger_sequence", current + s_.ledger_window},
+                 {"fee", std::to_string(fee_drops)}};
+    Preparation p;
+    p.payload = payload.dump();
+    p.external_txid = signed_tx.hash;
+    return p;
   }
 
   std::variant<std::vector<Quote>, Refusal> quote(const QuoteRequest& q) override {
@@ -329,24 +448,69 @@ class Ripple final : public Bridge {
 
   std::optional<std::vector<ExternalBalance>> external_balances() override {
     std::vector<ExternalBalance> out;
-    auto conn = services_.pool->acquire();
-    pqxx::read_transaction tx(*conn);
-    auto hot = hot_wallet(tx);
-    if (!hot) return out;
-    RpcResult info = rpc_.call("account_info", Json{{"account", hot->address}, {"ledger_index", "validated"}});
-    if (info.ok()) {
-      if (auto xrp = ripple::drops_to_xrp(info.result["account_data"].value("Balance", "")))
-        out.push_back({hot->address, "XRP", *xrp});
-    } else if (info.error != "actNotFound") {
-      throw std::runtime_error("account_info: " + info.error);
+    std::optional<HotWallet> hot;
+    std::vector<std::string> issuing;
+    {
+      auto conn = services_.pool->acquire();
+      pqxx::read_transaction tx(*conn);
+      hot = hot_wallet(tx);
+      for (const auto& r : tx.exec_params(
+               "SELECT identifier FROM bridge_accounts WHERE bridge = $1 AND instance = $2 AND issuing ORDER BY id",
+               type(), instance()))
+        issuing.push_back(r[0].as<std::string>());
     }
-    RpcResult lines = rpc_.call("account_lines", Json{{"account", hot->address}, {"ledger_index", "validated"}});
-    if (lines.ok())
-      for (const auto& l : lines.result.value("lines", Json::array())) {
-        std::string code = currency_code_of(l.value("currency", ""), l.value("account", ""));
-        auto v = ripple::value_to_decimal(l.value("balance", ""));
-        if (v) out.push_back({hot->address, code, *v});
+    if (hot) {
+      RpcResult info = rpc_.call("account_info", Json{{"account", hot->address}, {"ledger_index", "validated"}});
+      if (info.ok()) {
+        if (auto xrp = ripple::drops_to_xrp(info.result["account_data"].value("Balance", "")))
+          out.push_back({hot->address, "XRP", *xrp, false});
+      } else if (info.error != "actNotFound") {
+        throw std::runtime_error("account_info: " + info.error);
       }
+      // What the hot wallet holds of issued currencies: its side of each trust line. A
+      // positive balance is the peer's IOU that the hot wallet holds; a negative one is the
+      // hot wallet's own IOU that the peer holds (the issuer's view of a line is negative):
+      // that currency's issuer is the hot wallet, not the peer.
+      Json marker;
+      for (int page = 0; info.ok() && page < 50; ++page) {
+        Json params{{"account", hot->address}, {"ledger_index", "validated"}, {"limit", 400}};
+        if (!marker.is_null()) params["marker"] = marker;
+        RpcResult lines = rpc_.call("account_lines", params);
+        if (!lines.ok()) throw std::runtime_error("account_lines: " + lines.error);
+        for (const auto& l : lines.result.value("lines", Json::array())) {
+          auto v = ripple::value_to_decimal(l.value("balance", ""));
+          if (!v || *v == "0") continue;
+          const std::string issuer = v->front() == '-' ? hot->address : l.value("account", "");
+          out.push_back({hot->address, currency_code_of(l.value("currency", ""), issuer), *v, false});
+        }
+        if (!lines.result.contains("marker") || lines.result["marker"].is_null()) break;
+        marker = lines.result["marker"];
+      }
+    }
+    // What our own issuing addresses have issued in total: gateway_balances' obligations
+    // (every holder but the hot wallet) plus what the hot wallet holds of them.
+    for (const auto& address : issuing) {
+      Json params{{"account", address}, {"ledger_index", "validated"}};
+      if (hot) params["hotwallet"] = Json::array({hot->address});
+      RpcResult g = rpc_.call("gateway_balances", params);
+      if (g.kind == RpcResult::Kind::Error && g.error == "actNotFound") continue;  // not funded yet
+      if (!g.ok()) throw std::runtime_error("gateway_balances: " + g.error);
+      std::map<std::string, std::vector<std::string>> issued;  // code -> values
+      if (g.result.contains("obligations") && g.result["obligations"].is_object())
+        for (auto it = g.result["obligations"].begin(); it != g.result["obligations"].end(); ++it)
+          if (it.value().is_string()) issued[it.key()].push_back(it.value().get<std::string>());
+      if (hot && g.result.contains("balances") && g.result["balances"].is_object() &&
+          g.result["balances"].contains(hot->address) && g.result["balances"][hot->address].is_array())
+        for (const auto& b : g.result["balances"][hot->address])
+          if (b.is_object() && b.contains("value") && b["value"].is_string())
+            issued[b.value("currency", "")].push_back(b["value"].get<std::string>());
+      for (const auto& [network_code, values] : issued) {
+        const std::string currency = currency_code_of(network_code, address);
+        if (currency.find('/') != std::string::npos) continue;  // no bridge currency of ours
+        for (const auto& value : values)
+          if (auto v = ripple::value_to_decimal(value)) out.push_back({address, currency, *v, true});
+      }
+    }
     return out;
   }
 
@@ -387,9 +551,11 @@ class Ripple final : public Bridge {
     auto conn = services_.pool->acquire();
     pqxx::read_transaction tx(*conn);
     auto r = tx.exec_params(
-        "SELECT coalesce(max((prepared::jsonb ->> 'sequence')::bigint), 0) FROM bridge_withdrawals "
+        "SELECT greatest((SELECT coalesce(max((prepared::jsonb ->> 'sequence')::bigint), 0) FROM bridge_withdrawals "
         "WHERE bridge = $1 AND instance = $2 AND prepared IS NOT NULL AND prepared::jsonb ->> 'account' = $3 "
-        "AND state IN ('pending', 'submitting', 'submitted')",
+        "AND state IN ('pending', 'submitting', 'submitted')), "
+        "(SELECT coalesce(max((prepared::jsonb ->> 'sequence')::bigint), 0) FROM bridge_sends "
+        "WHERE bridge = $1 AND instance = $2 AND account = $3 AND state IN ('submitting', 'submitted')))",
         type(), instance(), account);
     return r[0][0].as<long long>() + 1;
   }
@@ -412,6 +578,30 @@ class Ripple final : public Bridge {
     if (!c || c->type != "bridge" || (c->bridge != ledger_name() && c->bridge != type()) || c->issuer_address.empty())
       return Refusal{Rc::BadValue, currency + " is not a currency of the " + ledger_name() + " bridge"};
     return std::nullopt;
+  }
+
+  // An issued value as the API takes it: a positive plain decimal within the XRP Ledger's
+  // precision for issued currencies (15 significant digits), normalized ("010.50" -> "10.5").
+  static std::optional<std::string> issued_value(const std::string& amount, std::string& why) {
+    const bool plain = !amount.empty() && amount.front() != '.' && amount.back() != '.' &&
+                       std::count(amount.begin(), amount.end(), '.') <= 1 &&
+                       std::all_of(amount.begin(), amount.end(),
+                                   [](char ch) { return ch == '.' || std::isdigit(static_cast<unsigned char>(ch)); });
+    auto v = plain ? ripple::value_to_decimal(amount) : std::nullopt;
+    if (!v || *v == "0") {
+      why = "amount must be a positive decimal (digits, optionally a point and more digits)";
+      return std::nullopt;
+    }
+    std::string digits;
+    for (char ch : *v)
+      if (ch != '.') digits += ch;
+    digits.erase(0, digits.find_first_not_of('0'));
+    while (!digits.empty() && digits.back() == '0') digits.pop_back();
+    if (digits.size() > 15) {
+      why = "amount " + amount + " has more than 15 significant digits (the XRP Ledger's precision for issued currencies)";
+      return std::nullopt;
+    }
+    return v;
   }
 
   Json payment_amount(const std::string& currency, const std::string& amount, std::string& why) const {
@@ -456,7 +646,8 @@ class Ripple final : public Bridge {
     if (!info.ok()) return Refusal{Rc::SystemError, "the XRP Ledger cannot be reached (account_info: " + info.error + ")"};
     tx["Account"] = address;
     tx["Fee"] = fee_drops;
-    tx["Sequence"] = info.result["account_data"].value("Sequence", 0LL);
+    // After the ones of this address still in flight (currency/issueiou's sends).
+    tx["Sequence"] = std::max(info.result["account_data"].value("Sequence", 0LL), next_sequence_in_flight(address));
     tx["LastLedgerSequence"] = info.result.value("ledger_current_index", 0LL) + s_.ledger_window;
     ripple::SignedTx signed_tx;
     try {

@@ -77,12 +77,16 @@ Reply balances(App& app, Call& call) {
       figures[r[0].as<std::string>()].second = *int128_from_string(r[1].as<std::string>());
   }
   std::map<std::string, int128> external;  // currency -> units, summed over the external accounts
+  std::map<std::string, int128> issued;    // currency -> units issued by our issuing accounts
   auto seen = b->external_balances();
   if (seen)
     for (const auto& e : *seen) {
       auto c = app.ledger->currencies().find(e.currency);
       if (!c) continue;
-      if (auto a = Amount::parse(e.amount, c->decimals, /*allow_negative=*/true)) external[c->code] += a->units();
+      auto a = Amount::parse(e.amount, c->decimals, /*allow_negative=*/true);
+      if (!a) continue;
+      (e.issued ? issued : external)[c->code] += a->units();
+      figures.try_emplace(c->code);  // a currency seen out there but not (yet) in the ledger: shown too
     }
   Json list = Json::array();
   for (const auto& [code, f] : figures) {
@@ -99,6 +103,9 @@ Reply balances(App& app, Call& call) {
     // A bridge that cannot see the outside (the generic adapter keeps its own books) gives
     // no external balance rather than an invented one.
     if (seen) entry["externalbalance"] = c->format(external[code]);
+    // Our extension: what an issuing address of ours has issued of it in total (the
+    // network's obligations, the hot wallet's share included), for a currency it issues.
+    if (seen && issued.count(code)) entry["externalissued"] = c->format(issued[code]);
     list.push_back(std::move(entry));
   }
   return Reply::ok(Json{{"bridgename", b->type()},
