@@ -244,8 +244,10 @@ if [ "$credited" -ne "$deposits" ] || [ "$wallet_count" -ne "$wallets" ] || [ "$
   dep_check="FAIL: $credited credited of $deposits, wallets hold $wallet_sum drops, paid $((deposits * 1000000))"
   status=1
 fi
-dep_verdict=$(awk -v s="$dep_s" -v n="$credited" -v d="$deposits" 'BEGIN { print (n == d && d >= 10000 && s < 10 * d / 10000) ? "PASS" : "FAIL" }')
-[ "$deposits" -eq 10000 ] || dep_verdict="$dep_verdict (scaled: $deposits in < $(awk -v d="$deposits" 'BEGIN { print 10 * d / 10000 }') s)"
+# The target is for 10,000 or more; a smaller run says how it compares, scaled, and is no verdict.
+dep_verdict=$(awk -v s="$dep_s" -v n="$credited" -v d="$deposits" 'BEGIN { print (n == d && s < 10 * d / 10000) ? "PASS" : "FAIL" }')
+[ "$deposits" -ge 10000 ] ||
+  dep_verdict="not measured (needs --deposits 10000); scaled ($deposits in < $(awk -v d="$deposits" 'BEGIN { print 10 * d / 10000 }') s): $dep_verdict"
 
 # 7. Withdrawals: ledgers close every close_ms; C requests at a time.
 (while sleep "$(awk -v ms="$close_ms" 'BEGIN { print ms / 1000 }')"; do
