@@ -526,6 +526,20 @@ TEST_CASE("ripple: bridge currencies, issued-currency deposits and withdrawals, 
     if (b["currency"] == "USD.testbank.ripple") iou = b;
   CHECK(iou["internalbalance"] == "15.25");
   CHECK(iou["externalbalance"] == "15.25");
+  CHECK_FALSE(iou.contains("externalnote"));
+
+  // The network holds more decimals than the currency keeps (2): the external figure shows
+  // them exactly, never rounded or left out. (Untagged, the payment itself waits in suspense.)
+  rippled.control("pay", Json{{"from", customer["address"]},
+                              {"to", s.hot["address"]},
+                              {"amount", Json{{"currency", "USD"}, {"issuer", issuer["address"]}, {"value", "0.001"}}},
+                              {"close", true}});
+  balances = omnid.call("GET", "/api/v1/system/bridge/ripple-1/balances", "", s.admin);
+  require_ok(balances);
+  for (const auto& b : balances.json["balances"])
+    if (b["currency"] == "USD.testbank.ripple") iou = b;
+  CHECK(iou["internalbalance"] == "15.25");
+  CHECK(iou["externalbalance"] == "15.251");
 
   // A currency that takes no withdrawals refuses them before any hold.
   Answer eur = omnid.call_json("POST", "/api/v1/system/currency/bridge/create",

@@ -76,18 +76,35 @@ Reply balances(App& app, Call& call) {
              name))
       figures[r[0].as<std::string>()].second = *int128_from_string(r[1].as<std::string>());
   }
-  std::map<std::string, int128> external;  // currency -> units, summed over the external accounts
-  std::map<std::string, int128> issued;    // currency -> units issued by our issuing accounts
+  // External figures are summed at the finest scale (18 decimals), not the currency's: the
+  // network may hold more decimals than the ledger keeps (an IOU has 15 significant digits),
+  // and such an amount is shown exactly rather than rounded or left out. One that cannot be
+  // read even so (more than 18 decimals, beyond 10^20) is named in `externalnote`.
+  constexpr int kFine = Amount::kMaxScale;
+  std::map<std::string, int128> external;  // currency -> units at kFine, summed over the external accounts
+  std::map<std::string, int128> issued;    // currency -> units at kFine issued by our issuing accounts
+  std::map<std::string, std::string> unreadable;  // currency -> the first amount that could not be summed
   auto seen = b->external_balances();
   if (seen)
     for (const auto& e : *seen) {
       auto c = app.ledger->currencies().find(e.currency);
       if (!c) continue;
-      auto a = Amount::parse(e.amount, c->decimals, /*allow_negative=*/true);
-      if (!a) continue;
-      (e.issued ? issued : external)[c->code] += a->units();
       figures.try_emplace(c->code);  // a currency seen out there but not (yet) in the ledger: shown too
+      auto a = Amount::parse(e.amount, kFine, /*allow_negative=*/true);
+      int128& sum = (e.issued ? issued : external)[c->code];
+      int128 next;
+      if (!a || __builtin_add_overflow(sum, a->units(), &next)) unreadable.try_emplace(c->code, e.amount);
+      else sum = next;
     }
+  // At the currency's decimals when that is exact, else every decimal the network gave.
+  auto shown = [&](const ledger::Currency& c, int128 fine) {
+    int128 factor = 1;
+    for (int i = c.decimals; i < kFine; ++i) factor *= 10;
+    if (fine % factor == 0) return c.format(fine / factor);
+    std::string text = Amount::from_units(fine, kFine)->to_string();
+    while (text.back() == '0') text.pop_back();
+    return text;
+  };
   Json list = Json::array();
   for (const auto& [code, f] : figures) {
     auto c = app.ledger->currencies().find(code);
@@ -102,10 +119,12 @@ Reply balances(App& app, Call& call) {
                {"currencycode", c->numeric_code}};
     // A bridge that cannot see the outside (the generic adapter keeps its own books) gives
     // no external balance rather than an invented one.
-    if (seen) entry["externalbalance"] = c->format(external[code]);
+    if (seen) entry["externalbalance"] = shown(*c, external[code]);
     // Our extension: what an issuing address of ours has issued of it in total (the
     // network's obligations, the hot wallet's share included), for a currency it issues.
-    if (seen && issued.count(code)) entry["externalissued"] = c->format(issued[code]);
+    if (seen && issued.count(code)) entry["externalissued"] = shown(*c, issued[code]);
+    if (auto u = unreadable.find(code); u != unreadable.end())
+      entry["externalnote"] = "the network reported " + u->second + ", which is not counted (beyond 18 decimals or 10^20)";
     list.push_back(std::move(entry));
   }
   return Reply::ok(Json{{"bridgename", b->type()},
