@@ -76,6 +76,7 @@ async function main() {
   check('sendtoaddress: fee, comment/to, -5 wrong network, -6 insufficient funds');
   await control({ action: 'conflict', txid });
   const c = await ok('gettransaction', [txid]); assert.strictEqual(plain(c.confirmations), -1); assert.strictEqual(c.walletconflicts.length, 1);
+  const lt = await ok('listtransactions', ['*', 2]); assert.strictEqual(lt.length, 2); assert.strictEqual(lt[1].txid, txid);
   check('conflict: negative confirmations, walletconflicts');
   await control({ action: 'misbehave', drop_send_response: 1, fee_errors: true });
   await assert.rejects(rpc('sendtoaddress', [dest, 0.01]));

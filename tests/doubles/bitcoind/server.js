@@ -122,6 +122,13 @@ const methods = {
     const transactions = [...txs.values()].filter((t) => !t.gone && (depth < 0 || Math.abs(conf(t)) < depth)).map(entry);
     return { transactions, removed: [], lastblock: chain[Math.max(0, tip().height + 1 - tc)].hash };
   },
+  listtransactions: ([label = '*', count = 10, skip = 0], wallet) => {
+    wallet(); count = plain(count); skip = plain(skip);
+    if (!Number.isInteger(count) || count < 0) throw new RpcError(-8, 'Negative count');
+    if (!Number.isInteger(skip) || skip < 0) throw new RpcError(-8, 'Negative from');
+    const all = [...txs.values()].filter((t) => !t.gone && (label === '*' || labels.get(t.address) === label)).map(entry);
+    return all.slice(Math.max(0, all.length - skip - count), all.length - skip);
+  },
   getblockchaininfo: () => ({ chain: 'regtest', blocks: tip().height, headers: tip().height, bestblockhash: tip().hash, time: tip().time, mediantime: tip().time, verificationprogress: 1, initialblockdownload: false, pruned: false, warnings: [] }),
   getnewaddress: ([label = '', type = 'bech32'], wallet) => {
     wallet();
