@@ -1,0 +1,219 @@
+#!/usr/bin/env node
+'use strict';
+// A stand-in for bitcoind (work in progress: chain info, addresses and auth only so far).
+//   node server.js --port N [--port-file F] [--rpcuser U --rpcpassword P | --cookie-file F] [--wallet NAME]
+const http = require('http');
+const fs = require('fs');
+const crypto = require('crypto');
+const bitcoin = require('bitcoinjs-lib');
+const ecc = require('@bitcoinerlab/secp256k1');
+const { ECPairFactory } = require('ecpair');
+const { parseJson, toJson, plain, Btc, RawNum, parseSats } = require('./amount');
+bitcoin.initEccLib(ecc);
+const ECPair = ECPairFactory(ecc);
+const NET = bitcoin.networks.regtest;
+
+const o = { port: 18443, portFile: null, user: null, pass: null, cookieFile: null, wallet: '', host: '127.0.0.1' };
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i]; const v = () => argv[++i];
+  if (a === '--port') o.port = Number(v()); else if (a === '--port-file') o.portFile = v();
+  else if (a === '--rpcuser') o.user = v(); else if (a === '--rpcpassword') o.pass = v();
+  else if (a === '--cookie-file') o.cookieFile = v(); else if (a === '--wallet') o.wallet = v();
+  else if (a === '--host') o.host = v();
+  else { console.error(`bitcoind double: unknown argument ${a}`); process.exit(2); }
+}
+const creds = [];
+if (o.user !== null) creds.push(`${o.user}:${o.pass || ''}`);
+if (o.cookieFile) {
+  const c = `__cookie__:${crypto.randomBytes(32).toString('hex')}`;
+  fs.writeFileSync(o.cookieFile + '.tmp', c, { mode: 0o600 }); fs.renameSync(o.cookieFile + '.tmp', o.cookieFile);
+  creds.push(c);
+}
+const log = (l) => process.stdout.write(`[bitcoind-double] ${l}\n`);
+
+const GENESIS = '0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206';
+let chain; let labels; let txs; let mis;
+function reset() { chain = [{ hash: GENESIS, height: 0, time: 1296688602 }]; labels = new Map(); txs = new Map(); mis = { drop_send_response: 0, fee_errors: false, delay_ms: 0, unreachable_until: 0 }; }
+let feerate = 1000n; // sat/kvB of estimatesmartfee = 0.00001000 BTC/kvB
+function newTx(t) { // a real-looking txid: the id of a real (unsigned) transaction
+  const x = new bitcoin.Transaction(); x.addInput(crypto.randomBytes(32), 0);
+  x.addOutput(bitcoin.address.toOutputScript(t.address, NET), Number(t.sats));
+  t.txid = x.getId(); t.hex = x.toHex(); t.time = Math.floor(Date.now() / 1000); t.height = null; t.conflict = null; t.gone = false;
+  txs.set(t.txid, t); return t;
+}
+function conf(t) {
+  if (t.conflict) return -(tip().height - t.conflict.height + 1);
+  if (t.height !== null) return tip().height - t.height + 1;
+  return 0;
+}
+function balances() {
+  let trusted = 0n, pending = 0n, immature = 0n;
+  for (const t of txs.values()) {
+    const c = conf(t); if (c < 0 || t.gone) continue;
+    if (t.cat === 'send') trusted -= t.sats + t.fee;
+    else if (t.cat === 'generate') { if (c >= 100) trusted += t.sats; else if (c >= 1) immature += t.sats; }
+    else if (c >= 1) trusted += t.sats; else pending += t.sats;
+  }
+  return { trusted, pending, immature };
+}
+function entry(t) {
+  const c = conf(t); const e = { address: t.address, category: t.cat === 'generate' ? (c >= 100 ? 'generate' : 'immature') : t.cat,
+    amount: new Btc(t.cat === 'send' ? -t.sats : t.sats), label: labels.get(t.address), vout: 0 };
+  if (t.cat === 'send') { e.fee = new Btc(-t.fee); e.abandoned = false; }
+  e.confirmations = c; if (t.cat === 'generate') e.generated = true;
+  if (t.height !== null && !t.conflict) { e.blockhash = chain[t.height].hash; e.blockheight = t.height; e.blockindex = 1; e.blocktime = chain[t.height].time; }
+  e.txid = t.txid; e.walletconflicts = t.conflict ? [t.conflict.txid] : []; e.time = t.time; e.timereceived = t.time;
+  e['bip125-replaceable'] = 'no'; if (t.comment) e.comment = t.comment; if (t.to) e.to = t.to;
+  return e;
+}
+reset();
+function mine(n) {
+  for (let k = 0; k < n; k++) {
+    const prev = chain[chain.length - 1];
+    for (const t of txs.values()) if (t.height === null && !t.conflict && !t.gone) t.height = prev.height + 1;
+    chain.push({ hash: crypto.randomBytes(32).toString('hex'), height: prev.height + 1, time: Math.max(prev.time + 1, Math.floor(Date.now() / 1000)) });
+  }
+}
+class RpcError extends Error { constructor(code, msg) { super(msg); this.code = code; } }
+const tip = () => chain[chain.length - 1];
+function checkAddress(a) {
+  try { return bitcoin.address.toOutputScript(String(a), NET); } catch (e) { return null; }
+}
+const methods = {
+  getblockcount: () => tip().height,
+  getbestblockhash: () => tip().hash,
+  getblockhash: ([h]) => { h = plain(h); if (!Number.isInteger(h) || h < 0 || h > tip().height) throw new RpcError(-8, 'Block height out of range'); return chain[h].hash; },
+  getbalances: (_, wallet) => { wallet(); const b = balances(); return { mine: { trusted: new Btc(b.trusted), untrusted_pending: new Btc(b.pending), immature: new Btc(b.immature) } }; },
+  estimatesmartfee: ([ct]) => {
+    ct = plain(ct); if (!Number.isInteger(ct) || ct < 1 || ct > 1008) throw new RpcError(-8, 'Invalid conf_target, must be between 1 and 1008');
+    if (mis.fee_errors) return { errors: ['Insufficient data or no feerate found'], blocks: 0 };
+    return { feerate: new Btc(feerate), blocks: Math.max(2, ct) };
+  },
+  gettransaction: ([id], wallet) => {
+    wallet(); const t = txs.get(String(id));
+    if (!/^[0-9a-f]{64}$/.test(String(id))) throw new RpcError(-8, `txid must be of length 64 (not ${String(id).length}, for '${id}')`);
+    if (!t) throw new RpcError(-5, 'Invalid or non-wallet transaction id');
+    const e = entry(t); const d = { address: e.address, category: e.category, amount: e.amount, label: e.label, vout: 0, fee: e.fee, abandoned: e.abandoned };
+    const r = { amount: e.amount, fee: e.fee, ...e, details: [d], hex: t.hex };
+    delete r.address; delete r.category; delete r.label; delete r.vout; delete r.abandoned; return r;
+  },
+  sendtoaddress: ([addr, amt, comment, commentTo, subtract, , , , , feeRate], wallet) => {
+    wallet();
+    if (!checkAddress(addr)) throw new RpcError(-5, `Invalid Bitcoin address: ${addr}`);
+    const sats = parseSats(amt instanceof RawNum ? amt.text : amt);
+    if (sats === null) throw new RpcError(-3, 'Invalid amount');
+    if (sats <= 0n) throw new RpcError(-3, 'Invalid amount for send');
+    const rate = feeRate !== undefined && feeRate !== null ? parseSats(feeRate instanceof RawNum ? feeRate.text : feeRate) / 100000n : feerate; // fee_rate in sat/vB -> sat/kvB
+    const fee = (rate * 141n + 999n) / 1000n;
+    const paid = subtract ? sats - fee : sats;
+    if (paid <= 0n) throw new RpcError(-6, 'The transaction amount is too small to pay the fee');
+    if (paid + fee > balances().trusted) throw new RpcError(-6, 'Insufficient funds');
+    const t = newTx({ cat: 'send', address: addr, sats: paid, fee, comment: comment || undefined, to: commentTo || undefined });
+    if (mis.drop_send_response > 0) { mis.drop_send_response--; throw Object.assign(new Error('drop'), { drop: true }); }
+    return t.txid;
+  },
+  listsinceblock: ([bh, tc = 1], wallet) => {
+    wallet(); tc = plain(tc);
+    if (!Number.isInteger(tc) || tc < 1) throw new RpcError(-8, 'Invalid parameter');
+    let h = -1;
+    if (bh) { h = chain.findIndex((b) => b.hash === bh); if (h < 0) throw new RpcError(-5, 'Block not found'); }
+    const depth = h < 0 ? -1 : tip().height + 1 - h;
+    const transactions = [...txs.values()].filter((t) => !t.gone && (depth < 0 || Math.abs(conf(t)) < depth)).map(entry);
+    return { transactions, removed: [], lastblock: chain[Math.max(0, tip().height + 1 - tc)].hash };
+  },
+  listtransactions: ([label = '*', count = 10, skip = 0], wallet) => {
+    wallet(); count = plain(count); skip = plain(skip);
+    if (!Number.isInteger(count) || count < 0) throw new RpcError(-8, 'Negative count');
+    if (!Number.isInteger(skip) || skip < 0) throw new RpcError(-8, 'Negative from');
+    const all = [...txs.values()].filter((t) => !t.gone && (label === '*' || labels.get(t.address) === label)).map(entry);
+    return all.slice(Math.max(0, all.length - skip - count), all.length - skip);
+  },
+  getblockchaininfo: () => ({ chain: 'regtest', blocks: tip().height, headers: tip().height, bestblockhash: tip().hash, time: tip().time, mediantime: tip().time, verificationprogress: 1, initialblockdownload: false, pruned: false, warnings: [] }),
+  getnewaddress: ([label = '', type = 'bech32'], wallet) => {
+    wallet();
+    if (type !== 'bech32') throw new RpcError(-5, `Unknown address type '${type}'`);
+    const k = ECPair.makeRandom({ network: NET });
+    const addr = bitcoin.payments.p2wpkh({ pubkey: Buffer.from(k.publicKey), network: NET }).address;
+    labels.set(addr, String(label)); return addr;
+  },
+  validateaddress: ([a]) => {
+    const s = checkAddress(a);
+    if (!s) return { isvalid: false, error_locations: [], error: 'Invalid or unsupported Segwit (Bech32) or Base58 encoding.' };
+    return { isvalid: true, address: a, scriptPubKey: s.toString('hex'), isscript: false, iswitness: s[0] === 0 || s[0] >= 0x51 };
+  },
+  getaddressinfo: ([a], wallet) => {
+    wallet(); const s = checkAddress(a);
+    if (!s) throw new RpcError(-5, 'Invalid address');
+    return { address: a, scriptPubKey: s.toString('hex'), ismine: labels.has(a), iswatchonly: false, labels: labels.has(a) ? [labels.get(a)] : [] };
+  },
+};
+function handleRpc(req, body, res) {
+  const send = (status, obj) => { res.writeHead(status, { 'Content-Type': 'application/json' }); res.end(toJson(obj) + '\n'); };
+  let r;
+  try { r = parseJson(body); } catch (e) { return send(500, { result: null, error: { code: -32700, message: 'Parse error' }, id: null }); }
+  const v2 = r.jsonrpc === '2.0'; const id = r.id === undefined ? null : r.id;
+  const m = methods[r.method];
+  if (!m) return send(v2 ? 200 : 404, v2 ? { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id } : { result: null, error: { code: -32601, message: 'Method not found' }, id });
+  const wm = /^\/wallet\/(.*)$/.exec(req.url);
+  const wallet = () => { if (wm && decodeURIComponent(wm[1]) !== o.wallet) throw new RpcError(-18, 'Requested wallet does not exist or is not loaded'); };
+  try {
+    const result = m(Array.isArray(r.params) ? r.params : [], wallet);
+    log(`${r.method} ok`);
+    send(200, v2 ? { jsonrpc: '2.0', result, id } : { result, error: null, id });
+  } catch (e) {
+    if (e.drop) { log(`${r.method} done, answer dropped`); return res.destroy(); }
+    if (!(e instanceof RpcError)) e = new RpcError(-1, e.message);
+    log(`${r.method} error ${e.code}`);
+    const error = { code: e.code, message: e.message };
+    send(v2 ? 200 : 500, v2 ? { jsonrpc: '2.0', error, id } : { result: null, error, id });
+  }
+}
+function handleControl(body, res) {
+  let c; let out;
+  try {
+    c = JSON.parse(body);
+    if (c.action === 'mine') { mine(Number(c.blocks ?? 1)); out = { height: tip().height, hash: tip().hash }; }
+    else if (c.action === 'fund') { const a = methods.getnewaddress([], () => {}); const t = newTx({ cat: 'generate', address: a, sats: parseSats(c.amount ?? '50') }); mine(101); out = { txid: t.txid, address: a }; }
+    else if (c.action === 'pay') { if (!labels.has(c.address)) throw new Error('not a wallet address'); const sats = parseSats(c.amount); if (sats === null || sats <= 0n) throw new Error('bad amount'); out = { txid: newTx({ cat: 'receive', address: c.address, sats }).txid }; }
+    else if (c.action === 'reorg') {
+      const d = Number(c.depth); if (!(d >= 1 && d < chain.length)) throw new Error('bad depth');
+      const cut = tip().height - d + 1; chain.length = cut;
+      for (const t of txs.values()) { if (t.height !== null && t.height >= cut) t.height = null; if (t.conflict && t.conflict.height >= cut) t.conflict = null; if ((c.drop || []).includes(t.txid)) t.gone = true; }
+      const keep = [...txs.values()].filter((t) => t.height === null && !t.gone && !t.conflict); for (const t of keep) t.gone = true;
+      mine(Number(c.blocks ?? d)); for (const t of keep) t.gone = false; out = { height: tip().height, hash: tip().hash };
+    }
+    else if (c.action === 'conflict') {
+      const t = txs.get(c.txid); if (!t || t.height !== null) throw new Error('not a wallet transaction in the mempool');
+      mine(0); t.conflict = { txid: crypto.randomBytes(32).toString('hex'), height: tip().height + 1 }; mine(1); out = { conflict: t.conflict.txid };
+    }
+    else if (c.action === 'misbehave') { for (const k of Object.keys(mis)) if (k in c) mis[k] = c[k]; if ('unreachable_ms' in c) mis.unreachable_until = Date.now() + Number(c.unreachable_ms); out = {}; }
+    else if (c.action === 'set') { if (c.feerate) feerate = parseSats(c.feerate); out = {}; }
+    else if (c.action === 'state') out = { height: tip().height, hash: tip().hash, addresses: labels.size };
+    else if (c.action === 'reset') { reset(); out = {}; }
+    else throw new Error(`unknown action ${c.action}`);
+    res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ ok: true, ...out }) + '\n');
+  } catch (e) { res.writeHead(400, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ ok: false, error: e.message }) + '\n'); }
+}
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (d) => chunks.push(d));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks).toString('utf8');
+    if (req.url === '/control') return handleControl(body, res);
+    if (Date.now() < mis.unreachable_until) return req.socket.destroy();
+    if (creds.length) {
+      const h = /^Basic (.*)$/.exec(req.headers.authorization || '');
+      const got = h ? Buffer.from(h[1], 'base64').toString('utf8') : null;
+      if (!creds.includes(got)) { res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="jsonrpc"' }); return res.end(); }
+    }
+    if (req.method !== 'POST') { res.writeHead(405); return res.end('JSONRPC server handles only POST requests'); }
+    handleRpc(req, body, res);
+  });
+});
+server.listen(o.port, o.host, () => {
+  const p = server.address().port;
+  if (o.portFile) { fs.writeFileSync(o.portFile + '.tmp', String(p)); fs.renameSync(o.portFile + '.tmp', o.portFile); }
+  log(`listening on ${o.host}:${p}`);
+});
+for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => process.exit(0));
