@@ -57,7 +57,16 @@ struct Memo {
   std::string text;      // Type::text, at most 28 bytes
   std::uint64_t id = 0;  // Type::id
   Hash hash{};           // Type::hash
-  bool operator==(const Memo&) const = default;
+  // Only the field of its type counts.
+  bool operator==(const Memo& o) const {
+    if (type != o.type) return false;
+    switch (type) {
+      case Type::text: return text == o.text;
+      case Type::id: return id == o.id;
+      case Type::hash: return hash == o.hash;
+      default: return true;
+    }
+  }
 };
 
 struct Transaction {
