@@ -3,7 +3,8 @@
 # the rippled double (tests/doubles/rippled/server.js): the hot wallet's seed from standard
 # input, a wallet's deposit address, a tagged deposit credited once, an unknown tag in
 # suspense and assigned, a withdrawal run twice with one --idempotency-key that pays the
-# destination once, withdrawtest paths, trust lines, the bridge's balances against the
+# destination once, withdrawtest paths, trust lines, a profile address (RequireDest, a trust
+# line, IOUs issued from it once per --idempotency-key), the bridge's balances against the
 # network, and bad input that exits non-zero, says why and changes nothing. The HTTPS side
 # is tests/integration/ripple_tests.cpp.
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC2016
@@ -284,6 +285,71 @@ assert D(x[\"externalbalance\"]) == D(sys.argv[1]) / 1000000, (x, sys.argv[1])
 assert D(x[\"externalbalance\"]) > D(x[\"internalbalance\"]), x" "$2" <<<"$1"' _ "$out" "$HOT_DROPS"
 expect 0 "system bridge balances (table)" "$OMNICTL" system bridge balances ripple 1
 check "the table shows internal and external" bash -c 'grep -q "19.500000" <<<"$1" && grep -qi "external" <<<"$1"' _ "$out"
+
+# --- a profile address: RequireDest, a trust line, IOUs issued from it -----------------------------
+acct_flags() {  # acct_flags ADDRESS: its validated Flags on the double (0 if it does not exist)
+  curl -sS -H 'Content-Type: application/json' \
+    -d "{\"method\":\"account_info\",\"params\":[{\"account\":\"$1\",\"ledger_index\":\"validated\"}]}" "$RIPPLED" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["result"].get("account_data", {}).get("Flags", 0))'
+}
+has_flag() { [ $(($(acct_flags "$1") & $2)) -ne 0 ]; }
+lacks_flag() { [ $(($(acct_flags "$1") & $2)) -eq 0 ]; }
+expect 0 "currency address create --bridgename ripple" "$OMNICTL" currency address create --bridgename ripple --field profileaddress
+PA=$out
+check "a classic address is made" grep -Eq '^r[1-9A-HJ-NP-Za-km-z]{24,34}$' <<<"$PA"
+expect 0 "currency address list" "$OMNICTL" currency address list -o json
+check "the list has it" has "$PA" "$out"
+expect 2 "RequireDest on an unfunded address is refused" "$OMNICTL" currency address attribute --bridgename ripple --address "$PA" --destinationtagrequired
+check "the refusal says it is not funded (10131)" has "10131" "$err"
+control "{\"action\":\"fund\",\"address\":\"$PA\",\"xrp\":\"50000000\",\"close\":true}" >/dev/null
+check "funded, it gets DefaultRipple (it issues) within 30 s" eventually 30 has_flag "$PA" $((0x00800000))
+expect 0 "currency address attribute --destinationtagrequired" "$OMNICTL" currency address attribute --bridgename ripple --address "$PA" --destinationtagrequired
+check "RequireDest set on the network" eventually 10 has_flag "$PA" $((0x00020000))
+expect 0 "currency address attribute --destinationtagrequired=false" "$OMNICTL" currency address attribute --bridgename ripple --address "$PA" --destinationtagrequired=false
+check "RequireDest cleared" eventually 10 lacks_flag "$PA" $((0x00020000))
+BANK=$(control '{"action":"wallet"}' | jget address)
+expect 0 "currency address trustline to an issuer" "$OMNICTL" currency address trustline --bridgename ripple --hostedaddress "$PA" --trustedaddress "$BANK" --currencycode EUR --amount 5000
+line_limit() {
+  curl -sS -H 'Content-Type: application/json' \
+    -d "{\"method\":\"account_lines\",\"params\":[{\"account\":\"$1\",\"ledger_index\":\"validated\"}]}" "$RIPPLED" |
+    python3 -c 'import json, sys; ls = json.load(sys.stdin)["result"].get("lines", []); print(ls[0]["limit"] if ls else "none")'
+}
+has_limit() { [ "$(line_limit "$1")" = "$2" ]; }
+check "the trust line is on the network, limit 5000" eventually 10 has_limit "$PA" 5000
+expect 2 "a trust line with a bad issuer checksum is refused" "$OMNICTL" currency address trustline --bridgename ripple --hostedaddress "$PA" --trustedaddress "$bad_checksum" --currencycode EUR --amount 5000
+check "the refusal is 10113" has "10113" "$err"
+
+# IOUs from the profile address (the platform holds its key) to a holder that trusts it.
+HOLDER=$(control '{"action":"wallet"}' | jget address)
+control "{\"action\":\"trust\",\"address\":\"$HOLDER\",\"currency\":\"CAD\",\"issuer\":\"$PA\",\"limit\":\"1000\",\"close\":true}" >/dev/null
+holder_cad() {
+  curl -sS -H 'Content-Type: application/json' \
+    -d "{\"method\":\"account_lines\",\"params\":[{\"account\":\"$HOLDER\",\"ledger_index\":\"validated\"}]}" "$RIPPLED" |
+    python3 -c 'import json, sys; ls = json.load(sys.stdin)["result"].get("lines", []); print(next((l["balance"] for l in ls if l["currency"] == "CAD"), "none"))'
+}
+holder_has() { [ "$(holder_cad)" = "$1" ]; }
+iou_refused() {  # iou_refused RC DESCRIPTION WORD CMD...: exit RC, stderr names WORD
+  local want=$1 what=$2 word=$3; shift 3
+  expect "$want" "$what" "$@"
+  check "$what: the message says why ($word)" has "$word" "$err"
+}
+SUBMITS=$(submits)
+iou_refused 2 "issueiou of XRP" "10113" "$OMNICTL" currency issueiou --network ripple --issueraddress "$PA" --receiveraddress "$HOLDER" --currencycode XRP --amount 1
+iou_refused 2 "issueiou to a bad checksum" "10113" "$OMNICTL" currency issueiou --network ripple --issueraddress "$PA" --receiveraddress "$bad_checksum" --currencycode CAD --amount 1
+iou_refused 2 "issueiou from an address the platform has no key of" "10140" "$OMNICTL" currency issueiou --network ripple --issueraddress "$BANK" --receiveraddress "$HOLDER" --currencycode CAD --amount 1
+iou_refused 2 "issueiou on an unknown network" "10113" "$OMNICTL" currency issueiou --network dogecoin --issueraddress "$PA" --receiveraddress "$HOLDER" --currencycode CAD --amount 1
+check "nothing reached the network's submit" test "$(submits)" = "$SUBMITS"
+check "the holder got nothing" test "$(holder_cad)" = "0"
+IK2="e2e-ripple-iou-$$"
+expect 0 "currency issueiou 7.5 CAD --idempotency-key" "$OMNICTL" currency issueiou --network ripple --issueraddress "$PA" --receiveraddress "$HOLDER" --currencycode CAD --amount 7.5 --idempotency-key "$IK2" --field transactionhash
+HASH=$out
+check "a transaction hash is printed" grep -Eq '^[0-9A-F]{64}$' <<<"$HASH"
+expect 0 "the same command again, the same key" "$OMNICTL" currency issueiou --network ripple --issueraddress "$PA" --receiveraddress "$HOLDER" --currencycode CAD --amount 7.5 --idempotency-key "$IK2" --field transactionhash
+check "the first answer: the same hash" test "$out" = "$HASH"
+check "the holder holds 7.5 CAD of the profile address" eventually 15 holder_has 7.5
+control '{"action":"close"}' >/dev/null
+sleep 1
+check "and still 7.5: issued once" holder_has 7.5
 
 # --- secrets -----------------------------------------------------------------------------------------
 check "omnid's log never shows the seed" bash -c '! grep -qF "$1" "$2"' _ "$SEED" "$W/omnid.log"
