@@ -32,8 +32,9 @@ std::string create_wallet(pqxx::transaction_base& tx, const std::string& upid, c
 
 namespace {
 // A system account's waid never changes once it exists: found once, remembered for the
-// process and database (a row this transaction inserted is remembered only when found again, after it
-// committed). `kind <> 'user'` lets the partial unique index wallets_system serve the
+// process and database. Only a committed row is remembered: one this very transaction
+// inserted (its xmin is our transaction id; found again later in the same batch) may still
+// be rolled back, and a remembered waid that does not exist would fail every batch after. `kind <> 'user'` lets the partial unique index wallets_system serve the
 // lookup in a generic plan (the ledger's connections force those); without it the query
 // scanned the wallets table, and a batch of deposits paid that once per deposit.
 std::string system_wallet(pqxx::transaction_base& tx, const std::string& kind, const std::string& upid, const std::string& name) {
@@ -48,12 +49,15 @@ std::string system_wallet(pqxx::transaction_base& tx, const std::string& kind, c
     if (auto it = known.find(key); it != known.end()) return it->second;
   }
   static constexpr const char* kFind =
-      "SELECT waid FROM wallets WHERE kind <> 'user' AND kind = $1 AND coalesce(upid, '') = $2 AND name = $3";
+      "SELECT waid, xmin::text::bigint IS DISTINCT FROM (txid_current_if_assigned() % 4294967296) FROM wallets "
+      "WHERE kind <> 'user' AND kind = $1 AND coalesce(upid, '') = $2 AND name = $3";
   auto found = tx.exec_params(kFind, kind, upid, name);
   if (!found.empty()) {
     std::string waid = found[0][0].as<std::string>();
-    std::lock_guard lock(mu);
-    known.emplace(key, waid);
+    if (found[0][1].as<bool>()) {
+      std::lock_guard lock(mu);
+      known.emplace(key, waid);
+    }
     return waid;
   }
   std::string waid = new_id(IdKind::Waid);

@@ -750,3 +750,41 @@ TEST_CASE("txids: transactions made before migration 0009 keep their ids, are fo
             .as<std::string>() == "0/0");
   CHECK(tx.exec_params1("SELECT available::text FROM balances WHERE waid = $1", clearing)[0].as<std::string>() == "0");
 }
+
+TEST_CASE("a system account made in a transaction that rolls back is never remembered", "[engine][wallets]") {
+  Fixture f;
+  // Made and found again in one transaction (two deposits of a new bridge in one batch),
+  // then rolled back: the waid must not outlive it.
+  std::string made;
+  {
+    auto conn = f.pool.acquire();
+    pqxx::work tx(*conn);
+    made = ledger::bridge_clearing_wallet(tx, "newbridge-1");
+    CHECK(ledger::bridge_clearing_wallet(tx, "newbridge-1") == made);
+    tx.abort();
+  }
+  std::string kept;
+  {
+    auto conn = f.pool.acquire();
+    pqxx::work tx(*conn);
+    kept = ledger::bridge_clearing_wallet(tx, "newbridge-1");
+    CHECK(kept != made);
+    tx.commit();
+  }
+  CHECK(f.count("SELECT count(*) FROM wallets WHERE kind = 'bridge_clearing' AND name = 'newbridge-1' AND waid = '" +
+                kept + "'") == 1);
+  // Committed, it is found (and remembered) from then on, in any transaction.
+  auto conn = f.pool.acquire();
+  pqxx::work tx(*conn);
+  CHECK(ledger::bridge_clearing_wallet(tx, "newbridge-1") == kept);
+  CHECK(ledger::bridge_clearing_wallet(tx, "newbridge-1") == kept);
+  // And a deposit through that bridge books against it.
+  tx.commit();
+  Ledger l(f.db, f.pool, {.committers = 1, .max_batch = 16});
+  auto [upid, waids] = f.profile(1);
+  auto o = l.execute(ledger::Deposit{waids[0], "CAD", "1.00", "newbridge-1", "x-1", "", ""}, admin());
+  INFO(o.detail);
+  // (CAD takes deposits by the methods it lists: refused or credited, the clearing wallet
+  // named is the committed one, never the rolled-back one.)
+  CHECK(f.count("SELECT count(*) FROM balances WHERE waid = '" + made + "'") == 0);
+}
