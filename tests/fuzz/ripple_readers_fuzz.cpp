@@ -78,6 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The same document as each entry of an account_tx page, and as the answer's lists.
     if (j.is_object() && j.contains("transactions") && j["transactions"].is_array())
       for (const auto& t : j["transactions"]) check_arrival(t);
+    if (auto fee = r::fee_drops_of(j)) FUZZ_CHECK(*fee > 0);
     for (const auto& l : r::trust_lines_of(j.is_object() ? j.value("lines", og::Json()) : j)) {
       FUZZ_CHECK_MSG(plain_decimal(l.balance), l.balance);
       FUZZ_CHECK_MSG(plain_decimal(l.limit), l.limit);

@@ -160,3 +160,14 @@ TEST_CASE("ripple amounts: drops and issued values, exactly", "[ripple]") {
   CHECK_FALSE(r::value_to_decimal("abc"));
   CHECK_FALSE(r::value_to_decimal(""));
 }
+
+TEST_CASE("fee_drops_of: the larger of base_fee and open_ledger_fee, strictly read", "[ripple]") {
+  CHECK(r::fee_drops_of(Json::parse(R"({"drops": {"base_fee": "10", "open_ledger_fee": "12"}})")) == 12);
+  CHECK(r::fee_drops_of(Json::parse(R"({"drops": {"base_fee": "10", "open_ledger_fee": "10"}})")) == 10);
+  CHECK(r::fee_drops_of(Json::parse(R"({"drops": {"base_fee": "15"}})")) == 15);
+  CHECK(r::fee_drops_of(Json::parse(R"({"drops": {"base_fee": "10", "open_ledger_fee": "x1"}})")) == 10);
+  for (const char* bad : {R"({})", R"({"drops": "10"})", R"({"drops": {"base_fee": 10}})",
+                          R"({"drops": {"base_fee": "0"}})", R"({"drops": {"base_fee": "-5"}})",
+                          R"({"drops": {"base_fee": "1e3"}})", R"({"drops": {"base_fee": "9999999999999999999"}})", "[]"})
+    CHECK_FALSE(r::fee_drops_of(Json::parse(bad)));
+}

@@ -1,5 +1,6 @@
 #include "daemon/bridges/ripple/readers.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "daemon/bridges/ripple/amounts.h"
@@ -81,6 +82,20 @@ std::vector<TrustLine> trust_lines_of(const Json& lines) {
                             .limit = value_to_decimal(text(l, "limit")).value_or("0")});
   }
   return out;
+}
+
+std::optional<long long> fee_drops_of(const Json& fee_result) {
+  if (!fee_result.is_object()) return std::nullopt;
+  auto d = fee_result.find("drops");
+  if (d == fee_result.end() || !d->is_object()) return std::nullopt;
+  long long best = 0;
+  for (const char* name : {"base_fee", "open_ledger_fee"}) {
+    const std::string v = text(*d, name);
+    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) continue;
+    best = std::max(best, std::stoll(v));
+  }
+  if (best <= 0) return std::nullopt;
+  return best;
 }
 
 std::vector<Quote> quotes_of(const Json& alternatives, const std::string& fee_xrp, const CurrencyOf& currency_of) {

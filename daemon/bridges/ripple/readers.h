@@ -33,4 +33,9 @@ std::vector<TrustLine> trust_lines_of(const Json& lines);
 // ripple_path_find's `alternatives` that a ledger currency can pay, each with the network fee.
 std::vector<Quote> quotes_of(const Json& alternatives, const std::string& fee_xrp, const CurrencyOf& currency_of);
 
+// The fee to pay in drops from a `fee` answer's result: the larger of `drops.base_fee` and
+// `drops.open_ledger_fee` (a transaction paying less waits in the queue or is dropped).
+// None when neither is a positive whole number of at most 18 digits.
+std::optional<long long> fee_drops_of(const Json& fee_result);
+
 }  // namespace og::bridges::ripple

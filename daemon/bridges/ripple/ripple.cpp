@@ -123,12 +123,9 @@ class Ripple final : public Bridge {
     // The fee and the sequence come from the server, never from a constant.
     RpcResult fee = rpc_.call("fee");
     if (!fee.ok()) return retry("fee: " + fee.error);
-    auto drops = [&](const char* name) {
-      const Json& d = fee.result["drops"];
-      return d.contains(name) && d[name].is_string() ? std::stoll(d[name].get<std::string>()) : 0LL;
-    };
-    long long fee_drops = std::max(drops("base_fee"), drops("open_ledger_fee"));
-    if (fee_drops <= 0) return retry("fee: the server reported no fee");
+    const auto fee_of = ripple::fee_drops_of(fee.result);
+    if (!fee_of) return retry("fee: the server reported no fee");
+    const long long fee_drops = *fee_of;
     if (fee_drops > s_.max_fee_drops)
       return retry("the network's fee (" + std::to_string(fee_drops) + " drops) is above max_fee_drops (" +
                    std::to_string(s_.max_fee_drops) + ")");
@@ -315,12 +312,9 @@ class Ripple final : public Bridge {
     };
     RpcResult fee = rpc_.call("fee");
     if (!fee.ok()) return unreachable(fee, "fee");
-    const Json& d = fee.result.contains("drops") ? fee.result["drops"] : Json::object();
-    auto drops = [&](const char* name) {
-      return d.contains(name) && d[name].is_string() ? std::stoll(d[name].get<std::string>()) : 0LL;
-    };
-    const long long fee_drops = std::max(drops("base_fee"), drops("open_ledger_fee"));
-    if (fee_drops <= 0) return Refusal{Rc::SystemError, "fee: the server reported no fee; retry later"};
+    const auto fee_of = ripple::fee_drops_of(fee.result);
+    if (!fee_of) return Refusal{Rc::SystemError, "fee: the server reported no fee; retry later"};
+    const long long fee_drops = *fee_of;
     if (fee_drops > s_.max_fee_drops)
       return Refusal{Rc::SystemError, "the network's fee (" + std::to_string(fee_drops) +
                                           " drops) is above max_fee_drops; retry later"};
@@ -416,9 +410,9 @@ class Ripple final : public Bridge {
       return Refusal{Rc::BadValue, "ripple_path_find: " + paths.error + (paths.message.empty() ? "" : " (" + paths.message + ")")};
     RpcResult fee = rpc_.call("fee");
     if (!fee.ok()) return Refusal{Rc::SystemError, "fee: " + fee.error};
-    const Json& drops = fee.result["drops"];
-    std::string fee_drops = drops.value("open_ledger_fee", drops.value("base_fee", std::string("")));
-    auto fee_xrp = ripple::drops_to_xrp(fee_drops);
+    // The fee a withdrawal would pay now (prepare reads it the same way).
+    const auto fee_drops = ripple::fee_drops_of(fee.result);
+    auto fee_xrp = fee_drops ? ripple::drops_to_xrp(std::to_string(*fee_drops)) : std::nullopt;
     if (!fee_xrp) return Refusal{Rc::SystemError, "fee: the server reported no fee"};
     return ripple::quotes_of(paths.result.value("alternatives", Json::array()), *fee_xrp,
                              [this](const std::string& c, const std::string& i) { return currency_code_of(c, i); });
@@ -636,16 +630,16 @@ class Ripple final : public Bridge {
     }
     RpcResult fee = rpc_.call("fee");
     if (!fee.ok()) return Refusal{Rc::SystemError, "the XRP Ledger cannot be reached (fee: " + fee.error + ")"};
-    const Json& d = fee.result["drops"];
-    const std::string fee_drops = d.value("open_ledger_fee", d.value("base_fee", std::string("")));
-    if (fee_drops.empty() || std::stoll(fee_drops) > s_.max_fee_drops)
+    const auto fee_drops = ripple::fee_drops_of(fee.result);
+    if (!fee_drops) return Refusal{Rc::SystemError, "fee: the server reported no fee; retry later"};
+    if (*fee_drops > s_.max_fee_drops)
       return Refusal{Rc::SystemError, "the network's fee is above max_fee_drops; retry later"};
     RpcResult info = rpc_.call("account_info", Json{{"account", address}, {"ledger_index", "current"}});
     if (info.kind == RpcResult::Kind::Error && info.error == "actNotFound")
       return Refusal{Rc::NotAvailable, "address " + address + " is not funded yet: send it XRP (the reserve) first"};
     if (!info.ok()) return Refusal{Rc::SystemError, "the XRP Ledger cannot be reached (account_info: " + info.error + ")"};
     tx["Account"] = address;
-    tx["Fee"] = fee_drops;
+    tx["Fee"] = std::to_string(*fee_drops);
     // After the ones of this address still in flight (currency/issueiou's sends).
     tx["Sequence"] = std::max(info.result["account_data"].value("Sequence", 0LL), next_sequence_in_flight(address));
     tx["LastLedgerSequence"] = info.result.value("ledger_current_index", 0LL) + s_.ledger_window;
