@@ -138,6 +138,13 @@ std::optional<std::string> hex_decode(std::string_view hex) {
   return out;
 }
 
+std::string base64_encode(std::string_view bytes) {
+  std::string out = base64url_encode(bytes);
+  for (auto& c : out) c = c == '-' ? '+' : c == '_' ? '/' : c;
+  while (out.size() % 4) out += '=';
+  return out;
+}
+
 std::string base64url_encode(std::string_view bytes) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

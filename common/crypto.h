@@ -32,6 +32,7 @@ std::string hex_encode(std::string_view bytes, bool upper = false);
 std::optional<std::string> hex_decode(std::string_view hex);
 
 std::string base64url_encode(std::string_view bytes);  // no padding
+std::string base64_encode(std::string_view bytes);     // RFC 4648 section 4, padded (HTTP Basic)
 std::optional<std::string> base64url_decode(std::string_view text);
 
 // Compares in time independent of where the inputs differ (lengths may leak).

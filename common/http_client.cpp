@@ -86,6 +86,8 @@ HttpResult Client::perform(const HttpRequest& req) {
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, req.timeout_ms);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, req.connect_timeout_ms);
+  curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, req.once ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_FORBID_REUSE, req.once ? 1L : 0L);
 #if LIBCURL_VERSION_NUM >= 0x075500  // 7.85
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 #else  // RHEL 8 and 9 ship older libcurl

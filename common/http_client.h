@@ -17,6 +17,10 @@ struct HttpRequest {
   std::string cacert;     // PEM file to trust (empty: the system's trust store)
   long timeout_ms = 5000; // whole request
   long connect_timeout_ms = 5000;
+  // A request that must never be sent twice (a send of money that is not idempotent): on a
+  // connection of its own, closed afterwards. libcurl repeats a request on a new connection
+  // when a reused one dies before any answer, and the server may have acted on the first.
+  bool once = false;
 };
 
 struct HttpResponse {

@@ -258,10 +258,13 @@ Config parse_config(std::string_view text, const std::string& origin) {
       bridges::InstanceSettings s;
       r.get(b, "bridge", "name", s.type);
       // Network bridges talk to a server: its URL and how to use it.
-      const bool network = s.type == "ripple";
-      if (network)
+      const bool network = s.type == "ripple" || s.type == "bitcoin";
+      if (s.type == "ripple")
         r.only(b, "bridge", {"name", "instance", "description", "enabled", "url", "timeout_seconds", "poll_seconds",
                              "ledger_window", "max_fee_drops", "network"});
+      else if (s.type == "bitcoin")
+        r.only(b, "bridge", {"name", "instance", "description", "enabled", "url", "timeout_seconds", "poll_seconds",
+                             "wallet", "cookie_file", "confirmations", "max_fee_rate", "fee_target_blocks"});
       else
         r.only(b, "bridge", {"name", "instance", "description", "enabled"});
       r.get(b, "bridge", "instance", s.instance);
@@ -274,6 +277,21 @@ Config parse_config(std::string_view text, const std::string& origin) {
         r.get(b, "bridge", "ledger_window", s.ledger_window);
         r.get(b, "bridge", "max_fee_drops", s.max_fee_drops);
         r.get(b, "bridge", "network", s.network);
+        r.get(b, "bridge", "wallet", s.wallet);
+        r.get(b, "bridge", "cookie_file", s.cookie_file);
+        r.get(b, "bridge", "confirmations", s.confirmations);
+        r.get(b, "bridge", "max_fee_rate", s.max_fee_rate);
+        r.get(b, "bridge", "fee_target_blocks", s.fee_target_blocks);
+        if (s.wallet.size() > 100 || s.wallet.find_first_of(std::string("\0\r\n/", 4)) != std::string::npos)
+          r.fail(b->get("wallet"), "bridge.wallet", "must be a wallet name of at most 100 characters on one line, without /");
+        if (!s.cookie_file.empty() && s.cookie_file.front() != '/')
+          r.fail(b->get("cookie_file"), "bridge.cookie_file", "must be an absolute path (bitcoind's .cookie)");
+        if (s.confirmations < 1 || s.confirmations > 100)
+          r.fail(b->get("confirmations"), "bridge.confirmations", "must be between 1 and 100 (never 0: unconfirmed money can vanish)");
+        if (s.max_fee_rate < 1 || s.max_fee_rate > 10000)
+          r.fail(b->get("max_fee_rate"), "bridge.max_fee_rate", "must be between 1 and 10000 (sat/vB)");
+        if (s.fee_target_blocks < 1 || s.fee_target_blocks > 1008)
+          r.fail(b->get("fee_target_blocks"), "bridge.fee_target_blocks", "must be between 1 and 1008");
         if (s.url.rfind("http://", 0) != 0 && s.url.rfind("https://", 0) != 0)
           r.fail(b->get("url") ? b->get("url") : &element, "bridge.url",
                  s.url.empty() ? std::string("required: the server's JSON-RPC URL (http://host:port/)")

@@ -66,6 +66,12 @@ struct InstanceSettings {
   int ledger_window = 20;        // a transaction expires this many ledgers after the current one
   long long max_fee_drops = 5000;  // the most one transaction may pay (the network's unit)
   std::string network = "main";  // main or test: which X-addresses are accepted
+  // bitcoin: the node's wallet, its cookie file, when a deposit counts and what a send may pay.
+  std::string wallet;            // "" = the node's default wallet
+  std::string cookie_file;       // "" = the bridge account's rpcuser and rpcpassword
+  int confirmations = 3;         // a deposit is credited and a withdrawal posted at this many (1..100)
+  long long max_fee_rate = 100;  // sat/vB: the most a withdrawal pays, whatever estimatesmartfee says
+  int fee_target_blocks = 6;     // estimatesmartfee's conf_target
 };
 
 // What a bridge may use of the running daemon (attach()).
@@ -116,6 +122,7 @@ struct Submission {
     Sent,       // the network has it: external_txid names it
     Retry,      // not sent, for now (network down): try again later
     Refused,    // not sent, and never will be (bad address): the hold is voided
+    Unknown,    // find() only: the network could not be asked (down); send nothing, ask again later
   } result = Result::Retry;
   std::string external_txid;
   std::string message;  // why, for Retry and Refused (no secrets)
@@ -132,6 +139,10 @@ struct ExternalBalance {
   // has issued of its own currency in total (the network's obligations, the hot wallet's
   // share included): balances' externalissued (our extension).
   bool issued = false;
+  // Which part of what the account holds: "" what it can spend (externalbalance);
+  // "pending" received but not confirmed yet, "immature" mined but not spendable yet
+  // (externalpending, externalimmature: our extensions, for Bitcoin's getbalances).
+  std::string part;
 };
 
 // One movement on the outside, for reconciliation against the ledger.
@@ -211,7 +222,9 @@ class Bridge {
   // after the submission has been recorded; after a crash or a failed send that left a
   // submission recorded but its outcome unknown, find() is asked first, and submit() (of
   // the same payload) only when find() answers that the network never saw it (Retry);
-  // find() answers Refused when the network will never take it (expired).
+  // find() answers Refused when the network will never take it (expired), and Unknown when
+  // it could not find out (a bridge whose submit() is not idempotent must answer Unknown,
+  // never Retry, when its network is down).
   virtual Preparation prepare(const Withdrawal& w) {
     (void)w;
     return Preparation{};

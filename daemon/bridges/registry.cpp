@@ -4,6 +4,7 @@
 #include <array>
 #include <stdexcept>
 
+#include "daemon/bridges/bitcoin/bitcoin.h"
 #include "daemon/bridges/generic.h"
 #include "daemon/bridges/ripple/ripple.h"
 
@@ -42,6 +43,7 @@ struct Type {
 const std::array kTypes{
     Type{"generic", generic_schema, make_generic},
     Type{"ripple", ripple_schema, make_ripple},
+    Type{"bitcoin", bitcoin_schema, make_bitcoin},
 };
 
 const Type* type_of(const std::string& name) {

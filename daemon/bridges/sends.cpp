@@ -97,6 +97,7 @@ std::optional<SendAnswer> outcome_of(const Submission& s) {
     case Submission::Result::Refused:
       return SendAnswer{Rc::BadValue, s.message, ""};
     case Submission::Result::Retry:
+    case Submission::Result::Unknown:
       return std::nullopt;
   }
   return std::nullopt;

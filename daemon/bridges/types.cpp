@@ -11,9 +11,9 @@ namespace og::bridges {
 
 namespace {
 
-const std::array<const char*, 2> kBuilt{"generic", "ripple"};
+const std::array<const char*, 3> kBuilt{"generic", "ripple", "bitcoin"};
 // Networks the specification names whose bridges are not built yet.
-const std::set<std::string> kPlanned{"bitcoin", "stellar", "bank"};
+const std::set<std::string> kPlanned{"stellar", "bank"};
 
 }  // namespace
 

@@ -125,6 +125,12 @@ WithdrawalRound run_withdrawals(store::Pool& pool, ledger::Ledger& ledger, Bridg
       // Sent or not? The network knows: never send again before asking it. A prepared
       // submission is sent again as it is, never made anew.
       s = bridge.find(o.w);
+      if (s.result == Submission::Result::Unknown) {
+        // Sent or not cannot be told now: nothing is sent; asked again next round.
+        record(pool, bridge, o, "submitting", "", s.message, std::chrono::seconds(0));
+        ++round.retried;
+        continue;
+      }
       if (s.result == Submission::Result::Retry) {
         ++o.attempts;
         record(pool, bridge, o, "submitting", "", "", std::chrono::seconds(0));
@@ -159,6 +165,10 @@ WithdrawalRound run_withdrawals(store::Pool& pool, ledger::Ledger& ledger, Bridg
         }
         record(pool, bridge, o, "failed", "", s.message, std::chrono::seconds(0));
         ++round.failed;
+        break;
+      case Submission::Result::Unknown:  // submit() does not answer it; as Retry, found first next time
+        record(pool, bridge, o, "pending", "", s.message, backoff(settings, o.attempts));
+        ++round.retried;
         break;
     }
   }

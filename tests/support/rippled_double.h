@@ -3,13 +3,10 @@
 // port of its own: its JSON-RPC (what omnid talks to) and its control API (what the test
 // does to the network: fund accounts, pay from outside, close ledgers, misbehave).
 
-#include <sys/types.h>
-
-#include <filesystem>
 #include <string>
 
-#include "common/http_client.h"
 #include "common/json.h"
+#include "tests/support/node_double.h"
 
 namespace og::test {
 
@@ -21,9 +18,9 @@ class RippledDouble {
   RippledDouble(const RippledDouble&) = delete;
   RippledDouble& operator=(const RippledDouble&) = delete;
 
-  const std::string& url() const { return url_; }  // "http://127.0.0.1:PORT/"
+  const std::string& url() const { return node_.url(); }  // "http://127.0.0.1:PORT/"
   // POST /control {"action": action, ...args}; throws unless it answers ok.
-  Json control(const std::string& action, Json args = Json::object());
+  Json control(const std::string& action, Json args = Json::object()) { return node_.control(action, std::move(args)); }
   // A JSON-RPC call; the whole answer's "result".
   Json rpc(const std::string& method, Json params = Json::object());
   // A funded account the double holds the key of: {address, seed}.
@@ -32,16 +29,13 @@ class RippledDouble {
   long long close();
   // rippled's account_info Balance, in drops ("" when the account does not exist).
   std::string balance(const std::string& address);
-  std::string log() const;
+  std::string log() const { return node_.log(); }
 
   // Whether node and the npm packages of tests/doubles are there (scripts/deps.sh test).
   static bool available();
 
  private:
-  std::filesystem::path dir_;
-  pid_t pid_ = -1;
-  std::string url_;
-  net::Client client_;
+  NodeDouble node_;
 };
 
 }  // namespace og::test

@@ -81,8 +81,8 @@ TEST_CASE("configuration: [[bridge]] instances", "[config][bridges]") {
   CHECK(c.bridges[1].instance == 2);
   CHECK(c.bridges[1].description == "Second adapter");
   CHECK_FALSE(c.bridges[1].enabled);
-  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"bitcoin\"\n", "b.toml"),
-                    Catch::Contains("b.toml:2: bridge.name: the bitcoin bridge is not built into this omnid yet"));
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"stellar\"\n", "b.toml"),
+                    Catch::Contains("b.toml:2: bridge.name: the stellar bridge is not built into this omnid yet"));
   CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"doge\"\n", "b.toml"),
                     Catch::Contains("bridge.name: no bridge named \"doge\""));
   CHECK_THROWS_WITH(og::parse_config("[[bridge]]\ninstance = 1\n", "b.toml"), Catch::Contains("bridge.name: required"));
@@ -123,6 +123,38 @@ TEST_CASE("configuration: [[bridge]] of a network (ripple)", "[config][bridges][
                                   "r.toml"));
   CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"ripple\"\nurl = \"http://x/\"\nseed = \"s\"\n", "r.toml"),
                     Catch::Contains("bridge.seed: unknown key"));
+}
+
+TEST_CASE("configuration: [[bridge]] of bitcoind", "[config][bridges][bitcoin]") {
+  og::Config c = og::parse_config(
+      "[[bridge]]\nname = \"bitcoin\"\nurl = \"http://127.0.0.1:8332/\"\nwallet = \"exchange hot\"\n"
+      "cookie_file = \"/var/lib/bitcoind/.cookie\"\nconfirmations = 6\nmax_fee_rate = 40\nfee_target_blocks = 3\n",
+      "b.toml");
+  REQUIRE(c.bridges.size() == 1);
+  const auto& b = c.bridges[0];
+  CHECK(b.type == "bitcoin");
+  CHECK(b.wallet == "exchange hot");
+  CHECK(b.cookie_file == "/var/lib/bitcoind/.cookie");
+  CHECK(b.confirmations == 6);
+  CHECK(b.max_fee_rate == 40);
+  CHECK(b.fee_target_blocks == 3);
+  auto d = og::parse_config("[[bridge]]\nname = \"bitcoin\"\nurl = \"http://x/\"\n", "b.toml").bridges[0];
+  CHECK(d.confirmations == 3);
+  CHECK(d.max_fee_rate == 100);
+  CHECK(d.wallet.empty());
+  CHECK(d.cookie_file.empty());
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"bitcoin\"\nurl = \"http://x/\"\nconfirmations = 0\n", "b.toml"),
+                    Catch::Contains("bridge.confirmations: must be positive"));
+  for (const char* bad : {"confirmations = 101", "max_fee_rate = 0", "max_fee_rate = 10001", "fee_target_blocks = 0",
+                          "cookie_file = \"relative/.cookie\"", "wallet = \"a/b\"", "ledger_window = 10",
+                          "rpcpassword = \"secret\""})
+    CHECK_THROWS(og::parse_config(std::string("[[bridge]]\nname = \"bitcoin\"\nurl = \"http://x/\"\n") + bad + "\n",
+                                  "b.toml"));
+  // A password is never configuration: it is the bridge account's secret attribute.
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"bitcoin\"\nurl = \"http://x/\"\nrpcpassword = \"p\"\n", "b.toml"),
+                    Catch::Contains("bridge.rpcpassword: unknown key"));
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"ripple\"\nurl = \"http://x/\"\nconfirmations = 3\n", "r.toml"),
+                    Catch::Contains("bridge.confirmations: unknown key"));
 }
 
 TEST_CASE("bridges: every built type can be run, and only those", "[bridges]") {

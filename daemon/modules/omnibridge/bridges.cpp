@@ -83,6 +83,7 @@ Reply balances(App& app, Call& call) {
   constexpr int kFine = Amount::kMaxScale;
   std::map<std::string, int128> external;  // currency -> units at kFine, summed over the external accounts
   std::map<std::string, int128> issued;    // currency -> units at kFine issued by our issuing accounts
+  std::map<std::string, std::map<std::string, int128>> parts;  // part -> currency -> units (pending, immature)
   std::map<std::string, std::string> unreadable;  // currency -> the first amount that could not be summed
   auto seen = b->external_balances();
   if (seen)
@@ -91,7 +92,7 @@ Reply balances(App& app, Call& call) {
       if (!c) continue;
       figures.try_emplace(c->code);  // a currency seen out there but not (yet) in the ledger: shown too
       auto a = Amount::parse(e.amount, kFine, /*allow_negative=*/true);
-      int128& sum = (e.issued ? issued : external)[c->code];
+      int128& sum = e.issued ? issued[c->code] : e.part.empty() ? external[c->code] : parts[e.part][c->code];
       int128 next;
       if (!a || __builtin_add_overflow(sum, a->units(), &next)) unreadable.try_emplace(c->code, e.amount);
       else sum = next;
@@ -123,6 +124,9 @@ Reply balances(App& app, Call& call) {
     // Our extension: what an issuing address of ours has issued of it in total (the
     // network's obligations, the hot wallet's share included), for a currency it issues.
     if (seen && issued.count(code)) entry["externalissued"] = shown(*c, issued[code]);
+    // Our extension: what the network holds for us that is not spendable yet.
+    for (auto& [part, sums] : parts)
+      if (sums.count(code)) entry["external" + part] = shown(*c, sums[code]);
     if (auto u = unreadable.find(code); u != unreadable.end())
       entry["externalnote"] = "the network reported " + u->second + ", which is not counted (beyond 18 decimals or 10^20)";
     list.push_back(std::move(entry));

@@ -67,6 +67,21 @@ async function main() {
   await control({ action: 'reorg', depth: 1 });
   assert.strictEqual(plain((await ok('gettransaction', [pay2.txid])).confirmations), 0);
   check('reorg: dropped tx vanishes, reorged tx back in the mempool');
+  // A reorg deeper than the confirmations of a recorded position: removed lists what left.
+  const p3 = await control({ action: 'pay', outputs: [{ address: addr, amount: '0.5' }, { address: 'bcrt1q28sujc5dyr8axhxp6lm80vnsa7l35za23y5dvh', amount: '7' }, { address: addr, amount: '0.25' }] });
+  await control({ action: 'mine', blocks: 3 });
+  const at = (await ok('listsinceblock', ['', 3])).lastblock;
+  let seen = (await ok('listsinceblock', ['', 1])).transactions.filter((t) => t.txid === p3.txid);
+  assert.deepStrictEqual(seen.map((t) => [plain(t.vout), t.amount.text]), [[0, '0.50000000'], [2, '0.25000000']]);
+  assert.strictEqual((await ok('gettransaction', [p3.txid])).amount.text, '0.75000000');
+  await control({ action: 'reorg', depth: 4, blocks: 5, drop: [p3.txid] });
+  ls = await ok('listsinceblock', [at, 3]);
+  assert.deepStrictEqual(ls.removed.filter((t) => t.txid === p3.txid).map((t) => plain(t.vout)), [0, 2]);
+  assert(!ls.transactions.some((t) => t.txid === p3.txid));
+  assert(!('removed' in (await ok('listsinceblock', [at, 3, false, false]))));
+  const many = await control({ action: 'pay', payments: [{ address: addr, amount: '0.001' }, { address: addr, amount: '0.002' }] });
+  assert.strictEqual(many.txids.length, 2);
+  check('outputs: one entry per output of ours; reorg past a position lists them in removed; bulk payments');
   const fee = await ok('estimatesmartfee', [6], '/'); assert.strictEqual(fee.feerate.text, '0.00001000');
   const dest = 'bcrt1q28sujc5dyr8axhxp6lm80vnsa7l35za23y5dvh';
   const txid = await ok('sendtoaddress', [dest, 0.3, 'wd-42', 'alice']);

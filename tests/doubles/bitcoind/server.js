@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// A stand-in for bitcoind (work in progress: chain info, addresses and auth only so far).
+// A stand-in for bitcoind: a regtest-like chain of one wallet that mines on demand, reorgs,
+// conflicts transactions and goes away on request (README.md).
 //   node server.js --port N [--port-file F] [--rpcuser U --rpcpassword P | --cookie-file F] [--wallet NAME]
 const http = require('http');
 const fs = require('fs');
@@ -8,7 +9,7 @@ const crypto = require('crypto');
 const bitcoin = require('bitcoinjs-lib');
 const ecc = require('@bitcoinerlab/secp256k1');
 const { ECPairFactory } = require('ecpair');
-const { parseJson, toJson, plain, Btc, RawNum, parseSats } = require('./amount');
+const { parseJson, toJson, plain, Btc, RawNum, parseSats, fmt } = require('./amount');
 bitcoin.initEccLib(ecc);
 const ECPair = ECPairFactory(ecc);
 const NET = bitcoin.networks.regtest;
@@ -33,12 +34,14 @@ if (o.cookieFile) {
 const log = (l) => process.stdout.write(`[bitcoind-double] ${l}\n`);
 
 const GENESIS = '0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206';
-let chain; let labels; let txs; let mis;
-function reset() { chain = [{ hash: GENESIS, height: 0, time: 1296688602 }]; labels = new Map(); txs = new Map(); mis = { drop_send_response: 0, fee_errors: false, delay_ms: 0, unreachable_until: 0 }; }
+let chain; let blocks; let labels; let txs; let mis;
+function reset() { chain = [{ hash: GENESIS, height: 0, time: 1296688602, prev: null, txids: [] }]; blocks = new Map([[GENESIS, chain[0]]]); labels = new Map(); txs = new Map(); mis = { drop_send_response: 0, fee_errors: false, send_answer_delay_ms: 0, unreachable_until: 0 }; }
 let feerate = 1000n; // sat/kvB of estimatesmartfee = 0.00001000 BTC/kvB
 function newTx(t) { // a real-looking txid: the id of a real (unsigned) transaction
   const x = new bitcoin.Transaction(); x.addInput(crypto.randomBytes(32), 0);
-  x.addOutput(bitcoin.address.toOutputScript(t.address, NET), Number(t.sats));
+  if (!t.outputs) t.outputs = [{ address: t.address, sats: t.sats }];
+  t.outputs.forEach((out, i) => { out.vout = i; x.addOutput(bitcoin.address.toOutputScript(out.address, NET), Number(out.sats)); });
+  if (t.cat === 'receive') t.sats = t.outputs.reduce((a, out) => a + out.sats, 0n);
   t.txid = x.getId(); t.hex = x.toHex(); t.time = Math.floor(Date.now() / 1000); t.height = null; t.conflict = null; t.gone = false;
   txs.set(t.txid, t); return t;
 }
@@ -53,13 +56,18 @@ function balances() {
     const c = conf(t); if (c < 0 || t.gone) continue;
     if (t.cat === 'send') trusted -= t.sats + t.fee;
     else if (t.cat === 'generate') { if (c >= 100) trusted += t.sats; else if (c >= 1) immature += t.sats; }
-    else if (c >= 1) trusted += t.sats; else pending += t.sats;
+    else { const mine = t.outputs.filter((out) => labels.has(out.address)).reduce((a, out) => a + out.sats, 0n); if (c >= 1) trusted += mine; else pending += mine; }
   }
   return { trusted, pending, immature };
 }
-function entry(t) {
-  const c = conf(t); const e = { address: t.address, category: t.cat === 'generate' ? (c >= 100 ? 'generate' : 'immature') : t.cat,
-    amount: new Btc(t.cat === 'send' ? -t.sats : t.sats), label: labels.get(t.address), vout: 0 };
+function entries(t) { // one per output of ours (receive), one for a send or a coinbase
+  if (t.cat !== 'receive') return [entry(t, t.outputs[0])];
+  return t.outputs.filter((out) => labels.has(out.address)).map((out) => entry(t, out));
+}
+function entry(t, out) {
+  out = out || t.outputs[0];
+  const c = conf(t); const e = { address: out.address, category: t.cat === 'generate' ? (c >= 100 ? 'generate' : 'immature') : t.cat,
+    amount: new Btc(t.cat === 'send' ? -out.sats : out.sats), label: labels.get(out.address), vout: out.vout };
   if (t.cat === 'send') { e.fee = new Btc(-t.fee); e.abandoned = false; }
   e.confirmations = c; if (t.cat === 'generate') e.generated = true;
   if (t.height !== null && !t.conflict) { e.blockhash = chain[t.height].hash; e.blockheight = t.height; e.blockindex = 1; e.blocktime = chain[t.height].time; }
@@ -71,8 +79,9 @@ reset();
 function mine(n) {
   for (let k = 0; k < n; k++) {
     const prev = chain[chain.length - 1];
-    for (const t of txs.values()) if (t.height === null && !t.conflict && !t.gone) t.height = prev.height + 1;
-    chain.push({ hash: crypto.randomBytes(32).toString('hex'), height: prev.height + 1, time: Math.max(prev.time + 1, Math.floor(Date.now() / 1000)) });
+    const b = { hash: crypto.randomBytes(32).toString('hex'), height: prev.height + 1, time: Math.max(prev.time + 1, Math.floor(Date.now() / 1000)), prev: prev.hash, txids: [] };
+    for (const t of txs.values()) if (t.height === null && !t.conflict && !t.gone) { t.height = b.height; b.txids.push(t.txid); }
+    chain.push(b); blocks.set(b.hash, b);
   }
 }
 class RpcError extends Error { constructor(code, msg) { super(msg); this.code = code; } }
@@ -94,8 +103,10 @@ const methods = {
     wallet(); const t = txs.get(String(id));
     if (!/^[0-9a-f]{64}$/.test(String(id))) throw new RpcError(-8, `txid must be of length 64 (not ${String(id).length}, for '${id}')`);
     if (!t) throw new RpcError(-5, 'Invalid or non-wallet transaction id');
-    const e = entry(t); const d = { address: e.address, category: e.category, amount: e.amount, label: e.label, vout: 0, fee: e.fee, abandoned: e.abandoned };
-    const r = { amount: e.amount, fee: e.fee, ...e, details: [d], hex: t.hex };
+    const all = entries(t); const e = all[0] || entry(t);
+    const details = all.map((x) => ({ address: x.address, category: x.category, amount: x.amount, label: x.label, vout: x.vout, fee: x.fee, abandoned: x.abandoned }));
+    const total = t.cat === 'send' ? e.amount : new Btc(all.reduce((a, x) => a + t.outputs[x.vout].sats, 0n));
+    const r = { ...e, amount: total, fee: e.fee, details, hex: t.hex };
     delete r.address; delete r.category; delete r.label; delete r.vout; delete r.abandoned; return r;
   },
   sendtoaddress: ([addr, amt, comment, commentTo, subtract, , , , , feeRate], wallet) => {
@@ -113,20 +124,30 @@ const methods = {
     if (mis.drop_send_response > 0) { mis.drop_send_response--; throw Object.assign(new Error('drop'), { drop: true }); }
     return t.txid;
   },
-  listsinceblock: ([bh, tc = 1], wallet) => {
+  // bitcoind's ListSinceBlock: from the fork point of `blockhash` with the active chain;
+  // with include_removed, the wallet's transactions of the blocks that left the chain.
+  listsinceblock: ([bh, tc = 1, , includeRemoved = true], wallet) => {
     wallet(); tc = plain(tc);
     if (!Number.isInteger(tc) || tc < 1) throw new RpcError(-8, 'Invalid parameter');
-    let h = -1;
-    if (bh) { h = chain.findIndex((b) => b.hash === bh); if (h < 0) throw new RpcError(-5, 'Block not found'); }
+    let h = -1; const removed = [];
+    if (bh) {
+      let b = blocks.get(String(bh)); if (!b) throw new RpcError(-5, 'Block not found');
+      while (chain[b.height] !== b) {
+        if (includeRemoved) for (const id of b.txids) { const t = txs.get(id); if (t) removed.push(...entries(t)); }
+        b = blocks.get(b.prev);
+      }
+      h = b.height;
+    }
     const depth = h < 0 ? -1 : tip().height + 1 - h;
-    const transactions = [...txs.values()].filter((t) => !t.gone && (depth < 0 || Math.abs(conf(t)) < depth)).map(entry);
-    return { transactions, removed: [], lastblock: chain[Math.max(0, tip().height + 1 - tc)].hash };
+    const transactions = [...txs.values()].filter((t) => !t.gone && (depth < 0 || Math.abs(conf(t)) < depth)).flatMap(entries);
+    const out = { transactions }; if (includeRemoved) out.removed = removed;
+    out.lastblock = chain[Math.max(0, tip().height + 1 - tc)].hash; return out;
   },
   listtransactions: ([label = '*', count = 10, skip = 0], wallet) => {
     wallet(); count = plain(count); skip = plain(skip);
     if (!Number.isInteger(count) || count < 0) throw new RpcError(-8, 'Negative count');
     if (!Number.isInteger(skip) || skip < 0) throw new RpcError(-8, 'Negative from');
-    const all = [...txs.values()].filter((t) => !t.gone && (label === '*' || labels.get(t.address) === label)).map(entry);
+    const all = [...txs.values()].filter((t) => !t.gone).flatMap(entries).filter((e) => label === '*' || e.label === label);
     return all.slice(Math.max(0, all.length - skip - count), all.length - skip);
   },
   getblockchaininfo: () => ({ chain: 'regtest', blocks: tip().height, headers: tip().height, bestblockhash: tip().hash, time: tip().time, mediantime: tip().time, verificationprogress: 1, initialblockdownload: false, pruned: false, warnings: [] }),
@@ -160,7 +181,10 @@ function handleRpc(req, body, res) {
   try {
     const result = m(Array.isArray(r.params) ? r.params : [], wallet);
     log(`${r.method} ok`);
-    send(200, v2 ? { jsonrpc: '2.0', result, id } : { result, error: null, id });
+    const answer = () => send(200, v2 ? { jsonrpc: '2.0', result, id } : { result, error: null, id });
+    // A send made, its answer late (a test kills the caller in between).
+    if (r.method === 'sendtoaddress' && mis.send_answer_delay_ms > 0) return setTimeout(answer, mis.send_answer_delay_ms);
+    answer();
   } catch (e) {
     if (e.drop) { log(`${r.method} done, answer dropped`); return res.destroy(); }
     if (!(e instanceof RpcError)) e = new RpcError(-1, e.message);
@@ -175,10 +199,16 @@ function handleControl(body, res) {
     c = JSON.parse(body);
     if (c.action === 'mine') { mine(Number(c.blocks ?? 1)); out = { height: tip().height, hash: tip().hash }; }
     else if (c.action === 'fund') { const a = methods.getnewaddress([], () => {}); const t = newTx({ cat: 'generate', address: a, sats: parseSats(c.amount ?? '50') }); mine(101); out = { txid: t.txid, address: a }; }
-    else if (c.action === 'pay') { if (!labels.has(c.address)) throw new Error('not a wallet address'); const sats = parseSats(c.amount); if (sats === null || sats <= 0n) throw new Error('bad amount'); out = { txid: newTx({ cat: 'receive', address: c.address, sats }).txid }; }
+    else if (c.action === 'pay') {
+      // One transaction paying `address` (or several `outputs`, any addresses: only the
+      // wallet's show); `payments`: many transactions at once (for benchmarks).
+      const output = (p) => { const sats = parseSats(String(p.amount)); if (sats === null || sats <= 0n) throw new Error('bad amount'); if (!checkAddress(p.address)) throw new Error('bad address'); return { address: p.address, sats }; };
+      const one = (p) => { const outputs = (p.outputs || [p]).map(output); if (!outputs.some((x) => labels.has(x.address))) throw new Error('not a wallet address'); return newTx({ cat: 'receive', outputs }).txid; };
+      if (Array.isArray(c.payments)) out = { txids: c.payments.map(one) }; else out = { txid: one(c) };
+    }
     else if (c.action === 'reorg') {
       const d = Number(c.depth); if (!(d >= 1 && d < chain.length)) throw new Error('bad depth');
-      const cut = tip().height - d + 1; chain.length = cut;
+      const cut = tip().height - d + 1; chain.length = cut; // the detached blocks stay known (blocks)
       for (const t of txs.values()) { if (t.height !== null && t.height >= cut) t.height = null; if (t.conflict && t.conflict.height >= cut) t.conflict = null; if ((c.drop || []).includes(t.txid)) t.gone = true; }
       const keep = [...txs.values()].filter((t) => t.height === null && !t.gone && !t.conflict); for (const t of keep) t.gone = true;
       mine(Number(c.blocks ?? d)); for (const t of keep) t.gone = false; out = { height: tip().height, hash: tip().hash };
@@ -189,7 +219,7 @@ function handleControl(body, res) {
     }
     else if (c.action === 'misbehave') { for (const k of Object.keys(mis)) if (k in c) mis[k] = c[k]; if ('unreachable_ms' in c) mis.unreachable_until = Date.now() + Number(c.unreachable_ms); out = {}; }
     else if (c.action === 'set') { if (c.feerate) feerate = parseSats(c.feerate); out = {}; }
-    else if (c.action === 'state') out = { height: tip().height, hash: tip().hash, addresses: labels.size };
+    else if (c.action === 'state') out = { height: tip().height, hash: tip().hash, addresses: labels.size, sends: [...txs.values()].filter((t) => t.cat === 'send' && !t.gone).map((t) => ({ txid: t.txid, address: t.address, amount: fmt(t.sats), fee: fmt(t.fee), comment: t.comment || null, confirmations: conf(t) })) };
     else if (c.action === 'reset') { reset(); out = {}; }
     else throw new Error(`unknown action ${c.action}`);
     res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ ok: true, ...out }) + '\n');
