@@ -52,12 +52,30 @@ async function control(command, fields = {}) {
 const close = () => control('close');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const postTx = (b64) => request('POST', '/transactions', `tx=${encodeURIComponent(b64)}`, 'application/x-www-form-urlencoded');
-// Horizon answers a submission once its ledger closed: submit, then close.
+// Horizon answers a submission once its ledger closed: submit, wait until the double has
+// the transaction in its open ledger (or has answered: a refusal, a recorded result), close.
+// No fixed sleeps, so a loaded machine does not make it flaky.
+async function closeWhenPending(hash, answered) {
+  for (let i = 0; i < 2000 && !answered(); i++) {
+    const s = await control('state');
+    const t = s.transactions.find((x) => x.hash === hash);
+    if (t && !t.closed) { await close(); return; }
+    if (t && t.closed) return;
+    await sleep(5);
+  }
+}
 async function submit(tx) {
-  const b64 = typeof tx === 'string' ? tx : tx.toXDR();
-  const p = postTx(b64);
-  await sleep(30);
-  await close();
+  let done = false;
+  const p = postTx(tx.toXDR()).then((r) => { done = true; return r; });
+  await closeWhenPending(tx.hash().toString('hex'), () => done);
+  return p;
+}
+// The same through the SDK's own client.
+async function sdkSubmit(horizon, tx) {
+  let done = false;
+  const p = horizon.submitTransaction(tx).finally(() => { done = true; });
+  p.catch(() => {});
+  await closeWhenPending(tx.hash().toString('hex'), () => done);
   return p;
 }
 function expectTxFailed(r, txCode, opCodes) {
@@ -275,19 +293,13 @@ async function main() {
   await assert.rejects(horizon.submitTransaction(await payment(A, D.publicKey(), '1')), (e) => e instanceof sdk.AccountRequiresMemoError);
   {
     const withMemo = await payment(A, D.publicKey(), '1', { memo: Memo.id('77') });
-    const p = horizon.submitTransaction(withMemo);
-    await sleep(60);
-    await close();
-    const res = await p; // the SDK parses the 200 answer (and its result_xdr)
+    const res = await sdkSubmit(horizon, withMemo); // the SDK parses the 200 answer (and its result_xdr)
     assert.equal(res.hash, withMemo.hash().toString('hex'));
     assert.equal(res.successful, true);
   }
   {
     // The SDK's client on a 400: its error carries Horizon's extras.
-    const p = horizon.submitTransaction(await payment(A, C.publicKey(), '999999'));
-    await sleep(60);
-    await close();
-    await assert.rejects(p, (e) => e.response && e.response.status === 400 && e.response.data.extras.result_codes.operations[0] === 'op_underfunded');
+    await assert.rejects(sdkSubmit(horizon, await payment(A, C.publicKey(), '999999')), (e) => e.response && e.response.status === 400 && e.response.data.extras.result_codes.operations[0] === 'op_underfunded');
   }
 
   // ---- payments paging: deposits with every memo type, outgoing payments too
