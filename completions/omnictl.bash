@@ -26,7 +26,8 @@ _omnictl_children() {
         'profile team') echo 'add delete list update' ;;
         'static') echo 'currencylist rolelist' ;;
         'system') echo 'bridge component currency fee health outbox profile tiers user' ;;
-        'system bridge') echo 'active attributelist balances externalaccountlist generic identifier suspense updateaccount' ;;
+        'system bridge') echo 'active alerts attributelist balances externalaccountlist generic identifier suspense updateaccount' ;;
+        'system bridge alerts') echo 'acknowledge list' ;;
         'system bridge generic') echo 'close deposit withdrawals' ;;
         'system bridge suspense') echo 'assign list' ;;
         'system component') echo 'attribute attributelist unlock' ;;
@@ -99,6 +100,8 @@ _omnictl_flags() {
         'profile team list') echo '--upid' ;;
         'profile team update') echo '--email --roles --upid --data' ;;
         'profile update') echo '--upid --phone --address1 --address2 --city --region --country --postalcode --extended --firstname --lastname --email --birthday --organizationname --adminfirstname --adminlastname --adminemail --industry --registrationid --data' ;;
+        'system bridge alerts acknowledge') echo '--bridgename --instanceid --alertid --data' ;;
+        'system bridge alerts list') echo '--bridgename --instanceid' ;;
         'system bridge attributelist') echo '--bridgename' ;;
         'system bridge balances') echo '--bridgename --instanceid' ;;
         'system bridge externalaccountlist') echo '--bridgename --instanceid' ;;

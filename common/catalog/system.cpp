@@ -111,6 +111,38 @@ void system(std::vector<Endpoint>& out) {
                "assigning it again is refused.",
   });
 
+  // Alerts (our extension): money a bridge credited that its network took back afterwards.
+  out.push_back({
+      .method = Method::Get,
+      .path = "/api/v1/system/bridge/{bridgename}-{instanceid}/alerts",
+      .summary = "List a bridge instance's alerts: credited deposits the network reversed",
+      .component = Component::Omnibridge,
+      .access = Access::Read,
+      .rights = {"readsystemdata"},
+      .params = {path(P("bridgename").len(1, 15).desc("Bridge name")),
+                 path(P("instanceid").len(1, 2).fmt(Format::Digits).desc("Instance ID"))},
+      .command = "system bridge alerts list",
+      .extension = true,
+      .notes = "A deposit credited and then reversed on its network (a reorg deeper than the confirmation count, "
+               "a double spend) is an alert, never a silent change of the ledger (docs/bitcoin.md). Open ones "
+               "first; the bridge's status says how many are open.",
+  });
+  out.push_back({
+      .method = Method::Post,
+      .path = "/api/v1/system/bridge/{bridgename}-{instanceid}/alerts/acknowledge",
+      .summary = "Acknowledge an alert once an operator has dealt with it",
+      .component = Component::Omnibridge,
+      .access = Access::Write,
+      .rights = {"systemadmin"},
+      .params = {path(P("bridgename").len(1, 15).desc("Bridge name")),
+                 path(P("instanceid").len(1, 2).fmt(Format::Digits).desc("Instance ID")),
+                 P("alertid").req().len(1, 18).fmt(Format::Digits).desc("The alert, by its id")},
+      .command = "system bridge alerts acknowledge",
+      .extension = true,
+      .notes = "Records who acknowledged it and when; acknowledging it again is refused (10140). The ledger is "
+               "not changed: a correction is an operation of its own.",
+  });
+
   // The generic bridge (our extension; role adapter-admin).
   out.push_back({
       .method = Method::Post,

@@ -213,6 +213,33 @@ TEST_CASE("bitcoin: deposits credited once at the confirmation count, never when
     CHECK(omnid.wait_for_log("ALERT: a credited deposit was reversed on the network", 5s));
     rounds();  // once, however many rounds see it
     CHECK(count_of(omnid, "SELECT count(*) FROM bridge_alerts") == 1);
+    // Listed for operators, and acknowledged once.
+    Answer alerts = omnid.call("GET", "/api/v1/system/bridge/bitcoin-1/alerts", "", s.admin);
+    require_ok(alerts);
+    REQUIRE(alerts.json["alerts"].size() == 1);
+    const Json alert = alerts.json["alerts"][0];
+    CHECK(alert["kind"] == "reorg");
+    CHECK(alert["externaltransactionid"] == paid["txid"].get<std::string>() + ":0");
+    CHECK(alert["acknowledgedat"] == "");
+    CHECK(omnid.call_json("POST", "/api/v1/system/bridge/bitcoin-1/alerts/acknowledge", Json{{"alertid", "x1"}}, s.admin)
+              .resultcode() == 10113);
+    CHECK(omnid.call_json("POST", "/api/v1/system/bridge/bitcoin-1/alerts/acknowledge", Json{{"alertid", "999"}}, s.admin)
+              .resultcode() == 10140);
+    CHECK(omnid.call_json("POST", "/api/v1/system/bridge/bitcoin-1/alerts/acknowledge",
+                          Json{{"alertid", alert["alertid"]}}, s.user.apikey)
+              .resultcode() == 10122);  // a profile is no operator
+    require_ok(omnid.call_json("POST", "/api/v1/system/bridge/bitcoin-1/alerts/acknowledge",
+                               Json{{"alertid", alert["alertid"]}}, s.admin));
+    CHECK(omnid.call_json("POST", "/api/v1/system/bridge/bitcoin-1/alerts/acknowledge",
+                          Json{{"alertid", alert["alertid"]}}, s.admin)
+              .resultcode() == 10140);  // once
+    CHECK(eventually([&] {
+      const Answer now = omnid.call("GET", "/api/v1/system/bridge/active", "", s.admin);
+      for (const auto& br : now.json["bridgelist"])
+        if (br["bridgename"] == "bitcoin") return br["status"] == "started";
+      return false;
+    }));
+    CHECK(btc_of(omnid, s.waid, s.user.apikey)[0] == "0.40000000");
   }
 }
 

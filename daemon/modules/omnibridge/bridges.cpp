@@ -229,6 +229,48 @@ Reply suspense_assign(App& app, Call& call) {
   return Reply::ok(Json{{"externaltransactionid", ext}, {"waid", waid}});
 }
 
+Reply alerts_list(App& app, Call& call) {
+  Reply error;
+  bridges::Bridge* b = instance_of(app, param(call, "bridgename"), param(call, "instanceid"), error);
+  if (!b) return error;
+  auto conn = app.pool.acquire();
+  pqxx::read_transaction tx(*conn);
+  Json list = Json::array();
+  for (const auto& r : tx.exec_params(
+           "SELECT id, kind, external_txid, coalesce(txid, ''), message, "
+           "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+           "coalesce(to_char(acknowledged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
+           "coalesce(acknowledged_by, '') FROM bridge_alerts WHERE bridge = $1 AND instance = $2 "
+           "ORDER BY acknowledged_at IS NOT NULL, id DESC LIMIT 1000",
+           b->type(), b->instance()))
+    list.push_back(Json{{"alertid", std::to_string(r[0].as<long long>())},
+                        {"kind", r[1].as<std::string>()},
+                        {"externaltransactionid", r[2].as<std::string>()},
+                        {"txid", r[3].as<std::string>()},
+                        {"message", r[4].as<std::string>()},
+                        {"createdat", r[5].as<std::string>()},
+                        {"acknowledgedat", r[6].as<std::string>()},
+                        {"acknowledgedby", r[7].as<std::string>()}});
+  return Reply::ok(Json{{"alerts", list}});
+}
+
+Reply alerts_acknowledge(App& app, Call& call) {
+  Reply error;
+  bridges::Bridge* b = instance_of(app, param(call, "bridgename"), param(call, "instanceid"), error);
+  if (!b) return error;
+  const std::string id = param(call, "alertid");
+  auto conn = app.pool.acquire();
+  pqxx::work tx(*conn);
+  auto r = tx.exec_params(
+      "UPDATE bridge_alerts SET acknowledged_at = now(), acknowledged_by = $4 WHERE bridge = $1 AND instance = $2 "
+      "AND id = $3::bigint AND acknowledged_at IS NULL",
+      b->type(), b->instance(), id, call.principal.id());
+  if (r.affected_rows() == 0)
+    return Reply::error(Rc::NotFound, "bridge " + b->key() + " has no open alert " + id);
+  tx.commit();
+  return Reply::ok(Json{{"alertid", id}});
+}
+
 const bridges::Bridge* generic(App& app, Reply& error) {
   const bridges::Bridge* b = app.bridges->find(kGeneric, 1);
   if (!b || !b->enabled()) {
@@ -296,6 +338,8 @@ void register_bridges(Registry& r) {
   r.bind("GET /api/v1/system/bridge/{bridgename}-{instanceid}/externalaccountlist", blocking(account_list));
   r.bind("GET /api/v1/system/bridge/{bridgename}-{instanceid}/suspense", blocking(suspense_list));
   r.bind("POST /api/v1/system/bridge/{bridgename}-{instanceid}/suspense/assign", blocking(suspense_assign));
+  r.bind("GET /api/v1/system/bridge/{bridgename}-{instanceid}/alerts", blocking(alerts_list));
+  r.bind("POST /api/v1/system/bridge/{bridgename}-{instanceid}/alerts/acknowledge", blocking(alerts_acknowledge));
   r.bind("POST /api/v1/system/bridge/generic/deposit", deposit, Blocks::No);
   r.bind("GET /api/v1/system/bridge/generic/withdrawals", blocking(withdrawals));
   r.bind("POST /api/v1/system/bridge/generic/withdraw/close", close, Blocks::No);
