@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <pqxx/pqxx>
+#include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
@@ -79,6 +80,13 @@ struct Services {
   store::Pool* pool = nullptr;
   secrets::SecretStore* secrets = nullptr;
   ledger::Ledger* ledger = nullptr;
+};
+
+// Thrown by a bridge that cannot do what it is asked now because its network cannot be
+// reached or refuses for a reason of its own (its message says which; no secrets): the caller
+// answers it as a system error, with the message, and nothing is changed.
+struct Unavailable : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 // A refusal of something a caller asked a bridge for: nothing was changed.
@@ -206,7 +214,8 @@ class Bridge {
   virtual void attach(const Services&) {}
 
   // The address a wallet's deposits through this bridge carry ("" = this bridge makes none),
-  // made in `tx` (which records it in deposit_addresses).
+  // made in `tx` (which records it in deposit_addresses). Throws Unavailable when the
+  // network must be asked and cannot be.
   virtual std::string deposit_address(pqxx::work& tx, const ledger::WalletRow& wallet) = 0;
 
   // A withdrawal's destination and currency, checked before anything is held (a bad address,

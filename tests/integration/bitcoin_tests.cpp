@@ -410,6 +410,7 @@ TEST_CASE("bitcoin: bad configuration and account data are refused", "[bitcoin][
   Answer w = omnid.call_json("POST", "/api/v1/wallet/create", Json{{"walletname", "BTC"}}, user.apikey);
   Answer d = omnid.call_json("POST", "/api/v1/wallet/depositaddress",
                              Json{{"waid", w.json["waid"]}, {"method", "bitcoin"}}, admin);
-  CHECK(d.resultcode() != 10000);
+  CHECK(d.resultcode() == 10003);
+  CHECK(d.message().find("no RPC credentials") != std::string::npos);
   CHECK(count_of(omnid, "SELECT count(*) FROM deposit_addresses") == 0);
 }

@@ -69,9 +69,9 @@ class Bitcoin final : public Bridge {
     RpcResult r = rpc_.wallet("getnewaddress", Json::array({wallet.waid, "bech32"}));
     if (r.ok() && r.result.is_string() && plausible_address(r.result.get<std::string>()))
       return r.result.get<std::string>();
-    throw std::runtime_error(r.kind == RpcResult::Kind::Unreachable
-                                 ? "bitcoind cannot be reached (" + r.message + "); retry later"
-                                 : "bitcoind made no address (getnewaddress: " + r.message + ")");
+    throw Unavailable(r.kind == RpcResult::Kind::Unreachable
+                          ? "the bitcoin bridge cannot ask bitcoind now (" + r.message + "); retry later"
+                          : "bitcoind made no address (getnewaddress: " + r.message + ")");
   }
 
   std::optional<Refusal> check_destination(const std::string& address, const std::string& currency) override {

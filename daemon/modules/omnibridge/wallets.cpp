@@ -102,7 +102,12 @@ Reply create_deposit_address(App& app, Call& call) {
   if (!w) return error;
   // A wallet keeps the address it was given first.
   auto had = tx.exec_params("SELECT address FROM deposit_addresses WHERE waid = $1 AND method = $2", w->waid, method);
-  std::string address = had.empty() ? b->deposit_address(tx, *w) : had[0][0].as<std::string>();
+  std::string address;
+  try {
+    address = had.empty() ? b->deposit_address(tx, *w) : had[0][0].as<std::string>();
+  } catch (const bridges::Unavailable& e) {
+    return Reply::error(Rc::SystemError, e.what());
+  }
   if (address.empty()) return Reply::error(Rc::NotAvailable, "the " + method + " bridge makes no deposit addresses");
   address = tx.exec_params1(
       "INSERT INTO deposit_addresses (waid, method, address, main_address) VALUES ($1, $2, $3, nullif($4, '')) "
