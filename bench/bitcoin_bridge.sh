@@ -62,7 +62,7 @@ bitcoind="http://127.0.0.1:$(cat "$work/bitcoind.port")/"
 control() {  # control JSON: the double's answer; fails unless ok
   local out
   out=$(curl -sS -X POST -H 'Content-Type: application/json' --data-binary @- "${bitcoind}control" <<<"$1")
-  python3 -c 'import json, sys; a = json.loads(sys.argv[1]); sys.exit(0 if a.get("ok") else 1)' "$out" ||
+  python3 -c 'import json, sys; a = json.load(sys.stdin); sys.exit(0 if a.get("ok") else 1)' <<<"$out" ||
     { echo "control ${1:0:200} failed: ${out:0:400}" >&2; return 1; }
   echo "$out"
 }
@@ -105,7 +105,7 @@ t=$(now)
 paid=$(control "{\"action\":\"pay\",\"payments\":[$payments]}")
 control '{"action":"mine","blocks":3}' >/dev/null
 pay_s=$(secs "$t" "$(now)")
-[ "$(python3 -c 'import json, sys; print(len(json.loads(sys.argv[1])["txids"]))' "$paid")" -eq "$deposits" ] ||
+[ "$(python3 -c 'import json, sys; print(len(json.load(sys.stdin)["txids"]))' <<<"$paid")" -eq "$deposits" ] ||
   { echo "pay: ${paid:0:400}" >&2; exit 1; }
 
 # Deposits, timed.
