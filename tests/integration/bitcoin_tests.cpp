@@ -411,6 +411,12 @@ TEST_CASE("bitcoin: bad configuration and account data are refused", "[bitcoin][
   Answer d = omnid.call_json("POST", "/api/v1/wallet/depositaddress",
                              Json{{"waid", w.json["waid"]}, {"method", "bitcoin"}}, admin);
   CHECK(d.resultcode() == 10003);
+  const Answer active = omnid.call("GET", "/api/v1/system/bridge/active", "", admin);
+  std::string status;
+  for (const auto& br : active.json["bridgelist"])
+    if (br["bridgename"] == "bitcoin") status = br["status"];
+  CHECK(status.rfind("error: no RPC credentials", 0) == 0);
+  CHECK(omnid.log().find("\"job failed\",\"job\":\"bridge-watch:bitcoin-1\"") == std::string::npos);
   CHECK(d.message().find("no RPC credentials") != std::string::npos);
   CHECK(count_of(omnid, "SELECT count(*) FROM deposit_addresses") == 0);
 }

@@ -203,6 +203,11 @@ class Bitcoin final : public Bridge {
   }
 
   int watch(const std::function<bool()>& held) override {
+    // Not configured yet: said in the bridge's status, not as a failing job every round.
+    if (!credentials()) {
+      set_error("no RPC credentials (a cookie_file in omnid.toml, or the bridge account's rpcuser and rpcpassword)");
+      return 0;
+    }
     try {
       int n = held() ? watch_round() : 0;
       set_error("");
