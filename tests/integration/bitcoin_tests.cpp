@@ -299,6 +299,30 @@ TEST_CASE("bitcoin: withdrawals checked before any hold, sent once with the txid
     CHECK(btc_of(omnid, s.waid, s.user.apikey) == Json{"2.00000000", "0.00000000"});
   }
 
+  SECTION("a fee bump (a replacement keeping the comment) settles the withdrawal, once") {
+    Answer a = withdraw(omnid, s, kOutside, "0.15");
+    require_ok(a);
+    const std::string txid = a.json["txid"];
+    REQUIRE(eventually([&] { return withdrawal_state(omnid, txid) == "submitted"; }));
+    const std::string original = sends_with(b, txid)[0]["txid"];
+    const std::string replacement = b.control("replace", Json{{"txid", original}})["txid"];
+    b.mine(2);
+    rounds();
+    CHECK(withdrawal_state(omnid, txid) == "submitted");  // the replacement has 2 of 3
+    b.mine(1);
+    REQUIRE(eventually([&] { return withdrawal_state(omnid, txid) == "completed"; }));
+    CHECK(btc_of(omnid, s.waid, s.user.apikey) == Json{"1.85000000", "0.00000000"});
+    pqxx::connection c(omnid.db_conninfo());
+    pqxx::nontransaction tx(c);
+    auto r = tx.exec_params1("SELECT network_fee, external_txid FROM bridge_withdrawals WHERE txid = $1", txid);
+    CHECK(r[0].as<std::string>() == "0.00000282");  // what the replacement paid
+    CHECK(r[1].as<std::string>() == original);
+    Json sends = sends_with(b, txid);
+    REQUIRE(sends.size() == 2);
+    for (const auto& send : sends)
+      CHECK(send["confirmations"].get<long long>() == (send["txid"] == replacement ? 3 : -3));
+  }
+
   SECTION("a lost answer: the send is found by its comment, never made twice") {
     b.control("misbehave", Json{{"drop_send_response", 1}});
     Answer a = withdraw(omnid, s, kOutside, "0.3");

@@ -233,11 +233,14 @@ class Bitcoin final : public Bridge {
   void record_fee(const std::string& withdrawal, const std::string& txid, const std::string& fee) {
     auto conn = services_.pool->acquire();
     pqxx::work tx(*conn);
-    tx.exec_params(
-        "UPDATE bridge_withdrawals SET network_fee = nullif($2, ''), message = CASE WHEN external_txid = $3 THEN message "
-        "ELSE 'settled by the replacement ' || $3 END WHERE txid = $1",
-        withdrawal, fee, txid);
+    auto r = tx.exec_params(
+        "UPDATE bridge_withdrawals SET network_fee = nullif($2, '') WHERE txid = $1 RETURNING coalesce(external_txid, '')",
+        withdrawal, fee);
     tx.commit();
+    // A replacement (bumpfee) settled it: the ledger keeps the txid it was sent with.
+    if (!r.empty() && r[0][0].as<std::string>() != txid)
+      log::info("bitcoin withdrawal settled by a replacement",
+                {{"bridge", key()}, {"withdrawal", withdrawal}, {"sent_as", r[0][0].as<std::string>()}, {"settled_as", txid}});
   }
 
   // "user:password": the cookie file as bitcoind wrote it, or the bridge account's.

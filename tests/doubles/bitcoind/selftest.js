@@ -93,6 +93,14 @@ async function main() {
   const c = await ok('gettransaction', [txid]); assert.strictEqual(plain(c.confirmations), -1); assert.strictEqual(c.walletconflicts.length, 1);
   const lt = await ok('listtransactions', ['*', 2]); assert.strictEqual(lt.length, 2); assert.strictEqual(lt[1].txid, txid);
   check('conflict: negative confirmations, walletconflicts');
+  const orig = await ok('sendtoaddress', [dest, 0.2, 'wd-43']);
+  const rep = await control({ action: 'replace', txid: orig });
+  let o = await ok('gettransaction', [orig]); assert.strictEqual(plain(o.confirmations), 0); assert.deepStrictEqual(o.walletconflicts, [rep.txid]);
+  let n = await ok('gettransaction', [rep.txid]); assert.strictEqual(n.comment, 'wd-43'); assert.strictEqual(n.fee.text, '-0.00000282'); assert.deepStrictEqual(n.walletconflicts, [orig]);
+  await control({ action: 'mine', blocks: 2 });
+  o = await ok('gettransaction', [orig]); assert.strictEqual(plain(o.confirmations), -2);
+  n = await ok('gettransaction', [rep.txid]); assert.strictEqual(plain(n.confirmations), 2);
+  check('replace (bumpfee): the same comment, twice the fee; the original conflicts once it is mined');
   await control({ action: 'misbehave', drop_send_response: 1, fee_errors: true });
   await assert.rejects(rpc('sendtoaddress', [dest, 0.01]));
   assert.deepStrictEqual((await ok('estimatesmartfee', [2], '/')).errors, ['Insufficient data or no feerate found']);

@@ -46,14 +46,19 @@ function newTx(t) { // a real-looking txid: the id of a real (unsigned) transact
   txs.set(t.txid, t); return t;
 }
 function conf(t) {
-  if (t.conflict) return -(tip().height - t.conflict.height + 1);
+  if (t.conflict) {
+    // A conflict of the wallet's own (a replacement) counts from its block once mined;
+    // until then the original is simply unconfirmed.
+    const c = txs.get(t.conflict.txid); const h = c ? (c.conflict ? null : c.height) : t.conflict.height;
+    return h === null ? 0 : -(tip().height - h + 1);
+  }
   if (t.height !== null) return tip().height - t.height + 1;
   return 0;
 }
 function balances() {
   let trusted = 0n, pending = 0n, immature = 0n;
   for (const t of txs.values()) {
-    const c = conf(t); if (c < 0 || t.gone) continue;
+    const c = conf(t); if (c < 0 || t.gone || t.conflict) continue;
     if (t.cat === 'send') trusted -= t.sats + t.fee;
     else if (t.cat === 'generate') { if (c >= 100) trusted += t.sats; else if (c >= 1) immature += t.sats; }
     else { const mine = t.outputs.filter((out) => labels.has(out.address)).reduce((a, out) => a + out.sats, 0n); if (c >= 1) trusted += mine; else pending += mine; }
@@ -71,7 +76,7 @@ function entry(t, out) {
   if (t.cat === 'send') { e.fee = new Btc(-t.fee); e.abandoned = false; }
   e.confirmations = c; if (t.cat === 'generate') e.generated = true;
   if (t.height !== null && !t.conflict) { e.blockhash = chain[t.height].hash; e.blockheight = t.height; e.blockindex = 1; e.blocktime = chain[t.height].time; }
-  e.txid = t.txid; e.walletconflicts = t.conflict ? [t.conflict.txid] : []; e.time = t.time; e.timereceived = t.time;
+  e.txid = t.txid; e.walletconflicts = [...(t.conflict ? [t.conflict.txid] : []), ...(t.replaces ? [t.replaces] : [])]; e.time = t.time; e.timereceived = t.time;
   e['bip125-replaceable'] = 'no'; if (t.comment) e.comment = t.comment; if (t.to) e.to = t.to;
   return e;
 }
@@ -216,6 +221,13 @@ function handleControl(body, res) {
     else if (c.action === 'conflict') {
       const t = txs.get(c.txid); if (!t || t.height !== null) throw new Error('not a wallet transaction in the mempool');
       mine(0); t.conflict = { txid: crypto.randomBytes(32).toString('hex'), height: tip().height + 1 }; mine(1); out = { conflict: t.conflict.txid };
+    }
+    else if (c.action === 'replace') {
+      // bumpfee: a wallet send in the mempool replaced by one paying more fee, with the same
+      // comment (bitcoind copies it); the original conflicts with it.
+      const t = txs.get(c.txid); if (!t || t.cat !== 'send' || t.height !== null || t.conflict) throw new Error('not a wallet send in the mempool');
+      const r = newTx({ cat: 'send', address: t.address, sats: t.sats, fee: t.fee * 2n, comment: t.comment, to: t.to });
+      r.replaces = t.txid; t.conflict = { txid: r.txid, height: null }; out = { txid: r.txid };
     }
     else if (c.action === 'misbehave') { for (const k of Object.keys(mis)) if (k in c) mis[k] = c[k]; if ('unreachable_ms' in c) mis.unreachable_until = Date.now() + Number(c.unreachable_ms); out = {}; }
     else if (c.action === 'set') { if (c.feerate) feerate = parseSats(c.feerate); out = {}; }
