@@ -225,7 +225,7 @@ TEST_CASE("ChangeTrust, credit assets, memos, muxed sources round trip", "[stell
   }
 }
 
-// The vector: @stellar/stellar-sdk 12 (tests/doubles/node_modules), TransactionBuilder with
+// The vector: @stellar/stellar-sdk 13.3.0 (tests/doubles/node_modules), TransactionBuilder with
 // fee "100" per operation, Memo.id(2^64-1), timebounds {0, 1700000000},
 // Operation.createAccount({destination, startingBalance: "1.5"}),
 // Operation.manageData({name: "config.memo_required", value: "1"}),
