@@ -241,7 +241,7 @@ _omnictl_flag_values() {
         'user password --password-file') echo '@file' ;;
         'user password --newpassword-file') echo '@file' ;;
         'user password --token-file') echo '@file' ;;
-        'wallet withdraw --method') echo 'bank iban ripple bitcoin generic' ;;
+        'wallet withdraw --method') echo 'bank iban ripple bitcoin stellar generic' ;;
         'wallet withdrawtest --method') echo 'ripple' ;;
     esac
 }

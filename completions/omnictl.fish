@@ -831,7 +831,7 @@ complete -c omnictl -n '__omnictl_cmd_is \'wallet trustlines\'' -l network -x -d
 complete -c omnictl -n '__omnictl_cmd_is \'wallet trustlines\'' -l address -x -d 'Network address'
 complete -c omnictl -n '__omnictl_cmd_is \'wallet withdraw\'' -l amount -x -d 'Amount to withdraw'
 complete -c omnictl -n '__omnictl_cmd_is \'wallet withdraw\'' -l currency -x -d 'Currency to withdraw, an internal currency (e.g. BTC.bitstamp)'
-complete -c omnictl -n '__omnictl_cmd_is \'wallet withdraw\'' -l method -x -a 'bank iban ripple bitcoin generic' -d 'Withdraw method'
+complete -c omnictl -n '__omnictl_cmd_is \'wallet withdraw\'' -l method -x -a 'bank iban ripple bitcoin stellar generic' -d 'Withdraw method'
 complete -c omnictl -n '__omnictl_cmd_is \'wallet withdraw\'' -l destinationaddress -x -d 'Address of the recipient (varies depending on selected method)'
 complete -c omnictl -n '__omnictl_cmd_is \'wallet withdraw\'' -l waid -x -d 'If present will withdraw from specified wallet'
 complete -c omnictl -n '__omnictl_cmd_is \'wallet withdraw\'' -l destinationamount -x -d 'Destination amount (in flight conversions)'

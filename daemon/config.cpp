@@ -258,13 +258,16 @@ Config parse_config(std::string_view text, const std::string& origin) {
       bridges::InstanceSettings s;
       r.get(b, "bridge", "name", s.type);
       // Network bridges talk to a server: its URL and how to use it.
-      const bool network = s.type == "ripple" || s.type == "bitcoin";
+      const bool network = s.type == "ripple" || s.type == "bitcoin" || s.type == "stellar";
       if (s.type == "ripple")
         r.only(b, "bridge", {"name", "instance", "description", "enabled", "url", "timeout_seconds", "poll_seconds",
                              "ledger_window", "max_fee_drops", "network"});
       else if (s.type == "bitcoin")
         r.only(b, "bridge", {"name", "instance", "description", "enabled", "url", "timeout_seconds", "poll_seconds",
                              "wallet", "cookie_file", "confirmations", "max_fee_rate", "fee_target_blocks"});
+      else if (s.type == "stellar")
+        r.only(b, "bridge", {"name", "instance", "description", "enabled", "url", "timeout_seconds", "poll_seconds",
+                             "network_passphrase", "max_fee_stroops", "tx_timeout_seconds"});
       else
         r.only(b, "bridge", {"name", "instance", "description", "enabled"});
       r.get(b, "bridge", "instance", s.instance);
@@ -282,6 +285,21 @@ Config parse_config(std::string_view text, const std::string& origin) {
         r.get(b, "bridge", "confirmations", s.confirmations);
         r.get(b, "bridge", "max_fee_rate", s.max_fee_rate);
         r.get(b, "bridge", "fee_target_blocks", s.fee_target_blocks);
+        r.get(b, "bridge", "network_passphrase", s.network_passphrase);
+        r.get(b, "bridge", "max_fee_stroops", s.max_fee_stroops);
+        r.get(b, "bridge", "tx_timeout_seconds", s.tx_timeout_seconds);
+        if (s.type == "stellar") {
+          if (s.network_passphrase.empty() || s.network_passphrase.size() > 200 ||
+              s.network_passphrase.find_first_of(std::string("\0\r\n", 3)) != std::string::npos)
+            r.fail(b->get("network_passphrase") ? b->get("network_passphrase") : &element, "bridge.network_passphrase",
+                   s.network_passphrase.empty()
+                       ? std::string("required: the network's passphrase (\"Public Global Stellar Network ; September 2015\")")
+                       : std::string("must be at most 200 characters on one line"));
+          if (s.max_fee_stroops < 100 || s.max_fee_stroops > 10000000)
+            r.fail(b->get("max_fee_stroops"), "bridge.max_fee_stroops", "must be between 100 and 10000000 (1 XLM)");
+          if (s.tx_timeout_seconds < 10 || s.tx_timeout_seconds > 3600)
+            r.fail(b->get("tx_timeout_seconds"), "bridge.tx_timeout_seconds", "must be between 10 and 3600");
+        }
         if (s.wallet.size() > 100 || s.wallet.find_first_of(std::string("\0\r\n/", 4)) != std::string::npos)
           r.fail(b->get("wallet"), "bridge.wallet", "must be a wallet name of at most 100 characters on one line, without /");
         if (!s.cookie_file.empty() && s.cookie_file.front() != '/')
@@ -294,7 +312,8 @@ Config parse_config(std::string_view text, const std::string& origin) {
           r.fail(b->get("fee_target_blocks"), "bridge.fee_target_blocks", "must be between 1 and 1008");
         if (s.url.rfind("http://", 0) != 0 && s.url.rfind("https://", 0) != 0)
           r.fail(b->get("url") ? b->get("url") : &element, "bridge.url",
-                 s.url.empty() ? std::string("required: the server's JSON-RPC URL (http://host:port/)")
+                 s.url.empty() ? std::string(s.type == "stellar" ? "required: the Horizon server's URL (http://host:port/)"
+                                                                    : "required: the server's JSON-RPC URL (http://host:port/)")
                                : std::string("must start with http:// or https://"));
         if (s.timeout_seconds < 1 || s.timeout_seconds > 300)
           r.fail(b->get("timeout_seconds"), "bridge.timeout_seconds", "must be between 1 and 300");

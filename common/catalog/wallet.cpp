@@ -207,9 +207,11 @@ void wallet(std::vector<Endpoint>& out) {
       .params = {P("amount").req().len(1, 20).fmt(Format::Amount).desc("Amount to withdraw"),
                  P("currency").req().len(3, 30).fmt(Format::Currency)
                      .desc("Currency to withdraw, an internal currency (e.g. BTC.bitstamp)"),
-                 P("method").req().len(1, 15).one_of({"bank", "iban", "ripple", "bitcoin", "generic"})
+                 P("method").req().len(1, 15).one_of({"bank", "iban", "ripple", "bitcoin", "stellar", "generic"})
                      .desc("Withdraw method"),
-                 P("destinationaddress").req().len(1, 50)
+                 // The spec says 50: too short for Stellar (G... has 56 characters, G...-memo id
+                 // up to 77, a muxed M... 69), so 100 (docs/stellar.md).
+                 P("destinationaddress").req().len(1, 100)
                      .desc("Address of the recipient (varies depending on selected method)"),
                  P("waid").len(21, 21).fmt(Format::Waid).desc("If present will withdraw from specified wallet"),
                  P("destinationamount").len(1, 20).fmt(Format::Amount)

@@ -73,6 +73,10 @@ struct InstanceSettings {
   int confirmations = 3;         // a deposit is credited and a withdrawal posted at this many (1..100)
   long long max_fee_rate = 100;  // sat/vB: the most a withdrawal pays, whatever estimatesmartfee says
   int fee_target_blocks = 6;     // estimatesmartfee's conf_target
+  // stellar: the network a transaction is signed for, what one may pay, how long it may wait.
+  std::string network_passphrase;       // required ("Public Global Stellar Network ; September 2015")
+  long long max_fee_stroops = 10000;    // the most one transaction pays (100..10000000)
+  int tx_timeout_seconds = 60;          // a withdrawal's time bounds: [0, now + this] (10..3600)
 };
 
 // What a bridge may use of the running daemon (attach()).

@@ -6,6 +6,7 @@
 
 #include "daemon/bridges/bitcoin/bitcoin.h"
 #include "daemon/bridges/generic.h"
+#include "daemon/bridges/horizon/stellar.h"
 #include "daemon/bridges/ripple/ripple.h"
 
 namespace og::bridges {
@@ -44,6 +45,7 @@ const std::array kTypes{
     Type{"generic", generic_schema, make_generic},
     Type{"ripple", ripple_schema, make_ripple},
     Type{"bitcoin", bitcoin_schema, make_bitcoin},
+    Type{"stellar", stellar_schema, make_stellar},
 };
 
 const Type* type_of(const std::string& name) {

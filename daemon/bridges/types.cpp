@@ -11,9 +11,9 @@ namespace og::bridges {
 
 namespace {
 
-const std::array<const char*, 3> kBuilt{"generic", "ripple", "bitcoin"};
+const std::array<const char*, 4> kBuilt{"generic", "ripple", "bitcoin", "stellar"};
 // Networks the specification names whose bridges are not built yet.
-const std::set<std::string> kPlanned{"stellar", "bank"};
+const std::set<std::string> kPlanned{"bank"};
 
 }  // namespace
 

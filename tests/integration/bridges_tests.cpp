@@ -349,14 +349,15 @@ TEST_CASE("bridge instances: generic-1 by default, configured ones, types not bu
   CHECK(two.find("generic", 2)->ledger_name() == "generic-2");
   CHECK(two.find("generic", 2)->description() == "Second adapter");
   CHECK(two.by_ledger_name("generic-2") == two.find("generic", 2));
-  CHECK_THROWS_AS(bridges::Bridges({{.type = "stellar", .instance = 1, .description = "", .enabled = true}}),
+  CHECK_THROWS_AS(bridges::Bridges({{.type = "bank", .instance = 1, .description = "", .enabled = true}}),
                   std::invalid_argument);
   CHECK_THROWS_AS(bridges::Bridges({{.type = "generic", .instance = 1, .description = "", .enabled = true},
                                     {.type = "generic", .instance = 1, .description = "", .enabled = true}}),
                   std::invalid_argument);
   CHECK(bridges::type_state("ripple") == bridges::TypeState::Built);
   CHECK(bridges::type_state("bitcoin") == bridges::TypeState::Built);
-  CHECK(bridges::type_state("stellar") == bridges::TypeState::Planned);
+  CHECK(bridges::type_state("stellar") == bridges::TypeState::Built);
+  CHECK(bridges::type_state("bank") == bridges::TypeState::Planned);
   CHECK(bridges::type_state("nosuch") == bridges::TypeState::Unknown);
   CHECK(bridges::schema_of("generic")->identifier == "accountid");
 }
@@ -401,7 +402,7 @@ TEST_CASE("system/bridge endpoints: instances, schemas, accounts (masked), balan
                                                       {"label", "Family seed (s...): signs withdrawals"},
                                                       {"type", "string"},
                                                       {"masked", true}});
-  CHECK(get("/api/v1/system/bridge/stellar/externalaccount/attributelist", admin_key).resultcode() == 10130);
+  CHECK(get("/api/v1/system/bridge/bank/externalaccount/attributelist", admin_key).resultcode() == 10130);
   CHECK(get("/api/v1/system/bridge/nosuch/externalaccount/identifier", admin_key).resultcode() == 10140);
 
   // An account with a secret: stored, listed masked, never answered or logged in clear.
@@ -438,6 +439,8 @@ TEST_CASE("system/bridge endpoints: instances, schemas, accounts (masked), balan
   CHECK(update(Json{{"bridgename", "bitcoin"}, {"instanceid", 1}, {"accountdata", Json{{"rpcuser", "b"}}}}) ==
         10140);  // built, not configured here
   CHECK(update(Json{{"bridgename", "stellar"}, {"instanceid", 1}, {"accountdata", Json{{"address", "b"}}}}) ==
+        10140);  // built, not configured here
+  CHECK(update(Json{{"bridgename", "bank"}, {"instanceid", 1}, {"accountdata", Json{{"address", "b"}}}}) ==
         10130);
   CHECK(update(Json{{"bridgename", "dogecoin"}, {"instanceid", 1}, {"accountdata", Json{{"a", "b"}}}}) == 10113);
   CHECK(update(Json{{"bridgename", "generic"}, {"instanceid", 1}, {"accountdata", Json{{"colour", "red"}}}}) ==
@@ -449,7 +452,7 @@ TEST_CASE("system/bridge endpoints: instances, schemas, accounts (masked), balan
             .resultcode() == 10122);
   CHECK(tables() == before);
   CHECK(get("/api/v1/system/bridge/generic-2/externalaccountlist", admin_key).resultcode() == 10140);
-  CHECK(get("/api/v1/system/bridge/stellar-1/balances", admin_key).resultcode() == 10130);
+  CHECK(get("/api/v1/system/bridge/bank-1/balances", admin_key).resultcode() == 10130);
   CHECK(get("/api/v1/system/bridge/bitcoin-1/balances", admin_key).resultcode() == 10140);  // built, not configured
 
   // Balances: what users hold through the bridge, and what of it is held for withdrawals.

@@ -374,7 +374,7 @@ TEST_CASE("help: summary, flags, required, limits, accepted values; never a secr
   CHECK_THAT(h, Catch::Contains("--amount"));
   CHECK_THAT(h, Catch::Contains("(required)"));
   CHECK_THAT(h, Catch::Contains("1-20 characters"));
-  CHECK_THAT(h, Catch::Contains("one of: bank, iban, ripple, bitcoin, generic"));
+  CHECK_THAT(h, Catch::Contains("one of: bank, iban, ripple, bitcoin, stellar, generic"));
   CHECK_THAT(h, Catch::Contains("Idempotency-Key"));
   auto u = parse({"user", "login", "-h"}).help;
   CHECK_THAT(u, Catch::Contains("--password-stdin | --password-file FILE"));

@@ -153,7 +153,7 @@ TEST_CASE("flags of catalog commands: named as the parameters, secrets only as -
 TEST_CASE("enumerated values are completed for flags and path arguments") {
   const std::string bash = docs::bash_completion();
   // wallet withdraw --method: one_of in the catalog
-  CHECK(contains(bash, "'wallet withdraw --method') echo 'bank iban ripple bitcoin generic'"));
+  CHECK(contains(bash, "'wallet withdraw --method') echo 'bank iban ripple bitcoin stellar generic'"));
   // a path parameter with accepted values (auth strategy)
   bool found = false;
   for (const auto& c : docs::commands())

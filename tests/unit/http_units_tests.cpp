@@ -81,8 +81,8 @@ TEST_CASE("configuration: [[bridge]] instances", "[config][bridges]") {
   CHECK(c.bridges[1].instance == 2);
   CHECK(c.bridges[1].description == "Second adapter");
   CHECK_FALSE(c.bridges[1].enabled);
-  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"stellar\"\n", "b.toml"),
-                    Catch::Contains("b.toml:2: bridge.name: the stellar bridge is not built into this omnid yet"));
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"bank\"\n", "b.toml"),
+                    Catch::Contains("b.toml:2: bridge.name: the bank bridge is not built into this omnid yet"));
   CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"doge\"\n", "b.toml"),
                     Catch::Contains("bridge.name: no bridge named \"doge\""));
   CHECK_THROWS_WITH(og::parse_config("[[bridge]]\ninstance = 1\n", "b.toml"), Catch::Contains("bridge.name: required"));
@@ -157,10 +157,49 @@ TEST_CASE("configuration: [[bridge]] of bitcoind", "[config][bridges][bitcoin]")
                     Catch::Contains("bridge.confirmations: unknown key"));
 }
 
+TEST_CASE("configuration: [[bridge]] of Horizon (stellar)", "[config][bridges][stellar]") {
+  og::Config c = og::parse_config(
+      "[[bridge]]\nname = \"stellar\"\nurl = \"http://127.0.0.1:8000/\"\n"
+      "network_passphrase = \"Test SDF Network ; September 2015\"\nmax_fee_stroops = 500\ntx_timeout_seconds = 120\n"
+      "poll_seconds = 2\n",
+      "s.toml");
+  REQUIRE(c.bridges.size() == 1);
+  const auto& s = c.bridges[0];
+  CHECK(s.type == "stellar");
+  CHECK(s.url == "http://127.0.0.1:8000/");
+  CHECK(s.network_passphrase == "Test SDF Network ; September 2015");
+  CHECK(s.max_fee_stroops == 500);
+  CHECK(s.tx_timeout_seconds == 120);
+  CHECK(s.poll_seconds == 2);
+  auto d = og::parse_config("[[bridge]]\nname = \"stellar\"\nurl = \"http://x/\"\nnetwork_passphrase = \"p\"\n",
+                            "s.toml")
+               .bridges[0];
+  CHECK(d.max_fee_stroops == 10000);
+  CHECK(d.tx_timeout_seconds == 60);
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"stellar\"\nurl = \"http://x/\"\n", "s.toml"),
+                    Catch::Contains("bridge.network_passphrase: required"));
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"stellar\"\nnetwork_passphrase = \"p\"\n", "s.toml"),
+                    Catch::Contains("bridge.url: required: the Horizon server's URL"));
+  for (const char* bad : {"max_fee_stroops = 99", "max_fee_stroops = 10000001", "tx_timeout_seconds = 9",
+                          "tx_timeout_seconds = 3601", "network_passphrase = \"a\\nb\"", "seed = \"S...\"",
+                          "ledger_window = 10", "confirmations = 3"})
+    CHECK_THROWS(og::parse_config(
+        std::string("[[bridge]]\nname = \"stellar\"\nurl = \"http://x/\"\nnetwork_passphrase = \"p\"\n") + bad + "\n",
+        "s.toml"));
+  // A seed is never configuration: it is the hot account's secret attribute.
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"stellar\"\nurl = \"http://x/\"\nnetwork_passphrase = "
+                                     "\"p\"\nseed = \"S\"\n",
+                                     "s.toml"),
+                    Catch::Contains("bridge.seed: unknown key"));
+  CHECK_THROWS_WITH(og::parse_config("[[bridge]]\nname = \"ripple\"\nurl = \"http://x/\"\nmax_fee_stroops = 100\n", "r.toml"),
+                    Catch::Contains("bridge.max_fee_stroops: unknown key"));
+}
+
 TEST_CASE("bridges: every built type can be run, and only those", "[bridges]") {
   CHECK(og::bridges::built_types() == og::bridges::runnable_types());
   CHECK(og::bridges::type_state("ripple") == og::bridges::TypeState::Built);
-  CHECK(og::bridges::type_state("stellar") == og::bridges::TypeState::Planned);
+  CHECK(og::bridges::type_state("stellar") == og::bridges::TypeState::Built);
+  CHECK(og::bridges::type_state("bank") == og::bridges::TypeState::Planned);
 }
 
 TEST_CASE("configuration: an integer too large for its key is refused, never wrapped", "[config]") {

@@ -225,6 +225,55 @@ TEST_CASE("ChangeTrust, credit assets, memos, muxed sources round trip", "[stell
   }
 }
 
+// The vector: @stellar/stellar-sdk 13.3.0 (tests/doubles/node_modules), TransactionBuilder with
+// fee "100" per operation, Memo.id(2^64-1), timebounds {0, 1700000000},
+// Operation.createAccount({destination, startingBalance: "1.5"}),
+// Operation.manageData({name: "config.memo_required", value: "1"}),
+// Operation.manageData({name: "x", value: null}), signed with SD7X7LEH... for TESTNET.
+TEST_CASE("CreateAccount and ManageData, byte for byte against the Stellar SDK", "[stellar]") {
+  const KeyPair k = KeyPair::from_secret("SD7X7LEHBNMUIKQGKPARG5TDJNBHKC346OUARHGZL5ITC6IJPXHILY36");
+  const auto dest = decode_account_id("GDF5O4OWEMVBY5FLDHWA5RZTYSV2U276XGKZZ6VSHDDR3THSQ6OQS7UM");
+  REQUIRE(dest);
+  Transaction tx;
+  tx.source = {k.public_key(), std::nullopt};
+  tx.fee = 300;
+  tx.seq_num = 123456789012345;
+  tx.time_bounds = TimeBounds{0, 1700000000};
+  tx.memo.type = Memo::Type::id;
+  tx.memo.id = 18446744073709551615ULL;
+  tx.operations.push_back({std::nullopt, CreateAccount{*dest, parse_amount("1.5")}});
+  const std::string one = "1";
+  tx.operations.push_back({std::nullopt, ManageData{"config.memo_required", Bytes(one.begin(), one.end())}});
+  tx.operations.push_back({std::nullopt, ManageData{"x", std::nullopt}});
+  const Envelope env = sign_envelope(tx, kTestNetPassphrase, k);
+  const std::string sdk =
+      "AAAAAgAAAADLCsBYwH5lCNIVJIhi83rr3Cd3sNljQYNrOEBcC/rRNAAAASwAAHBIhg3feQAAAAEAAAAAAAAAAAAAAABlU/EAAAAAAv//////////"
+      "AAAAAwAAAAAAAAAAAAAAAMvXcdYjKhx0qxnsDsczxKuqa/65lZz6sjjHHczyh50JAAAAAADk4cAAAAAAAAAACgAAABRjb25maWcubWVtb19yZXF1"
+      "aXJlZAAAAAEAAAABMQAAAAAAAAAAAAAKAAAAAXgAAAAAAAAAAAAAAAAAAAEL+tE0AAAAQHloB1NEVbOTy/gCjNzsOw2qzjfmW+kOHGQ72T5P2g6K"
+      "9lZydvDmcEW1vvToCda1gwER8P3fOQ8t43kwQsfIRwQ=";
+  CHECK(envelope_base64(env) == sdk);
+  const Hash h = transaction_hash(tx, kTestNetPassphrase);
+  CHECK(to_hex(h.data(), h.size()) == "27a11a73eaa0f19708dfe2cfbb7b5d20faad5df79b4f3ed6b59fac7462a8034f");
+  CHECK(envelope_from_base64(sdk) == env);
+
+  SECTION("refused") {
+    Transaction bad = tx;
+    bad.operations[0].body = CreateAccount{*dest, 0};
+    CHECK_THROWS_AS(encode_transaction(bad), Error);
+    bad = tx;
+    bad.operations[1].body = ManageData{"", std::nullopt};
+    CHECK_THROWS_AS(encode_transaction(bad), Error);
+    bad = tx;
+    bad.operations[1].body = ManageData{std::string(65, 'n'), std::nullopt};
+    CHECK_THROWS_AS(encode_transaction(bad), Error);
+    bad = tx;
+    bad.operations[1].body = ManageData{"n", Bytes(65, 1)};
+    CHECK_THROWS_AS(encode_transaction(bad), Error);
+    CHECK_NOTHROW(encode_transaction(Transaction{tx.source, 100, 1, std::nullopt, Memo{},
+                                                 {{std::nullopt, ManageData{std::string(64, 'n'), Bytes(64, 1)}}}}));
+  }
+}
+
 TEST_CASE("amounts: exact decimal text and stroops", "[stellar]") {
   CHECK(parse_amount("1") == 10'000'000);
   CHECK(parse_amount("0.0000001") == 1);

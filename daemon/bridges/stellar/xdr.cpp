@@ -12,7 +12,8 @@ namespace {
 constexpr std::int32_t kEnvelopeTypeTx = 2;
 constexpr std::int32_t kKeyTypeEd25519 = 0, kKeyTypeMuxedEd25519 = 0x100;
 constexpr std::int32_t kPrecondNone = 0, kPrecondTime = 1;
-constexpr std::int32_t kOpPayment = 1, kOpChangeTrust = 6;
+constexpr std::int32_t kOpCreateAccount = 0, kOpPayment = 1, kOpChangeTrust = 6, kOpManageData = 10;
+constexpr std::size_t kMaxDataName = 64, kMaxDataValue = 64;
 constexpr std::int32_t kAssetNative = 0, kAsset4 = 1, kAsset12 = 2;
 constexpr std::size_t kMaxOperations = 100, kMaxSignatures = 20, kMaxMemoText = 28;
 
@@ -34,11 +35,16 @@ void check(const Transaction& tx) {
     if (const auto* p = std::get_if<Payment>(&op.body)) {
       check_asset(p->asset);
       if (p->amount <= 0) throw Error("stellar: a payment's amount must be positive");
+    } else if (const auto* c = std::get_if<ChangeTrust>(&op.body)) {
+      check_asset(c->line);
+      if (c->line.native()) throw Error("stellar: no trust line to the native asset");
+      if (c->limit < 0) throw Error("stellar: negative trust line limit");
+    } else if (const auto* a = std::get_if<CreateAccount>(&op.body)) {
+      if (a->starting_balance <= 0) throw Error("stellar: a created account's starting balance must be positive");
     } else {
-      const auto& c = std::get<ChangeTrust>(op.body);
-      check_asset(c.line);
-      if (c.line.native()) throw Error("stellar: no trust line to the native asset");
-      if (c.limit < 0) throw Error("stellar: negative trust line limit");
+      const auto& d = std::get<ManageData>(op.body);
+      if (d.name.empty() || d.name.size() > kMaxDataName) throw Error("stellar: a data entry's name has 1 to 64 bytes");
+      if (d.value && d.value->size() > kMaxDataValue) throw Error("stellar: a data entry's value has at most 64 bytes");
     }
   }
 }
@@ -111,11 +117,20 @@ class Writer {
         muxed(p->destination);
         asset(p->asset);
         i64(p->amount);
-      } else {
-        const auto& c = std::get<ChangeTrust>(op.body);
+      } else if (const auto* c = std::get_if<ChangeTrust>(&op.body)) {
         i32(kOpChangeTrust);
-        asset(c.line);
-        i64(c.limit);
+        asset(c->line);
+        i64(c->limit);
+      } else if (const auto* a = std::get_if<CreateAccount>(&op.body)) {
+        i32(kOpCreateAccount);
+        account_id(a->destination);
+        i64(a->starting_balance);
+      } else {
+        const auto& d = std::get<ManageData>(op.body);
+        i32(kOpManageData);
+        var(reinterpret_cast<const std::uint8_t*>(d.name.data()), d.name.size());
+        u32(d.value ? 1 : 0);
+        if (d.value) var(d.value->data(), d.value->size());
       }
     }
     i32(0);  // ext v0
@@ -229,6 +244,19 @@ class Reader {
         c.line = asset();
         c.limit = i64();
         op.body = c;
+      } else if (type == kOpCreateAccount) {
+        CreateAccount a;
+        a.destination = account_id();
+        a.starting_balance = i64();
+        op.body = a;
+      } else if (type == kOpManageData) {
+        ManageData d;
+        Bytes name = var(kMaxDataName);
+        d.name.assign(name.begin(), name.end());
+        const std::uint32_t has_value = u32();
+        if (has_value > 1) throw Error("stellar: XDR optional flag that is not 0 or 1");
+        if (has_value) d.value = var(kMaxDataValue);
+        op.body = std::move(d);
       } else {
         throw Error("stellar: unsupported operation type " + std::to_string(type));
       }

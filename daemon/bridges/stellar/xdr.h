@@ -2,7 +2,8 @@
 // The XDR (RFC 4506: big-endian, 4-byte padding) of the transactions a bridge sends, the
 // network-passphrase signature base, the transaction hash and signing; amounts in stroops.
 // Subset: TransactionEnvelope ENVELOPE_TYPE_TX (v1); PRECOND_NONE / PRECOND_TIME; memos
-// NONE, TEXT (<= 28 bytes), ID, HASH; operations PAYMENT and CHANGE_TRUST; assets native,
+// NONE, TEXT (<= 28 bytes), ID, HASH; operations CREATE_ACCOUNT, PAYMENT, CHANGE_TRUST and
+// MANAGE_DATA; assets native,
 // credit alphanum4 and alphanum12. Anything else is refused (Error), never dropped.
 // decode_envelope() is strict: encode_envelope(decode_envelope(b)) == b for every b it accepts.
 
@@ -40,9 +41,23 @@ struct ChangeTrust {
   std::int64_t limit = 0;   // stroops, >= 0 (0 removes the trust line)
   bool operator==(const ChangeTrust&) const = default;
 };
+// Creates `destination` with a starting balance of native XLM (a payment to an account that
+// does not exist fails: op_no_destination).
+struct CreateAccount {
+  PublicKey destination{};
+  std::int64_t starting_balance = 0;  // stroops, > 0
+  bool operator==(const CreateAccount&) const = default;
+};
+// Sets (value present) or removes (nullopt) a data entry of the source account (SEP-29's
+// config.memo_required). name: 1 to 64 bytes; value: at most 64 bytes.
+struct ManageData {
+  std::string name;
+  std::optional<Bytes> value;
+  bool operator==(const ManageData&) const = default;
+};
 struct Operation {
   std::optional<MuxedAccount> source;
-  std::variant<Payment, ChangeTrust> body;
+  std::variant<Payment, ChangeTrust, CreateAccount, ManageData> body;
   bool operator==(const Operation&) const = default;
 };
 

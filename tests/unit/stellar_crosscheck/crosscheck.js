@@ -49,10 +49,16 @@ function rawAssetTypes(tx) {
 // The operation as the SDK itself builds it from the fields we say we encoded: its XDR must
 // be ours byte for byte (padding, union arms, amounts).
 function sdkOperation(o) {
+  if (!o.asset) return sdkOtherOperation(o)
   const asset = o.asset.type === 'native' ? Asset.native() : new Asset(o.asset.code, o.asset.issuer)
   const extra = o.source ? { source: o.source } : {}
   if (o.type === 'payment') return Operation.payment({ destination: o.destination, asset, amount: o.amount, ...extra })
   return Operation.changeTrust({ asset, limit: o.limit, ...extra })
+}
+function sdkOtherOperation(o) {
+  const extra = o.source ? { source: o.source } : {}
+  if (o.type === 'create_account') return Operation.createAccount({ destination: o.destination, startingBalance: o.starting_balance, ...extra })
+  return Operation.manageData({ name: o.name, value: o.value_hex === null ? null : Buffer.from(o.value_hex, 'hex'), ...extra })
 }
 
 function memoOf(m) {
@@ -84,6 +90,14 @@ function fieldsOf(tx) {
         o.type = 'change_trust'
         o.asset = assetOf(op.line)
         o.limit = op.limit
+      } else if (op.type === 'createAccount') {
+        o.type = 'create_account'
+        o.destination = op.destination
+        o.starting_balance = op.startingBalance
+      } else if (op.type === 'manageData') {
+        o.type = 'manage_data'
+        o.name = op.name
+        o.value_hex = op.value === undefined || op.value === null ? null : Buffer.from(op.value).toString('hex')
       } else {
         o.type = op.type
       }
@@ -109,7 +123,7 @@ async function check() {
   const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity })
   let n = 0
   let failures = 0
-  const counts = { ops: 0, payment: 0, change_trust: 0, native: 0, credit_alphanum4: 0, credit_alphanum12: 0, muxed: 0, memo: {}, precond_none: 0 }
+  const counts = { ops: 0, payment: 0, change_trust: 0, create_account: 0, manage_data: 0, native: 0, credit_alphanum4: 0, credit_alphanum12: 0, muxed: 0, memo: {}, precond_none: 0 }
   for await (const text of rl) {
     if (!text.trim()) continue
     n++
@@ -149,7 +163,7 @@ async function check() {
       if (tx.toEnvelope().toXDR('base64') !== s.envelope) fail('the SDK re-encodes our envelope to other bytes')
       const arms = rawAssetTypes(tx)
       s.tx.operations.forEach((o, k) => {
-        if (arms[k] !== o.asset.type) fail(`operation ${k}: XDR asset arm ${arms[k]}, we said ${o.asset.type}`)
+        if (o.asset && arms[k] !== o.asset.type) fail(`operation ${k}: XDR asset arm ${arms[k]}, we said ${o.asset.type}`)
         let built
         try { built = sdkOperation(o).toXDR('hex') } catch (e) { fail(`operation ${k}: the SDK will not build ${JSON.stringify(o)}: ${e.message}`); return }
         const ours = tx.tx.operations()[k].toXDR('hex')
@@ -174,7 +188,7 @@ async function check() {
       for (const op of s.tx.operations) {
         counts.ops++
         counts[op.type]++
-        counts[op.asset.type]++
+        if (op.asset) counts[op.asset.type]++
       }
     } catch (e) {
       fail(`exception: ${e && e.message}`)
@@ -182,7 +196,7 @@ async function check() {
   }
   console.log(`crosscheck.js: ${n} samples, ${failures} failures; ${JSON.stringify(counts)}`)
   if (n < 100) { console.log('crosscheck.js: fewer than 100 samples'); return 1 }
-  if (!counts.payment || !counts.change_trust || !counts.native || !counts.credit_alphanum4 || !counts.credit_alphanum12 || !counts.muxed || !counts.precond_none) {
+  if (!counts.payment || !counts.change_trust || !counts.create_account || !counts.manage_data || !counts.native || !counts.credit_alphanum4 || !counts.credit_alphanum12 || !counts.muxed || !counts.precond_none) {
     console.log('crosscheck.js: a kind of field was never sampled'); return 1
   }
   return failures === 0 ? 0 : 1
@@ -290,7 +304,21 @@ function emit(count) {
     for (let k = 0; k < nops; k++) {
       const opSource = r.chance(15) ? randomAddress() : null
       const extra = opSource ? { source: opSource } : {}
-      if (r.chance(70)) {
+      const kind = r.below(10)
+      if (kind === 8) {
+        const destination = randomKey()
+        const startingBalance = amountText(randomAmount(false))
+        b.addOperation(Operation.createAccount({ destination, startingBalance, ...extra }))
+        ops.push({ source: opSource, type: 'create_account', destination, starting_balance: startingBalance })
+      } else if (kind === 9) {
+        const NAME = 'abcdefghijklmnopqrstuvwxyz0123456789._-'
+        const len = 1 + r.below(64)
+        let name = ''
+        for (let c = 0; c < len; c++) name += NAME[r.below(NAME.length)]
+        const value = r.chance(20) ? null : r.bytes(r.below(65))
+        b.addOperation(Operation.manageData({ name, value, ...extra }))
+        ops.push({ source: opSource, type: 'manage_data', name, value_hex: value === null ? null : value.toString('hex') })
+      } else if (kind < 6) {
         const destination = randomAddress()
         const asset = r.chance(40) ? Asset.native() : randomCredit()
         const amount = amountText(randomAmount(false))

@@ -103,11 +103,19 @@ Json fields(const Transaction& tx) {
       o["destination"] = encode_muxed_account(p->destination);
       o["asset"] = asset_json(p->asset);
       o["amount"] = format_amount(p->amount);
-    } else {
-      const auto& c = std::get<ChangeTrust>(op.body);
+    } else if (const auto* c = std::get_if<ChangeTrust>(&op.body)) {
       o["type"] = "change_trust";
-      o["asset"] = asset_json(c.line);
-      o["limit"] = format_amount(c.limit);
+      o["asset"] = asset_json(c->line);
+      o["limit"] = format_amount(c->limit);
+    } else if (const auto* a = std::get_if<CreateAccount>(&op.body)) {
+      o["type"] = "create_account";
+      o["destination"] = encode_account_id(a->destination);
+      o["starting_balance"] = format_amount(a->starting_balance);
+    } else {
+      const auto& d = std::get<ManageData>(op.body);
+      o["type"] = "manage_data";
+      o["name"] = d.name;
+      o["value_hex"] = d.value ? Json(hex(*d.value)) : Json();
     }
     ops.push_back(o);
   }
@@ -213,7 +221,21 @@ Transaction random_transaction(Rng& r, const PublicKey& source) {
   for (std::size_t i = 0; i < nops; ++i) {
     Operation op;
     if (r.chance(15)) op.source = random_muxed(r);
-    if (r.chance(70)) {
+    const auto kind = r.below(10);
+    if (kind == 8) {
+      op.body = CreateAccount{r.array<32>(), random_amount(r, false)};
+    } else if (kind == 9) {
+      static const char kName[] = "abcdefghijklmnopqrstuvwxyz0123456789._-";
+      ManageData d;
+      const std::size_t len = 1 + r.below(64);
+      for (std::size_t k = 0; k < len; ++k) d.name.push_back(kName[r.below(sizeof kName - 1)]);
+      if (!r.chance(20)) {
+        Bytes v(r.below(65));
+        for (auto& b : v) b = static_cast<std::uint8_t>(r.next());
+        d.value = std::move(v);
+      }
+      op.body = std::move(d);
+    } else if (kind < 6) {
       Payment p;
       p.destination = random_muxed(r);
       if (!r.chance(40)) p.asset = random_credit(r);

@@ -1,0 +1,393 @@
+// The Stellar bridge end to end: a real omnid (its own PostgreSQL) talks to the Horizon
+// stand-in of tests/doubles/horizon/, which decodes every envelope omnid submits and checks
+// its signature with @stellar/stellar-sdk (docs/stellar.md).
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "common/json.h"
+#include "daemon/bridges/stellar/keys.h"
+#include "tests/support/horizon_double.h"
+#include "tests/support/omnid_process.h"
+#include "tests/support/test_cluster.h"
+
+using og::Json;
+using og::test::Answer;
+using og::test::HorizonDouble;
+using og::test::Omnid;
+using og::test::OmnidOptions;
+using namespace std::chrono_literals;
+
+namespace {
+
+OmnidOptions options_for(const HorizonDouble& h, const std::string& database_url, const std::string& extra = "") {
+  OmnidOptions o;
+  o.dev = false;
+  o.extra_toml = "[[bridge]]\nname = \"stellar\"\nurl = \"" + h.url() + "\"\nnetwork_passphrase = \"" +
+                 HorizonDouble::kPassphrase + "\"\npoll_seconds = 1\ntimeout_seconds = 5\n" + extra;
+  o.database_url = database_url;
+  o.config = {{"jobs.lease_seconds", "2"}, {"outbox.retry_initial_seconds", "1"}, {"outbox.retry_max_seconds", "1"}};
+  return o;
+}
+
+void require_ok(const Answer& a) {
+  INFO(a.body);
+  REQUIRE(a.resultcode() == 10000);
+}
+
+template <class F>
+bool eventually(F pred, std::chrono::seconds timeout = 30s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return pred();
+}
+
+std::string new_account() { return og::stellar::KeyPair::random().account_id(); }
+
+struct Setup {
+  std::string hot, seed;
+  std::string admin;
+  Omnid::Credential user;
+  std::string waid, address, memo;
+};
+
+Setup set_up(Omnid& omnid, HorizonDouble& h, bool close = false) {
+  Setup s;
+  const auto key = og::stellar::KeyPair::random();
+  s.hot = key.account_id();
+  s.seed = key.secret();
+  h.control("fund", Json{{"account", s.hot}, {"xlm", "1000"}, {"close", close}});
+  s.admin = omnid.create_api_key({"system-admin"});
+  require_ok(omnid.call_json("POST", "/api/v1/system/bridge/updateaccount",
+                             Json{{"bridgename", "stellar"},
+                                  {"instanceid", 1},
+                                  {"accountdata", Json{{"address", s.hot}, {"seed", s.seed}, {"label", "hot"}}}},
+                             s.admin));
+  s.user = omnid.create_profile_with_key({"profile-admin"});
+  Answer w = omnid.call_json("POST", "/api/v1/wallet/create", Json{{"walletname", "XLM"}}, s.user.apikey);
+  require_ok(w);
+  s.waid = w.json["waid"];
+  Answer d = omnid.call_json("POST", "/api/v1/wallet/depositaddress", Json{{"waid", s.waid}, {"method", "stellar"}},
+                             s.admin);
+  require_ok(d);
+  s.address = d.json["depositaddress"];
+  s.memo = s.address.substr(s.address.find('-') + 1);
+  return s;
+}
+
+// {available, held} of XLM in a wallet.
+Json xlm_of(Omnid& omnid, const std::string& waid, const std::string& key) {
+  Answer a = omnid.call("GET", "/api/v1/wallet/" + waid, "", key);
+  for (const auto& bal : a.json.value("balances", Json::array()))
+    if (bal["currencycode"] == "XLM") return Json{bal["available"], bal["held"]};
+  return Json{"0.0000000", "0.0000000"};
+}
+
+Answer withdraw(Omnid& omnid, const Setup& s, const std::string& destination, const std::string& amount,
+                const std::string& currency = "XLM") {
+  return omnid.call("POST", "/api/v1/wallet/withdraw",
+                    Json{{"waid", s.waid}, {"currency", currency}, {"amount", amount}, {"method", "stellar"},
+                         {"destinationaddress", destination}}
+                        .dump(),
+                    s.user.apikey, {{"Idempotency-Key", "wd-" + destination + "-" + amount + "-" + currency}});
+}
+
+std::string withdrawal_state(Omnid& omnid, const std::string& txid) {
+  pqxx::connection c(omnid.db_conninfo());
+  pqxx::nontransaction tx(c);
+  auto r = tx.exec_params("SELECT state FROM bridge_withdrawals WHERE txid = $1", txid);
+  return r.empty() ? "" : r[0][0].as<std::string>();
+}
+
+long long count_of(Omnid& omnid, const std::string& sql, const std::string& arg = "") {
+  pqxx::connection c(omnid.db_conninfo());
+  pqxx::nontransaction tx(c);
+  return arg.empty() ? tx.exec1(sql)[0].as<long long>() : tx.exec_params1(sql, arg)[0].as<long long>();
+}
+
+// The hot account's submitted transactions that carry an operation to `dest`.
+Json payments_to(HorizonDouble& h, const std::string& hot, const std::string& dest) {
+  Json out = Json::array();
+  for (const auto& t : h.submitted_by(hot))
+    for (const auto& op : t["ops"])
+      if (op.value("destination", "") == dest) out.push_back(t);
+  return out;
+}
+
+// A deposit to the hot account, from outside: {hash, ledger, successful}.
+Json pay(HorizonDouble& h, const std::string& hot, const std::string& amount, Json memo = nullptr,
+         bool successful = true) {
+  Json p{{"from", new_account()}, {"to", hot}, {"amount", amount}, {"successful", successful}};
+  if (!memo.is_null()) {
+    p["memo_type"] = "id";
+    p["memo"] = memo;
+  }
+  return h.control("pay", p);
+}
+
+// Funds the user's wallet through a deposit with its memo.
+void fund_wallet(Omnid& omnid, HorizonDouble& h, const Setup& s, const std::string& amount, const std::string& expect) {
+  pay(h, s.hot, amount, s.memo);
+  REQUIRE(eventually([&] { return xlm_of(omnid, s.waid, s.user.apikey)[0] == expect; }));
+}
+
+void rounds() { std::this_thread::sleep_for(2500ms); }
+
+}  // namespace
+
+TEST_CASE("stellar: deposits by memo id, once by operation id; memo-less, unknown and failed ones",
+          "[stellar][deposit]") {
+  INFO("the Horizon double needs node and tests/doubles/node_modules (scripts/deps.sh test)");
+  REQUIRE(HorizonDouble::available());
+  HorizonDouble h;
+  Omnid omnid(options_for(h, og::test::fresh_database("xlmdep")));
+  Setup s = set_up(omnid, h);
+  CHECK(s.address.rfind(s.hot + "-", 0) == 0);
+  CHECK(s.memo.find_first_not_of("0123456789") == std::string::npos);
+  CHECK(omnid.call_json("POST", "/api/v1/wallet/depositaddress", Json{{"waid", s.waid}, {"method", "stellar"}}, s.admin)
+            .json["depositaddress"] == s.address);
+  // The seed is masked in every answer.
+  Answer accounts = omnid.call("GET", "/api/v1/system/bridge/stellar-1/externalaccountlist", "", s.admin);
+  CHECK(accounts.body.find(s.seed) == std::string::npos);
+  CHECK(accounts.body.find("********") != std::string::npos);
+  // SEP-29: the hot account publishes config.memo_required (a ManageData omnid signed).
+  REQUIRE(eventually([&] { return h.account(s.hot)["data"].value("config.memo_required", "") == "MQ=="; }));
+
+  SECTION("credited once, however many rounds see it") {
+    Json paid = pay(h, s.hot, "12.5", s.memo);
+    REQUIRE(eventually([&] { return xlm_of(omnid, s.waid, s.user.apikey)[0] == "12.5000000"; }));
+    pay(h, s.hot, "0.0000001", s.memo);
+    REQUIRE(eventually([&] { return xlm_of(omnid, s.waid, s.user.apikey)[0] == "12.5000001"; }));
+    rounds();
+    CHECK(xlm_of(omnid, s.waid, s.user.apikey)[0] == "12.5000001");
+    CHECK(count_of(omnid, "SELECT count(*) FROM transactions WHERE type = 'deposit'") == 2);
+    CHECK(count_of(omnid, "SELECT count(*) FROM bridge_inbox WHERE address = $1", s.address) == 2);
+    // A restart of the watcher's position's reader: nothing again (the position persisted).
+    CHECK(count_of(omnid, "SELECT count(*) FROM bridge_positions WHERE bridge = 'stellar' AND account = $1", s.hot) == 1);
+  }
+
+  SECTION("memo-less and unknown-memo deposits wait in suspense; failed ones are never recorded") {
+    Json bare = pay(h, s.hot, "3");
+    Json unknown = pay(h, s.hot, "4", "424242");
+    Json failed = pay(h, s.hot, "5", s.memo, false);
+    CHECK(failed["successful"] == false);
+    Json listed;
+    REQUIRE(eventually([&] {
+      listed = omnid.call("GET", "/api/v1/system/bridge/stellar-1/suspense", "", s.admin).json;
+      int found = 0;
+      for (const auto& e : listed.value("suspense", Json::array()))
+        if (e["amount"] == "3.0000000" || e["amount"] == "4.0000000") ++found;
+      return found == 2;
+    }));
+    for (const auto& e : listed["suspense"]) {
+      if (e["amount"] == "3.0000000") CHECK(e["address"] == s.hot);
+      if (e["amount"] == "4.0000000") CHECK(e["address"] == s.hot + "-424242");
+    }
+    rounds();
+    CHECK(xlm_of(omnid, s.waid, s.user.apikey)[0] == "0.0000000");
+    CHECK(count_of(omnid, "SELECT count(*) FROM bridge_inbox WHERE amount = '5.0000000'") == 0);
+  }
+}
+
+TEST_CASE("stellar: withdrawals checked before any hold, signed once, the same envelope after a 504",
+          "[stellar][withdraw]") {
+  REQUIRE(HorizonDouble::available());
+  HorizonDouble h;
+  Omnid omnid(options_for(h, og::test::fresh_database("xlmwd"), "tx_timeout_seconds = 30\n"));
+  Setup s = set_up(omnid, h);
+  fund_wallet(omnid, h, s, "100", "100.0000000");
+  const std::string dest = new_account();
+  h.control("fund", Json{{"account", dest}, {"xlm", "10"}, {"close", true}});  // in a closed ledger: Horizon shows it
+  REQUIRE(h.balance(dest) == "10.0000000");
+
+  SECTION("posted once the payment is in a ledger; the destination paid once") {
+    Answer a = withdraw(omnid, s, dest, "2.5");
+    require_ok(a);
+    const std::string txid = a.json["txid"];
+    CHECK(xlm_of(omnid, s.waid, s.user.apikey) == Json{"97.5000000", "2.5000000"});
+    REQUIRE(eventually([&] { return withdrawal_state(omnid, txid) == "completed"; }));
+    CHECK(xlm_of(omnid, s.waid, s.user.apikey) == Json{"97.5000000", "0.0000000"});
+    CHECK(h.balance(dest) == "12.5000000");
+    Json sent = payments_to(h, s.hot, dest);
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0]["successful"] == true);
+    CHECK(sent[0]["ops"][0]["type"] == "payment");
+    pqxx::connection c(omnid.db_conninfo());
+    pqxx::nontransaction tx(c);
+    CHECK(tx.exec_params1("SELECT external_txid FROM bridge_withdrawals WHERE txid = $1", txid)[0].as<std::string>() ==
+          sent[0]["hash"].get<std::string>());
+  }
+
+  SECTION("with a memo id, and to an account that does not exist yet (CreateAccount)") {
+    Answer a = withdraw(omnid, s, dest + "-987654321", "1");
+    require_ok(a);
+    const std::string fresh = new_account();
+    Answer b = withdraw(omnid, s, fresh, "1.5");
+    require_ok(b);
+    REQUIRE(eventually([&] {
+      return withdrawal_state(omnid, a.json["txid"]) == "completed" && withdrawal_state(omnid, b.json["txid"]) == "completed";
+    }));
+    Json sent = payments_to(h, s.hot, dest);
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0]["memo_type"] == "id");
+    CHECK(sent[0]["memo"] == "987654321");
+    CHECK(h.balance(fresh) == "1.5000000");
+    CHECK(payments_to(h, s.hot, fresh)[0]["ops"][0]["type"] == "createAccount");
+  }
+
+  SECTION("a 504 after the network applied it: found by its hash, one payment") {
+    h.control("misbehave", Json{{"submit_504", 1}});
+    Answer a = withdraw(omnid, s, dest, "3");
+    require_ok(a);
+    REQUIRE(eventually([&] { return withdrawal_state(omnid, a.json["txid"]) == "completed"; }));
+    CHECK(payments_to(h, s.hot, dest).size() == 1);
+    CHECK(h.balance(dest) == "13.0000000");
+    CHECK(h.log().find("misbehave submit_504: applied") != std::string::npos);
+  }
+
+  SECTION("a 504 before the network saw it: the same envelope (same hash) again, one payment") {
+    h.control("misbehave", Json{{"submit_504_unapplied", 2}});
+    Answer a = withdraw(omnid, s, dest, "4");
+    require_ok(a);
+    const std::string txid = a.json["txid"];
+    std::string hash_before;
+    REQUIRE(eventually([&] {
+      pqxx::connection c(omnid.db_conninfo());
+      pqxx::nontransaction tx(c);
+      auto r = tx.exec_params("SELECT coalesce(prepared, '') FROM bridge_withdrawals WHERE txid = $1", txid);
+      if (r.empty() || r[0][0].as<std::string>().empty()) return false;
+      hash_before = Json::parse(r[0][0].as<std::string>())["hash"];
+      return true;
+    }));
+    REQUIRE(eventually([&] { return withdrawal_state(omnid, txid) == "completed"; }));
+    Json sent = payments_to(h, s.hot, dest);
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0]["hash"] == hash_before);
+    CHECK(h.balance(dest) == "14.0000000");
+  }
+
+  SECTION("never in a ledger before its time bounds passed: voided, nothing paid") {
+    h.control("misbehave", Json{{"submit_504_unapplied", 100000}});
+    Answer a = withdraw(omnid, s, dest, "6");
+    require_ok(a);
+    const std::string txid = a.json["txid"];
+    REQUIRE(eventually([&] {
+      return count_of(omnid, "SELECT coalesce(max(attempts), 0) FROM bridge_withdrawals WHERE txid = $1", txid) >= 2;
+    }));
+    CHECK(withdrawal_state(omnid, txid) != "failed");
+    h.control("advance_time", Json{{"seconds", 120}});
+    REQUIRE(eventually([&] { return withdrawal_state(omnid, txid) == "failed"; }));
+    CHECK(xlm_of(omnid, s.waid, s.user.apikey) == Json{"100.0000000", "0.0000000"});
+    h.control("misbehave", Json{{"clear", true}});
+    rounds();
+    CHECK(payments_to(h, s.hot, dest).empty());
+    CHECK(h.balance(dest) == "10.0000000");
+  }
+
+  SECTION("bad destinations, currencies and amounts are refused before any hold and change nothing") {
+    const std::string memo_required = new_account();
+    h.control("fund", Json{{"account", memo_required}, {"xlm", "5"}, {"close", true}});
+    h.control("set_data",
+              Json{{"account", memo_required}, {"name", "config.memo_required"}, {"value", "1"}, {"close", true}});
+    REQUIRE(h.account(memo_required)["data"].value("config.memo_required", "") == "MQ==");
+    Answer m = withdraw(omnid, s, memo_required, "1");
+    CHECK(m.resultcode() == 10113);
+    CHECK(m.message().find("requires a memo") != std::string::npos);
+    std::string bad_checksum = dest;
+    bad_checksum.back() = bad_checksum.back() == 'A' ? 'B' : 'A';
+    for (const std::string& bad :
+         {bad_checksum, std::string("not an address"), dest + "-", dest + "-x1", dest + "-18446744073709551616",
+          s.seed, s.hot, s.address, std::string("rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh")}) {
+      Answer r = withdraw(omnid, s, bad, "1");
+      INFO(bad << ": " << r.body);
+      CHECK(r.resultcode() == 10113);
+      CHECK(r.body.find(s.seed) == std::string::npos);
+    }
+    CHECK(withdraw(omnid, s, dest, "0.00000001").resultcode() == 10113);  // XLM has 7 decimals
+    CHECK(withdraw(omnid, s, dest, "-1").resultcode() != 10000);
+    CHECK(withdraw(omnid, s, dest, "1", "BTC").resultcode() == 10113);
+    // A memo-required destination with its memo is fine.
+    Answer ok = withdraw(omnid, s, memo_required + "-5", "1");
+    require_ok(ok);
+    REQUIRE(eventually([&] { return withdrawal_state(omnid, ok.json["txid"]) == "completed"; }));
+    CHECK(xlm_of(omnid, s.waid, s.user.apikey) == Json{"99.0000000", "0.0000000"});
+    CHECK(count_of(omnid, "SELECT count(*) FROM transactions WHERE type = 'withdraw'") == 1);
+    CHECK(payments_to(h, s.hot, dest).empty());
+  }
+
+  SECTION("balances: internal against the hot account's on the network") {
+    Answer bal = omnid.call("GET", "/api/v1/system/bridge/stellar-1/balances", "", s.admin);
+    require_ok(bal);
+    Json xlm;
+    for (const auto& e : bal.json["balances"])
+      if (e["currency"] == "XLM") xlm = e;
+    INFO(bal.body);
+    CHECK(xlm["internalbalance"] == "100.0000000");
+    // 1000 funded + 100 deposited - 100 stroops for config.memo_required.
+    CHECK(xlm["externalbalance"] == h.balance(s.hot));
+    CHECK(xlm["externalbalance"] == "1099.9999900");
+  }
+  CHECK(omnid.log().find(s.seed) == std::string::npos);
+}
+
+TEST_CASE("stellar: kill -9 after the envelope is recorded and before its outcome pays once", "[stellar][crash]") {
+  REQUIRE(HorizonDouble::available());
+  HorizonDouble h(0);  // ledgers close only when the test says so
+  const std::string db = og::test::fresh_database("xlmcrash");
+  std::string txid, dest = new_account();
+  Setup s;
+  {
+    Omnid omnid(options_for(h, db));
+    s = set_up(omnid, h, true);
+    h.control("fund", Json{{"account", dest}, {"xlm", "10"}, {"close", true}});
+    // config.memo_required first (its submission waits for a ledger).
+    REQUIRE(eventually([&] {
+      h.control("close");
+      return h.account(s.hot)["data"].contains("config.memo_required");
+    }));
+    h.control("pay", Json{{"from", new_account()}, {"to", s.hot}, {"amount", "20"}, {"memo_type", "id"},
+                          {"memo", s.memo}, {"close", true}});
+    REQUIRE(eventually([&] { return xlm_of(omnid, s.waid, s.user.apikey)[0] == "20.0000000"; }));
+    Answer a = withdraw(omnid, s, dest, "7");
+    require_ok(a);
+    txid = a.json["txid"];
+    // The double holds the submission until a ledger closes: omnid waits for its answer.
+    REQUIRE(eventually([&] { return h.submitted_by(s.hot).size() == 2; }));
+    CHECK(withdrawal_state(omnid, txid) == "submitting");
+    omnid.stop(SIGKILL);
+  }
+  h.control("close");
+  Omnid again(options_for(h, db));
+  REQUIRE(eventually([&] { return withdrawal_state(again, txid) == "completed"; }, 60s));
+  CHECK(payments_to(h, s.hot, dest).size() == 1);
+  CHECK(h.balance(dest) == "17.0000000");
+  CHECK(xlm_of(again, s.waid, s.user.apikey) == Json{"13.0000000", "0.0000000"});
+  CHECK(again.log().find(s.seed) == std::string::npos);
+}
+
+TEST_CASE("stellar: bad account data is refused", "[stellar][config]") {
+  REQUIRE(HorizonDouble::available());
+  HorizonDouble h;
+  Omnid omnid(options_for(h, og::test::fresh_database("xlmbad")));
+  const std::string admin = omnid.create_api_key({"system-admin"});
+  const auto k = og::stellar::KeyPair::random();
+  const auto other = og::stellar::KeyPair::random();
+  for (const Json& bad : {Json{{"address", "G123"}}, Json{{"address", k.account_id()}, {"seed", other.secret()}},
+                          Json{{"address", k.account_id()}, {"seed", "SNOTASEED"}},
+                          Json{{"address", k.account_id()}, {"seed", 5}}, Json{{"address", k.secret()}}}) {
+    Answer r = omnid.call_json("POST", "/api/v1/system/bridge/updateaccount",
+                               Json{{"bridgename", "stellar"}, {"instanceid", 1}, {"accountdata", bad}}, admin);
+    INFO(bad.dump() << " " << r.body);
+    CHECK(r.resultcode() != 10000);
+    CHECK(r.body.find(other.secret()) == std::string::npos);
+    CHECK(r.body.find(k.secret()) == std::string::npos);
+  }
+  CHECK(count_of(omnid, "SELECT count(*) FROM bridge_accounts") == 0);
+  CHECK(omnid.log().find(other.secret()) == std::string::npos);
+}
