@@ -340,6 +340,16 @@ const C = {
     try { return recSummary(L.controlTx(p.account, [op], null)); } catch (e) { throw new ControlError(e.message); }
   },
   close() { return { ledger: L.close() }; },
+  // Many pay commands at once (benchmarks): a ledger closed after every `per_ledger` (1000).
+  pay_many(p) {
+    need(Array.isArray(p.payments) && p.payments.length >= 1, 'payments must be a list of pay commands');
+    const per = p.per_ledger === undefined ? 1000 : p.per_ledger;
+    need(Number.isInteger(per) && per >= 1 && per <= 4000, 'per_ledger must be 1 to 4000');
+    const hashes = [];
+    p.payments.forEach((one, i) => { hashes.push(C.pay(one).hash); if ((i + 1) % per === 0) L.close(); });
+    L.close();
+    return { count: hashes.length, hashes };
+  },
   misbehave(p) {
     if (p.clear) mis = freshMis();
     for (const k of ['submit_504', 'submit_504_unapplied']) {
