@@ -10,6 +10,7 @@
 
 #include "common/json.h"
 #include "daemon/bridges/stellar/keys.h"
+#include "daemon/bridges/stellar/strkey.h"
 #include "tests/support/horizon_double.h"
 #include "tests/support/omnid_process.h"
 #include "tests/support/test_cluster.h"
@@ -369,6 +370,41 @@ TEST_CASE("stellar: kill -9 after the envelope is recorded and before its outcom
   CHECK(h.balance(dest) == "17.0000000");
   CHECK(xlm_of(again, s.waid, s.user.apikey) == Json{"13.0000000", "0.0000000"});
   CHECK(again.log().find(s.seed) == std::string::npos);
+}
+
+TEST_CASE("stellar: a profile address, made once, its seed the platform's", "[stellar][profileaddress]") {
+  REQUIRE(HorizonDouble::available());
+  HorizonDouble h;
+  Omnid omnid(options_for(h, og::test::fresh_database("xlmpa")));
+  Setup s = set_up(omnid, h, true);
+  auto issuer = omnid.create_profile_with_key({"issuer-admin", "profile-admin"});
+  Answer made = omnid.call_json("POST", "/api/v1/currency/profileaddress/create", Json{{"bridgename", "stellar"}},
+                                issuer.apikey);
+  require_ok(made);
+  const std::string address = made.json["profileaddress"];
+  CHECK(made.json["bridgename"] == "stellar");
+  CHECK(og::stellar::decode_account_id(address).has_value());  // a G... strkey with a valid checksum
+  CHECK(address != s.hot);
+  // Asking again (by either spelling) answers the same address; the profile has it.
+  CHECK(omnid.call_json("POST", "/api/v1/currency/address/create", Json{{"bridgename", "stellar"}}, issuer.apikey)
+            .json["profileaddress"] == address);
+  Answer profile = omnid.call("GET", "/api/v1/profile", "", issuer.apikey);
+  CHECK(profile.body.find(address) != std::string::npos);
+  // Another profile gets another address.
+  auto other = omnid.create_profile_with_key({"issuer-admin", "profile-admin"});
+  Answer second = omnid.call_json("POST", "/api/v1/currency/profileaddress/create", Json{{"bridgename", "stellar"}},
+                                  other.apikey);
+  require_ok(second);
+  CHECK(second.json["profileaddress"] != address);
+  // Issuing accounts of the bridge, their seeds never answered; the hot account is still the hot account.
+  Answer accounts = omnid.call("GET", "/api/v1/system/bridge/stellar-1/externalaccountlist", "", s.admin);
+  CHECK(accounts.body.find(address) != std::string::npos);
+  CHECK(accounts.body.find("\"S") == std::string::npos);
+  CHECK(count_of(omnid, "SELECT count(*) FROM bridge_accounts WHERE bridge = 'stellar' AND issuing") == 2);
+  Answer d = omnid.call_json("POST", "/api/v1/wallet/depositaddress", Json{{"waid", s.waid}, {"method", "stellar"}},
+                             s.admin);
+  require_ok(d);
+  CHECK(d.json["depositaddress"].get<std::string>().rfind(s.hot + "-", 0) == 0);
 }
 
 TEST_CASE("stellar: bad account data is refused", "[stellar][config]") {

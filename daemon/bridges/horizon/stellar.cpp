@@ -276,6 +276,19 @@ class Stellar final : public Bridge {
     return Settlement::InFlight;
   }
 
+  // currency/profileaddress/create: a new account whose key the platform holds, kept as an
+  // issuing external account of this bridge (never the hot account); the stellarprofileaddress.
+  std::variant<std::string, Refusal> create_profile_address(pqxx::work& tx, const std::string& upid) override {
+    if (!services_.secrets) return Refusal{Rc::SystemError, "no secret store"};
+    const stellar::KeyPair key = stellar::KeyPair::random();
+    const std::string address = key.account_id();
+    Json data{{"address", address}, {"seed", key.secret()}, {"label", "profile address of " + upid},
+              {"issuing", true}, {"description", "profile address of " + upid}};
+    UpdateResult r = update_account(tx, *services_.secrets, *this, data);
+    if (r.problem) return Refusal{r.problem->rc, r.problem->detail};
+    return address;
+  }
+
   std::optional<std::vector<ExternalBalance>> external_balances() override {
     std::optional<Hot> hot;
     {
