@@ -27,7 +27,8 @@ pg_bin_dir() {
 # ---- The bridge benchmarks' common frame (bench/ripple_bridge.sh, bench/bitcoin_bridge.sh).
 # They use these globals: work (a scratch directory), pids (processes to stop), build (the
 # build tree with daemon/omnid), pg_bindir, and after bridge_bench_omnid: port, pgdir, url,
-# omnid_pid, OMNICTL_CACERT, OMNICTL_APIKEY.
+# omnid_pid, OMNICTL_CACERT, OMNICTL_APIKEY. (shellcheck checks lib.sh on its own too, where
+# the callers' globals are not assigned: SC2154 and SC2034 are waived for them below.)
 
 now() { echo "$EPOCHREALTIME"; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
@@ -43,6 +44,7 @@ bridge_bench_start() {
   trap 'bridge_bench_cleanup' EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
+  # shellcheck disable=SC2154  # build: the caller's
   "$build/daemon/omnid" --dev --data-dir "$work/data" --port 0 >"$work/dev.out" 2>"$work/dev.log" &
   pids=($!)
   wait_for "$work/dev.out" Ctrl-C "${pids[0]}"
@@ -118,6 +120,7 @@ start_omnid_jobs() {
 
 pg() {  # pg TOOL ARGS...
   local tool=$1; shift
+  # shellcheck disable=SC2154  # pg_bindir: the caller's
   PGPASSWORD=$(cat "$pgdir/password") "$pg_bindir/$tool" -h "$pgdir/run" -p 5432 -U omnigate "$@"
 }
 sql() { pg psql -X -q -At -v ON_ERROR_STOP=1 -d omnigate -c "$1"; }
@@ -147,5 +150,6 @@ wait_credited() {
     [ -n "$t_first" ] || [ "$credited" -eq 0 ] || t_first=$(now)
     [ "$credited" -ge "$1" ] || sleep 0.1
   done
+  # shellcheck disable=SC2034  # t_dep: read by the caller
   t_dep=$(now)
 }
