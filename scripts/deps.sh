@@ -60,7 +60,7 @@ else
 fi
 
 # The network stand-ins (tests/doubles/) and the ecosystem libraries that check what omnid
-# sends them (ripple-binary-codec, ripple-keypairs, ...): from the npm registry, pinned by
+# sends them (ripple-binary-codec, ripple-keypairs, bitcoinjs-lib, @stellar/stellar-sdk, ...): from the npm registry, pinned by
 # tests/doubles/package-lock.json. Node.js itself: Debian's nodejs/npm or RHEL's nodejs
 # module, unless a newer one is installed already.
 if [ "$profile" != build ]; then
