@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <pqxx/pqxx>
 #include <stdexcept>
@@ -211,8 +212,13 @@ class Bridge {
   virtual std::string default_description() const = 0;
   virtual const AccountSchema& schema() const = 0;
   virtual Delivery delivery() const = 0;
-  // "started", "stopped" (disabled) or what is wrong ("error: rippled unreachable").
-  virtual std::string status() const { return enabled() ? "started" : "stopped"; }
+  // "started", "stopped" (disabled) or what is wrong ("error: rippled unreachable": the
+  // last error set_error() recorded, cleared by set_error("")).
+  virtual std::string status() const {
+    if (!enabled()) return "stopped";
+    std::lock_guard lock(status_mu_);
+    return last_error_.empty() ? "started" : "error: " + last_error_;
+  }
 
   // Hands the bridge what it needs of the daemon (before any job runs).
   virtual void attach(const Services&) {}
@@ -311,8 +317,18 @@ class Bridge {
     return std::nullopt;
   }
 
+ protected:
+  // What is wrong with the bridge now (its network unreachable, a setting missing), for
+  // status(); "" when nothing is. No secrets.
+  void set_error(std::string error) {
+    std::lock_guard lock(status_mu_);
+    last_error_ = std::move(error);
+  }
+
  private:
   InstanceSettings settings_;
+  mutable std::mutex status_mu_;
+  std::string last_error_;
 };
 
 }  // namespace og::bridges

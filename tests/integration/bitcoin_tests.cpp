@@ -10,11 +10,16 @@
 
 #include "common/json.h"
 #include "tests/support/bitcoind_double.h"
+#include "tests/support/bridge_tests.h"
 #include "tests/support/omnid_process.h"
 #include "tests/support/test_cluster.h"
 
 using og::Json;
 using og::test::Answer;
+using og::test::count_of;
+using og::test::eventually;
+using og::test::require_ok;
+using og::test::withdrawal_state;
 using og::test::BitcoindDouble;
 using og::test::Omnid;
 using og::test::OmnidOptions;
@@ -34,21 +39,6 @@ OmnidOptions options_for(const BitcoindDouble& b, const std::string& database_ur
   o.database_url = database_url;
   o.config = {{"jobs.lease_seconds", "2"}, {"outbox.retry_initial_seconds", "1"}, {"outbox.retry_max_seconds", "1"}};
   return o;
-}
-
-void require_ok(const Answer& a) {
-  INFO(a.body);
-  REQUIRE(a.resultcode() == 10000);
-}
-
-template <class F>
-bool eventually(F pred, std::chrono::seconds timeout = 30s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return pred();
 }
 
 struct Setup {
@@ -92,19 +82,6 @@ Answer withdraw(Omnid& omnid, const Setup& s, const std::string& destination, co
                          {"destinationaddress", destination}}
                         .dump(),
                     s.user.apikey, {{"Idempotency-Key", "wd-" + destination + "-" + amount + "-" + currency}});
-}
-
-std::string withdrawal_state(Omnid& omnid, const std::string& txid) {
-  pqxx::connection c(omnid.db_conninfo());
-  pqxx::nontransaction tx(c);
-  auto r = tx.exec_params("SELECT state FROM bridge_withdrawals WHERE txid = $1", txid);
-  return r.empty() ? "" : r[0][0].as<std::string>();
-}
-
-long long count_of(Omnid& omnid, const std::string& sql, const std::string& arg = "") {
-  pqxx::connection c(omnid.db_conninfo());
-  pqxx::nontransaction tx(c);
-  return arg.empty() ? tx.exec1(sql)[0].as<long long>() : tx.exec_params1(sql, arg)[0].as<long long>();
 }
 
 // The double's sends carrying this comment (the ledger's txid).
@@ -221,6 +198,13 @@ TEST_CASE("bitcoin: deposits credited once at the confirmation count, never when
     CHECK(alert["kind"] == "reorg");
     CHECK(alert["externaltransactionid"] == paid["txid"].get<std::string>() + ":0");
     CHECK(alert["acknowledgedat"] == "");
+    // Bad input to the list: an instance or bridge not configured, a caller who may not read system data.
+    CHECK(omnid.call("GET", "/api/v1/system/bridge/bitcoin-9/alerts", "", s.admin).resultcode() == 10140);
+    CHECK(omnid.call("GET", "/api/v1/system/bridge/nosuch-1/alerts", "", s.admin).resultcode() == 10140);
+    CHECK(omnid.call("GET", "/api/v1/system/bridge/bitcoin-x/alerts", "", s.admin).resultcode() == 10113);
+    CHECK(omnid.call("GET", "/api/v1/system/bridge/bitcoin-1/alerts", "", s.user.apikey).resultcode() == 10122);
+    CHECK(omnid.call_json("POST", "/api/v1/system/bridge/bitcoin-1/alerts/acknowledge", Json::object(), s.admin)
+              .resultcode() == 10110);
     CHECK(omnid.call_json("POST", "/api/v1/system/bridge/bitcoin-1/alerts/acknowledge", Json{{"alertid", "x1"}}, s.admin)
               .resultcode() == 10113);
     CHECK(omnid.call_json("POST", "/api/v1/system/bridge/bitcoin-1/alerts/acknowledge", Json{{"alertid", "999"}}, s.admin)

@@ -56,9 +56,9 @@ class Bitcoin final : public Bridge {
   void attach(const Services& s) override { services_ = s; }
 
   std::string status() const override {
-    if (!enabled()) return "stopped";
+    std::string base = Bridge::status();
+    if (base != "started") return base;
     std::lock_guard lock(mu_);
-    if (!last_error_.empty()) return "error: " + last_error_;
     if (alerts_ > 0)
       return "alert: " + std::to_string(alerts_) +
              " credited deposit(s) reversed on the network (reorg or double spend); see docs/bitcoin.md";
@@ -219,11 +219,6 @@ class Bitcoin final : public Bridge {
   }
 
  private:
-  void set_error(std::string e) {
-    std::lock_guard lock(mu_);
-    last_error_ = std::move(e);
-  }
-
   std::optional<bitcoin::SendState> send_state(const std::string& txid) {
     RpcResult r = rpc_.wallet("gettransaction", Json::array({txid}));
     if (!r.ok()) return std::nullopt;
@@ -370,7 +365,6 @@ class Bitcoin final : public Bridge {
   Services services_;
   Rpc rpc_;
   mutable std::mutex mu_;
-  std::string last_error_;
   long long alerts_ = 0;
   std::mutex creds_mu_;
   std::optional<std::string> creds_;

@@ -61,12 +61,6 @@ class Stellar final : public Bridge {
   Delivery delivery() const override { return Delivery::Push; }
   void attach(const Services& s) override { services_ = s; }
 
-  std::string status() const override {
-    if (!enabled()) return "stopped";
-    std::lock_guard lock(mu_);
-    return last_error_.empty() ? "started" : "error: " + last_error_;
-  }
-
   std::string deposit_address(pqxx::work& tx, const ledger::WalletRow&) override {
     auto hot = hot_account(tx);
     if (!hot) return "";
@@ -338,11 +332,6 @@ class Stellar final : public Bridge {
   }
 
  private:
-  void set_error(std::string e) {
-    std::lock_guard lock(mu_);
-    last_error_ = std::move(e);
-  }
-
   horizon::CurrencyOf currency_of_fn() const {
     return [this](const std::string& c, const std::string& i) { return currency_code_of(c, i); };
   }
@@ -526,7 +515,6 @@ class Stellar final : public Bridge {
   horizon::Client horizon_;
   mutable std::mutex mu_;
   std::mutex seq_mu_;  // the hot account's sequence numbers: prepare() and the memo_required setting
-  std::string last_error_;
   std::string memo_required_;  // the hot account seen publishing config.memo_required
 };
 

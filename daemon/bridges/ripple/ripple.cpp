@@ -61,12 +61,6 @@ class Ripple final : public Bridge {
   Delivery delivery() const override { return Delivery::Push; }
   void attach(const Services& s) override { services_ = s; }
 
-  std::string status() const override {
-    if (!enabled()) return "stopped";
-    std::lock_guard lock(mu_);
-    return last_error_.empty() ? "started" : "error: " + last_error_;
-  }
-
   std::string deposit_address(pqxx::work& tx, const ledger::WalletRow&) override {
     auto hot = hot_wallet(tx);
     if (!hot) return "";
@@ -526,11 +520,6 @@ class Ripple final : public Bridge {
   }
 
  private:
-  void set_error(std::string e) {
-    std::lock_guard lock(mu_);
-    last_error_ = std::move(e);
-  }
-
   std::optional<HotWallet> hot_wallet(pqxx::transaction_base& tx) const {
     auto r = tx.exec_params(
         "SELECT id, identifier FROM bridge_accounts WHERE bridge = $1 AND instance = $2 AND NOT issuing "
@@ -774,7 +763,6 @@ class Ripple final : public Bridge {
   Services services_;
   mutable Rpc rpc_;
   mutable std::mutex mu_;
-  std::string last_error_;
   std::set<std::string> default_ripple_;  // issuing addresses seen with DefaultRipple
 };
 
