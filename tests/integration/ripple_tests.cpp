@@ -11,12 +11,17 @@
 
 #include "common/json.h"
 #include "daemon/bridges/xrpl/base58.h"
+#include "tests/support/bridge_tests.h"
 #include "tests/support/omnid_process.h"
 #include "tests/support/rippled_double.h"
 #include "tests/support/test_cluster.h"
 
 using og::Json;
 using og::test::Answer;
+using og::test::count_of;
+using og::test::eventually;
+using og::test::require_ok;
+using og::test::withdrawal_state;
 using og::test::Omnid;
 using og::test::OmnidOptions;
 using og::test::RippledDouble;
@@ -40,25 +45,11 @@ OmnidOptions options_for(const RippledDouble& r, const std::string& database_url
   return o;
 }
 
-void require_ok(const Answer& a) {
-  INFO(a.body);
-  REQUIRE(a.resultcode() == 10000);
-}
+using og::test::require_ok;  // (not hidden by the overload below)
 
-// The same, with omnid's log on failure (for answers that name a request id).
+// require_ok, with omnid's log on failure (for answers that name a request id).
 void require_ok(const Answer& a, const Omnid& omnid) {
   if (a.resultcode() != 10000) FAIL(a.body << "\nomnid:\n" << omnid.log());
-}
-
-// Waits until `pred` holds (false after `timeout`).
-template <class F>
-bool eventually(F pred, std::chrono::seconds timeout = 30s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return pred();
 }
 
 struct Setup {
@@ -105,13 +96,6 @@ Answer withdraw(Omnid& omnid, const Setup& s, const std::string& destination, co
                          {"destinationaddress", destination}}
                         .dump(),
                     s.user.apikey, {{"Idempotency-Key", "wd-" + destination + "-" + amount}});
-}
-
-std::string withdrawal_state(Omnid& omnid, const std::string& txid) {
-  pqxx::connection c(omnid.db_conninfo());
-  pqxx::nontransaction tx(c);
-  auto r = tx.exec_params("SELECT state FROM bridge_withdrawals WHERE txid = $1", txid);
-  return r.empty() ? "" : r[0][0].as<std::string>();
 }
 
 }  // namespace
@@ -765,12 +749,6 @@ int payments_from(RippledDouble& rippled, const std::string& account) {
     if (t.contains("tx") && t["tx"].value("TransactionType", "") == "Payment" && t["tx"].value("Account", "") == account)
       ++n;
   return n;
-}
-
-long long count_of(Omnid& omnid, const std::string& sql) {
-  pqxx::connection c(omnid.db_conninfo());
-  pqxx::nontransaction tx(c);
-  return tx.exec1(sql)[0].as<long long>();
 }
 
 Answer issue_iou(Omnid& omnid, const Issuing& i, const Json& body, const std::string& key) {

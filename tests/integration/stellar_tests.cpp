@@ -12,11 +12,16 @@
 #include "daemon/bridges/stellar/keys.h"
 #include "daemon/bridges/stellar/strkey.h"
 #include "tests/support/horizon_double.h"
+#include "tests/support/bridge_tests.h"
 #include "tests/support/omnid_process.h"
 #include "tests/support/test_cluster.h"
 
 using og::Json;
 using og::test::Answer;
+using og::test::count_of;
+using og::test::eventually;
+using og::test::require_ok;
+using og::test::withdrawal_state;
 using og::test::HorizonDouble;
 using og::test::Omnid;
 using og::test::OmnidOptions;
@@ -32,21 +37,6 @@ OmnidOptions options_for(const HorizonDouble& h, const std::string& database_url
   o.database_url = database_url;
   o.config = {{"jobs.lease_seconds", "2"}, {"outbox.retry_initial_seconds", "1"}, {"outbox.retry_max_seconds", "1"}};
   return o;
-}
-
-void require_ok(const Answer& a) {
-  INFO(a.body);
-  REQUIRE(a.resultcode() == 10000);
-}
-
-template <class F>
-bool eventually(F pred, std::chrono::seconds timeout = 30s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return pred();
 }
 
 std::string new_account() { return og::stellar::KeyPair::random().account_id(); }
@@ -97,19 +87,6 @@ Answer withdraw(Omnid& omnid, const Setup& s, const std::string& destination, co
                          {"destinationaddress", destination}}
                         .dump(),
                     s.user.apikey, {{"Idempotency-Key", "wd-" + destination + "-" + amount + "-" + currency}});
-}
-
-std::string withdrawal_state(Omnid& omnid, const std::string& txid) {
-  pqxx::connection c(omnid.db_conninfo());
-  pqxx::nontransaction tx(c);
-  auto r = tx.exec_params("SELECT state FROM bridge_withdrawals WHERE txid = $1", txid);
-  return r.empty() ? "" : r[0][0].as<std::string>();
-}
-
-long long count_of(Omnid& omnid, const std::string& sql, const std::string& arg = "") {
-  pqxx::connection c(omnid.db_conninfo());
-  pqxx::nontransaction tx(c);
-  return arg.empty() ? tx.exec1(sql)[0].as<long long>() : tx.exec_params1(sql, arg)[0].as<long long>();
 }
 
 // The hot account's submitted transactions that carry an operation to `dest`.
