@@ -42,11 +42,12 @@ void currency(std::vector<Endpoint>& out) {
       .params = {P("parentcurrency").req().len(5, 16).fmt(Format::Currency)
                      .desc("Parent currency: an existing extended currency of the current profile"),
                  P("bridgename").req().len(1, 15).desc("Bridge name, a valid instantiated bridge"),
-                 P("issueraddress").req().len(10, 40).desc("Issuer address"),
+                 P("issueraddress").req().len(10, 60).desc("Issuer address"),
                  Bool("enablewithdraw").req().desc("If true, will enable withdraw for the new currency"),
                  Bool("enabledeposit").req().desc("If true, will enable deposit for the new currency")},
       .command = "currency bridge create",
-      .notes = "The spec's table lists issueraddress twice: declared once.",
+      .notes = "The spec's table lists issueraddress twice: declared once. issueraddress: the spec's 10-40 "
+               "cannot hold a Stellar account id (56 characters): 10-60, as currency/issueiou.",
   });
   out.push_back({
       .method = Method::Post,
@@ -146,11 +147,13 @@ void currency(std::vector<Endpoint>& out) {
       .access = Access::Write,
       .rights = create_rights(),
       .params = {P("bridgename").req().len(2, 15).desc("Bridge name, instantiated in the system"),
-                 P("hostedaddress").req().len(10, 40).desc("Receiving address"),
-                 P("trustedaddress").req().len(10, 40).desc("Issuing address"),
+                 P("hostedaddress").req().len(10, 60).desc("Receiving address"),
+                 P("trustedaddress").req().len(10, 60).desc("Issuing address"),
                  P("currencycode").req().len(3, 3).fmt(Format::CurrencyCode).desc("3 letters currency code"),
                  P("amount").req().len(1, 20).fmt(Format::Amount).desc("Trust line amount")},
       .command = "currency address trustline",
+      .notes = "hostedaddress, trustedaddress: the spec's 10-40 cannot hold a Stellar account id (56 "
+               "characters): 10-60, as currency/issueiou.",
   });
   out.push_back({
       .method = Method::Post,
@@ -160,11 +163,12 @@ void currency(std::vector<Endpoint>& out) {
       .access = Access::Write,
       .rights = create_rights(),
       .params = {P("bridgename").req().len(2, 15).desc("Bridge name, instantiated in the system"),
-                 P("address").req().len(10, 40).desc("The address to modify"),
+                 P("address").req().len(10, 60).desc("The address to modify"),
                  Bool("destinationtagrequired").desc("Sets destination required flag")},
       .command = "currency address attribute",
       .notes = "The spec's one-line description repeats that of /currency/address/create; the summary here "
-               "says what the parameters do.",
+               "says what the parameters do. address: 10-60 (a Stellar account id is 56 characters). On "
+               "Stellar the flag is SEP-29's config.memo_required.",
   });
 
   out.push_back({
@@ -186,12 +190,12 @@ void currency(std::vector<Endpoint>& out) {
       .params = {P("parentcurrency").req().len(3, 30).fmt(Format::Currency).desc("Parent currency"),
                  P("bridgename").req().len(1, 15).desc("Bridge name (only ripple is used for now)"),
                  P("issuername").req().len(1, 25).desc("Issuer name"),
-                 P("issueraddress").req().len(1, 40).desc("Issuer address"),
+                 P("issueraddress").req().len(1, 60).desc("Issuer address"),
                  Bool("enabledeposit").desc("Is deposit enabled for this currency"),
                  Bool("enablewithdraw").desc("Is withdraw enabled for this currency")},
       .command = "system currency bridge create",
       .notes = "issueraddress: the spec's 1-25 cannot hold a Ripple address (25-35 characters, e.g. its own "
-               "\"rpmGcKEqTFDHd3tvAWFENNLhy2HMy7Yj89\"): 1-40, the bound of /currency/bridge/create.",
+               "\"rpmGcKEqTFDHd3tvAWFENNLhy2HMy7Yj89\") nor a Stellar account id (56): 1-60.",
   });
 }
 

@@ -296,7 +296,7 @@ class Bridge {
   // `prepared` set), or a Refusal. Callers serialize calls for one issuer (sequences).
   virtual std::variant<Preparation, Refusal> prepare_issue(const IssueRequest& r) {
     (void)r;
-    return Refusal{Rc::BadValue, "the " + type() + " bridge cannot issue IOUs"};
+    return Refusal{Rc::NotAvailable, "the " + type() + " bridge cannot issue IOUs"};
   }
   // wallet/withdraw/test; a Refusal (NotAvailable) when this bridge cannot quote.
   virtual std::variant<std::vector<Quote>, Refusal> quote(const QuoteRequest& q) {

@@ -4,7 +4,8 @@
 // Invariants: nothing but std::exception is thrown; an arrival has an operation id, an
 // address that is the hot account or "hot-<64-bit memo>", and a positive amount og::stellar
 // reads back to the same text; a destination's account is a valid G... strkey; parse_u64
-// reads back to its own decimal text.
+// reads back to its own decimal text; a trust line's issuer is a valid G... strkey and its
+// balance and limit are amounts og::stellar reads.
 
 #include <exception>
 #include <string>
@@ -54,6 +55,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const std::exception&) {
   }
   try {
+    for (const auto& l : h::trust_lines_of(doc)) {
+      FUZZ_CHECK_MSG(og::stellar::decode_account_id(l.issuer_address).has_value(), l.issuer_address);
+      bool readable = true;
+      try {
+        FUZZ_CHECK_MSG(og::stellar::parse_amount(l.limit) >= 0, l.limit);
+        (void)og::stellar::parse_amount(l.balance);
+      } catch (const std::exception&) {
+        readable = false;
+      }
+      FUZZ_CHECK_MSG(readable, "a trust line og::stellar cannot read: " + l.balance + " / " + l.limit);
+    }
     if (auto acc = h::account_of(doc, currency_of)) {
       FUZZ_CHECK(acc->sequence >= 0);
       (void)h::memo_required(*acc);

@@ -45,12 +45,7 @@ OmnidOptions options_for(const RippledDouble& r, const std::string& database_url
   return o;
 }
 
-using og::test::require_ok;  // (not hidden by the overload below)
-
-// require_ok, with omnid's log on failure (for answers that name a request id).
-void require_ok(const Answer& a, const Omnid& omnid) {
-  if (a.resultcode() != 10000) FAIL(a.body << "\nomnid:\n" << omnid.log());
-}
+using og::test::require_ok;
 
 struct Setup {
   Json hot;  // {address, seed}

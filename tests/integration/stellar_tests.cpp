@@ -384,6 +384,179 @@ TEST_CASE("stellar: a profile address, made once, its seed the platform's", "[st
   CHECK(d.json["depositaddress"].get<std::string>().rfind(s.hot + "-", 0) == 0);
 }
 
+namespace {
+
+// The trust line of `account` for "CODE:issuer" in the double's closed state (null: none).
+Json line_of(HorizonDouble& h, const std::string& account, const std::string& asset) {
+  Json a = h.account(account);
+  if (a.is_null()) return nullptr;
+  for (const auto& l : a["lines"])
+    if (l["asset"] == asset) return l;
+  return nullptr;
+}
+
+// {available, held} of a currency in a wallet.
+Json balance_of(Omnid& omnid, const std::string& waid, const std::string& key, const std::string& currency) {
+  Answer a = omnid.call("GET", "/api/v1/wallet/" + waid, "", key);
+  for (const auto& bal : a.json.value("balances", Json::array()))
+    if (bal["currencycode"] == currency) return Json{bal["available"], bal["held"]};
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("stellar: trust lines and memo_required of a profile address; a bridge currency deposited and withdrawn",
+          "[stellar][asset]") {
+  REQUIRE(HorizonDouble::available());
+  HorizonDouble h;
+  Omnid omnid(options_for(h, og::test::fresh_database("xlmasset")));
+  Setup s = set_up(omnid, h, true);
+  auto issuer = omnid.create_profile_with_key({"issuer-admin", "profile-admin"});
+  auto other = omnid.create_profile_with_key({"issuer-admin", "profile-admin"});
+  auto post = [&](const std::string& path, const Json& body, const std::string& key) {
+    return omnid.call_json("POST", path, body, key);
+  };
+  Answer made = post("/api/v1/currency/profileaddress/create", Json{{"bridgename", "stellar"}}, issuer.apikey);
+  require_ok(made);
+  const std::string anchor = made.json["profileaddress"];
+  const std::string bank = new_account();
+  h.control("fund", Json{{"account", bank}, {"xlm", "100"}, {"close", true}});
+  Json line{{"bridgename", "stellar"},
+            {"hostedaddress", anchor},
+            {"trustedaddress", bank},
+            {"currencycode", "EUR"},
+            {"amount", "5000"}};
+  const std::string trustline = "/api/v1/currency/address/trustline";
+
+  // Not on the network yet: refused, and it says why.
+  Answer early = post(trustline, line, issuer.apikey);
+  CHECK(early.resultcode() == 10131);
+  CHECK(early.message().find("does not exist on the network") != std::string::npos);
+
+  // Funded: a ChangeTrust signed with its seed (checked by the SDK in the double).
+  h.control("fund", Json{{"account", anchor}, {"xlm", "50"}, {"close", true}});
+  require_ok(post(trustline, line, issuer.apikey), omnid);
+  CHECK(line_of(h, anchor, "EUR:" + bank).value("limit", "") == "5000.0000000");
+  Answer lines = omnid.call("GET", "/api/v1/wallet/trustlines/stellar/" + anchor, "", issuer.apikey);
+  require_ok(lines);
+  REQUIRE(lines.json["trustlines"].size() == 1);
+  CHECK(lines.json["trustlines"][0]["currency"] == "EUR");
+  CHECK(lines.json["trustlines"][0]["issueraddress"] == bank);
+  CHECK(lines.json["trustlines"][0]["balance"] == "0.0000000");
+  CHECK(lines.json["trustlines"][0]["limit"] == "5000.0000000");
+  CHECK(omnid.call("GET", "/api/v1/wallet/trustlines/stellar/" + new_account(), "", issuer.apikey).resultcode() ==
+        10140);
+  CHECK(omnid.call("GET", "/api/v1/wallet/trustlines/stellar/GNOTANACCOUNT", "", issuer.apikey).resultcode() == 10113);
+  line["amount"] = "7000.5";
+  require_ok(post(trustline, line, issuer.apikey), omnid);
+  CHECK(line_of(h, anchor, "EUR:" + bank).value("limit", "") == "7000.5000000");
+
+  // Bad input, another profile's or the hot account: refused, nothing sent.
+  const std::string sequence = h.account(anchor)["sequence"];
+  auto with = [&](const char* key, Json value) {
+    Json b = line;
+    b[key] = std::move(value);
+    return post(trustline, b, issuer.apikey);
+  };
+  CHECK(post(trustline, line, other.apikey).resultcode() == 10140);
+  CHECK(with("hostedaddress", s.hot).resultcode() == 10140);
+  CHECK(with("trustedaddress", "GNOTANACCOUNTATALL1234567").resultcode() == 10113);
+  CHECK(with("trustedaddress", s.seed).resultcode() == 10113);  // a seed is no account id (and is never echoed)
+  CHECK(with("trustedaddress", s.seed).body.find(s.seed) == std::string::npos);
+  CHECK(with("trustedaddress", anchor).resultcode() == 10113);
+  CHECK(with("currencycode", "XLM").resultcode() == 10113);
+  CHECK(with("amount", "-1").resultcode() == 10113);
+  CHECK(with("amount", "1.12345678").resultcode() == 10113);
+  CHECK(with("bridgename", "nosuchbridge").resultcode() == 10113);
+  CHECK(h.account(anchor)["sequence"] == sequence);
+
+  // destinationtagrequired is SEP-29's config.memo_required; asking twice is harmless.
+  const std::string attribute = "/api/v1/currency/address/attribute";
+  Json flag{{"bridgename", "stellar"}, {"address", anchor}, {"destinationtagrequired", true}};
+  require_ok(post(attribute, flag, issuer.apikey), omnid);
+  CHECK(h.account(anchor)["data"].value("config.memo_required", "") == "MQ==");
+  require_ok(post(attribute, flag, issuer.apikey), omnid);
+  flag["destinationtagrequired"] = false;
+  require_ok(post(attribute, flag, issuer.apikey), omnid);
+  CHECK(!h.account(anchor)["data"].contains("config.memo_required"));
+  require_ok(post(attribute, flag, issuer.apikey), omnid);
+  CHECK(post(attribute, Json{{"bridgename", "stellar"}, {"address", anchor}}, issuer.apikey).resultcode() == 10110);
+
+  // Limit 0 removes the line.
+  line["amount"] = "0";
+  require_ok(post(trustline, line, issuer.apikey), omnid);
+  CHECK(line_of(h, anchor, "EUR:" + bank).is_null());
+
+  // A bridge currency issued by the profile address: a Stellar account id or nothing.
+  Json currency{{"parentcurrency", "USD"},
+                {"bridgename", "stellar"},
+                {"issuername", "Anchor"},
+                {"issueraddress", "rpmGcKEqTFDHd3tvAWFENNLhy2HMy7Yj89"}};
+  CHECK(post("/api/v1/system/currency/bridge/create", currency, s.admin).resultcode() == 10113);
+  currency["issueraddress"] = anchor;
+  Answer created = post("/api/v1/system/currency/bridge/create", currency, s.admin);
+  require_ok(created, omnid);
+  const std::string usd = "USD.anchor.stellar";
+  CHECK(created.json["currencycode"] == usd);
+  // The hot account comes to trust its issuer (the watcher's ChangeTrust): deposits can arrive.
+  REQUIRE(eventually([&] { return !line_of(h, s.hot, "USD:" + anchor).is_null(); }, 30s));
+
+  // The anchor issues 25 USD to the hot account with the wallet's memo: credited once.
+  h.control("pay", Json{{"from", anchor}, {"to", s.hot}, {"amount", "25"}, {"asset", "USD:" + anchor},
+                        {"memo_type", "id"}, {"memo", s.memo}, {"close", true}});
+  if (!eventually([&] { return balance_of(omnid, s.waid, s.user.apikey, usd) == Json{"25.00", "0.00"}; }))
+    FAIL("not credited: " << omnid.call("GET", "/api/v1/wallet/" + s.waid, "", s.user.apikey).body << "\n"
+                          << omnid.log());
+
+  // Withdrawn to a customer: refused before any hold while it has no trust line.
+  const std::string customer = new_account();
+  h.control("fund", Json{{"account", customer}, {"xlm", "10"}, {"close", true}});
+  Answer refused = withdraw(omnid, s, customer, "5.5", usd);
+  CHECK(refused.resultcode() == 10113);
+  CHECK(refused.message().find("no trust line") != std::string::npos);
+  CHECK(balance_of(omnid, s.waid, s.user.apikey, usd) == Json{"25.00", "0.00"});
+  h.control("trust", Json{{"account", customer}, {"asset", "USD:" + anchor}, {"close", true}});
+  Answer sent = withdraw(omnid, s, customer, "5", usd);
+  require_ok(sent, omnid);
+  REQUIRE(eventually([&] { return withdrawal_state(omnid, sent.json["txid"]) == "completed"; }));
+  CHECK(line_of(h, customer, "USD:" + anchor).value("balance", "") == "5.0000000");
+  Json payments = payments_to(h, s.hot, customer);
+  REQUIRE(payments.size() == 1);
+  CHECK(payments[0]["ops"][0]["asset"] == "USD:" + anchor);
+  // Back to the issuer itself (redeemed): it needs no trust line.
+  Answer back = withdraw(omnid, s, anchor, "2.5", usd);
+  require_ok(back, omnid);
+  REQUIRE(eventually([&] { return withdrawal_state(omnid, back.json["txid"]) == "completed"; }));
+  CHECK(balance_of(omnid, s.waid, s.user.apikey, usd) == Json{"17.50", "0.00"});
+  CHECK(line_of(h, s.hot, "USD:" + anchor).value("balance", "") == "17.5000000");
+
+  // What the Stellar bridge does not do: issuing IOUs (10131), path finding (the spec's
+  // withdraw/test takes method ripple only: 10113); nothing sent.
+  Answer iou = omnid.call("POST", "/api/v1/currency/issueiou",
+                          Json{{"network", "stellar"}, {"issueraddress", anchor}, {"receiveraddress", customer},
+                               {"currencycode", "USD"}, {"amount", "1"}}
+                              .dump(),
+                          issuer.apikey, {{"Idempotency-Key", "iou-stellar"}});
+  CHECK(iou.resultcode() == 10131);
+  CHECK(omnid.call_json("POST", "/api/v1/wallet/withdraw/test",
+                        Json{{"waid", s.waid}, {"method", "stellar"}, {"destinationaddress", customer},
+                             {"currency", usd}, {"amount", "1"}},
+                        s.user.apikey)
+            .resultcode() == 10113);
+  CHECK(line_of(h, customer, "USD:" + anchor).value("balance", "") == "5.0000000");
+
+  // Balances: the hot account's line against what the wallets hold.
+  Answer bal = omnid.call("GET", "/api/v1/system/bridge/stellar-1/balances", "", s.admin);
+  require_ok(bal);
+  Json row;
+  for (const auto& e : bal.json["balances"])
+    if (e["currency"] == usd) row = e;
+  INFO(bal.body);
+  CHECK(row["internalbalance"] == "17.50");
+  CHECK(row["externalbalance"] == "17.50");
+  CHECK(omnid.log().find(s.seed) == std::string::npos);
+}
+
 TEST_CASE("stellar: bad account data is refused", "[stellar][config]") {
   REQUIRE(HorizonDouble::available());
   HorizonDouble h;

@@ -17,6 +17,11 @@ inline void require_ok(const Answer& a) {
   REQUIRE(a.resultcode() == 10000);
 }
 
+// require_ok, with omnid's log on failure (for answers that name a request id).
+inline void require_ok(const Answer& a, const Omnid& omnid) {
+  if (a.resultcode() != 10000) FAIL(a.body << "\nomnid:\n" << omnid.log());
+}
+
 // Waits until `pred` holds (false after `timeout`).
 template <class F>
 bool eventually(F pred, std::chrono::seconds timeout = std::chrono::seconds(30)) {

@@ -75,6 +75,31 @@ TEST_CASE("horizon: deposits from a payments page", "[horizon][stellar]") {
   CHECK_THROWS(h::payments_of(page(Json::array({Json{{"id", "1"}}})), kHot, currency_of));  // no paging token
 }
 
+TEST_CASE("horizon: an account's trust lines", "[horizon][stellar]") {
+  Json acct{{"id", kHot},
+            {"sequence", "7"},
+            {"balances",
+             Json::array({Json{{"balance", "5.0000000"}, {"limit", "922337203685.4775807"},
+                               {"asset_type", "credit_alphanum4"}, {"asset_code", "USD"}, {"asset_issuer", kOther}},
+                          Json{{"balance", "0.0000000"}, {"limit", "100.0000000"}, {"asset_type", "credit_alphanum12"},
+                               {"asset_code", "LONGERCODE12"}, {"asset_issuer", kOther}},
+                          Json{{"balance", "1.0000000"}, {"limit", "1e5"}, {"asset_type", "credit_alphanum4"},
+                               {"asset_code", "BAD"}, {"asset_issuer", kOther}},
+                          Json{{"balance", "1.0000000"}, {"limit", "2.0000000"}, {"asset_type", "credit_alphanum4"},
+                               {"asset_code", "EUR"}, {"asset_issuer", "GNOTANISSUER"}},
+                          Json{{"balance", "1.0000000"}, {"limit", "2.0000000"}, {"asset_type", "liquidity_pool_shares"}},
+                          Json{{"balance", "1099.9999900"}, {"asset_type", "native"}}})}};
+  auto lines = h::trust_lines_of(acct);
+  REQUIRE(lines.size() == 2);  // a bad limit, a bad issuer, pool shares and native left out
+  CHECK(lines[0].currency == "USD");
+  CHECK(lines[0].issuer_address == kOther);
+  CHECK(lines[0].balance == "5.0000000");
+  CHECK(lines[0].limit == "922337203685.4775807");
+  CHECK(lines[1].currency == "LONGERCODE12");
+  CHECK(h::trust_lines_of(Json::array()).empty());
+  CHECK(h::trust_lines_of(Json{{"balances", "none"}}).empty());
+}
+
 TEST_CASE("horizon: accounts, SEP-29 data, destinations, result codes, times", "[horizon][stellar]") {
   Json acct{{"id", kHot},
             {"sequence", "4294967296007"},

@@ -142,6 +142,25 @@ std::optional<AccountState> account_of(const Json& account, const CurrencyOf& cu
   return a;
 }
 
+std::vector<TrustLine> trust_lines_of(const Json& account) {
+  std::vector<TrustLine> out;
+  if (!account.is_object() || !account.contains("balances") || !account["balances"].is_array()) return out;
+  for (const auto& b : account["balances"]) {
+    const std::string type = str(b, "asset_type");
+    if (type != "credit_alphanum4" && type != "credit_alphanum12") continue;
+    TrustLine l{str(b, "asset_code"), str(b, "asset_issuer"), str(b, "balance"), str(b, "limit")};
+    if (l.currency.empty() || !stellar::decode_account_id(l.issuer_address)) continue;
+    try {
+      (void)stellar::parse_amount(l.balance);
+      (void)stellar::parse_amount(l.limit);
+    } catch (const std::exception&) {
+      continue;
+    }
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
 bool memo_required(const AccountState& a) {
   return a.data.contains("config.memo_required") && a.data["config.memo_required"].is_string() &&
          a.data["config.memo_required"].get<std::string>() == "MQ==";  // base64 of "1"

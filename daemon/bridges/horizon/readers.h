@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/json.h"
+#include "daemon/bridges/bridge.h"
 #include "daemon/bridges/inbox.h"
 
 namespace og::bridges::horizon {
@@ -42,6 +43,11 @@ struct AccountState {
 };
 // GET /accounts/{id}; nullopt when the answer has no valid sequence.
 std::optional<AccountState> account_of(const Json& account, const CurrencyOf& currency_of);
+
+// The trust lines in GET /accounts/{id}'s balances (credit assets only; native XLM needs
+// none): the network's code and issuer, the balance and the limit as Horizon writes them.
+// Entries that are not valid (a bad amount, no code or issuer) are left out.
+std::vector<TrustLine> trust_lines_of(const Json& account);
 
 // Whether an account's data says memo_required (SEP-29: config.memo_required = "1").
 bool memo_required(const AccountState& a);

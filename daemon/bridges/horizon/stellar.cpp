@@ -1,7 +1,10 @@
 #include "daemon/bridges/horizon/stellar.h"
 
 #include <algorithm>
+#include <cctype>
+#include <limits>
 #include <mutex>
+#include <set>
 #include <random>
 
 #include "daemon/bridges/accounts.h"
@@ -101,7 +104,69 @@ class Stellar final : public Bridge {
       return Refusal{Rc::BadValue, "destinationaddress " + d->account +
                                        " requires a memo (SEP-29 config.memo_required): give it as G...-memoid or as "
                                        "a muxed M... address"};
+    if (currency != "XLM") {
+      // A credit asset reaches an account only through its trust line to the issuer (the
+      // issuer itself takes its own asset back without one): op_no_trust otherwise.
+      auto c = services_.ledger->currencies().find(currency);
+      const std::string code = c->code.substr(0, c->code.find('.'));
+      if (d->account != c->issuer_address) {
+        const auto lines = horizon::trust_lines_of(r.body);
+        if (std::none_of(lines.begin(), lines.end(), [&](const TrustLine& l) {
+              return l.currency == code && l.issuer_address == c->issuer_address;
+            }))
+          return Refusal{Rc::BadValue, "destinationaddress " + d->account + " has no trust line to " +
+                                           c->issuer_address + " for " + code + ": it cannot receive " + currency};
+      }
+    }
     return std::nullopt;
+  }
+
+  std::optional<Refusal> check_issuer_address(const std::string& address) override {
+    if (!stellar::decode_account_id(address))
+      return Refusal{Rc::BadValue, "issueraddress must be a Stellar account id (G..., 56 characters with a valid checksum)"};
+    return std::nullopt;
+  }
+
+  // currency/address/trustline: a ChangeTrust from one of our addresses (limit 0 removes
+  // the line); currency/address/attribute: SEP-29's config.memo_required set or removed, the
+  // Stellar form of "destination tag required". Both leave the same state when sent twice.
+  std::optional<Refusal> change_account(const AccountChange& change) override {
+    stellar::Operation op;
+    if (change.kind == AccountChange::Kind::TrustLine) {
+      auto issuer = stellar::decode_account_id(change.trusted);
+      if (!issuer)
+        return Refusal{Rc::BadValue, "trustedaddress must be a Stellar account id (G..., 56 characters with a valid checksum)"};
+      if (change.trusted == change.address) return Refusal{Rc::BadValue, "an address cannot trust itself"};
+      const bool code_ok = !change.currency.empty() && change.currency.size() <= 12 && change.currency != "XLM" &&
+                           std::all_of(change.currency.begin(), change.currency.end(),
+                                       [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)); });
+      if (!code_ok)
+        return Refusal{Rc::BadValue, "currencycode must be 1 to 12 letters or digits other than XLM (the native asset needs "
+                                     "no trust line)"};
+      std::int64_t limit = -1;
+      try {
+        limit = stellar::parse_amount(change.limit);
+      } catch (const std::exception&) {
+        limit = -1;
+      }
+      if (limit < 0)
+        return Refusal{Rc::BadValue, "amount must be a decimal of at least 0 with at most 7 decimals (0 removes the line)"};
+      op.body = stellar::ChangeTrust{stellar::Asset{change.currency, *issuer}, limit};
+    } else {
+      op.body = stellar::ManageData{kMemoRequired, change.flag ? std::optional<stellar::Bytes>(stellar::Bytes{'1'})
+                                                              : std::nullopt};
+    }
+    return send_from(change.address, std::move(op), change.kind == AccountChange::Kind::RequireDest ? &change : nullptr);
+  }
+
+  std::variant<std::vector<TrustLine>, Refusal> trust_lines(const std::string& address) override {
+    if (!stellar::decode_account_id(address))
+      return Refusal{Rc::BadValue, "address must be a Stellar account id (G..., 56 characters with a valid checksum)"};
+    Reply r = horizon_.get("accounts/" + address);
+    if (r.kind == Reply::Kind::NotFound)
+      return Refusal{Rc::NotFound, "account " + address + " does not exist on the Stellar network"};
+    if (!r.ok()) return Refusal{Rc::SystemError, "Horizon cannot be reached; retry later"};
+    return horizon::trust_lines_of(r.body);
   }
 
   Preparation prepare(const Withdrawal& w) override {
@@ -322,6 +387,7 @@ class Stellar final : public Bridge {
         return 0;
       }
       ensure_memo_required(*hot);
+      ensure_hot_trust_lines(*hot);
       int n = watch_round(hot->address, held);
       set_error("");
       return n;
@@ -380,6 +446,20 @@ class Stellar final : public Bridge {
     return code + "/" + issuer;
   }
 
+  // Horizon writes every amount with 7 decimals; a ledger currency may have fewer
+  // ("25.0000000" of a 2-decimal currency is "25.00"). Only zeros are dropped: an amount
+  // finer than the currency stays as it is, the ledger refuses it and it waits in suspense.
+  std::string in_decimals_of(const std::string& currency, const std::string& amount) const {
+    auto c = services_.ledger ? services_.ledger->currencies().find(currency) : std::nullopt;
+    const auto dot = amount.find('.');
+    if (!c || dot == std::string::npos) return amount;
+    const std::size_t keep = static_cast<std::size_t>(c->decimals);
+    std::string out = amount;
+    while (out.size() - dot - 1 > keep && out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+    return out;
+  }
+
   std::optional<Refusal> currency_problem(const std::string& currency) const {
     if (currency == "XLM") return std::nullopt;
     auto c = services_.ledger ? services_.ledger->currencies().find(currency) : std::nullopt;
@@ -420,6 +500,128 @@ class Stellar final : public Bridge {
     Reply r = horizon_.get("");
     if (!r.ok()) return std::nullopt;
     return horizon::parse_time(r.body.value("history_latest_ledger_closed_at", ""));
+  }
+
+  // Signs one operation with the key of `address` (an account of this bridge whose seed the
+  // platform holds) and submits it at once, waiting for the ledger (Horizon's POST answers
+  // when it is applied). For operations whose effect is the same however often they are sent
+  // (ChangeTrust, ManageData). `attribute`: a config.memo_required change, skipped when the
+  // account is in that state already (removing an entry that is not there fails).
+  std::optional<Refusal> send_from(const std::string& address, stellar::Operation op, const AccountChange* attribute) {
+    std::string seed;
+    {
+      auto conn = services_.pool->acquire();
+      pqxx::read_transaction tx(*conn);
+      auto r = tx.exec_params("SELECT id FROM bridge_accounts WHERE bridge = $1 AND instance = $2 AND identifier = $3",
+                              type(), instance(), address);
+      if (r.empty()) return Refusal{Rc::NotFound, "address " + address + " is not one the platform holds the key of"};
+      Json secrets = account_secrets(tx, *services_.secrets, r[0][0].as<long long>());
+      if (!secrets.contains("seed") || !secrets["seed"].is_string())
+        return Refusal{Rc::NotFound, "address " + address + " has no seed on this platform"};
+      seed = secrets["seed"].get<std::string>();
+    }
+    auto wipe = [&seed] { std::fill(seed.begin(), seed.end(), '\0'); };
+    std::lock_guard seq_lock(seq_mu_);
+    Reply info = horizon_.get("accounts/" + address);
+    if (info.kind == Reply::Kind::NotFound) {
+      wipe();
+      return Refusal{Rc::NotAvailable, "address " + address +
+                                           " does not exist on the network yet: send it XLM (at least the base reserve) first"};
+    }
+    auto state = info.ok() ? horizon::account_of(info.body, currency_of_fn()) : std::nullopt;
+    if (!state) {
+      wipe();
+      return Refusal{Rc::SystemError, "Horizon cannot be reached (GET /accounts); retry later"};
+    }
+    if (attribute && horizon::memo_required(*state) == attribute->flag) {
+      wipe();
+      return std::nullopt;  // already so
+    }
+    auto fees = network_fee_and_time();
+    if (!fees.error.empty() || fees.base_fee > s_.max_fee_stroops) {
+      wipe();
+      return Refusal{Rc::SystemError, fees.error.empty() ? "the network's base fee is above max_fee_stroops; retry later"
+                                                         : "Horizon cannot be reached (" + fees.error + "); retry later"};
+    }
+    try {
+      stellar::Transaction t;
+      t.source = stellar::MuxedAccount{*stellar::decode_account_id(address), std::nullopt};
+      t.fee = static_cast<std::uint32_t>(fees.base_fee);
+      t.seq_num = std::max(state->sequence, last_sequence_in_flight(address)) + 1;
+      t.time_bounds = stellar::TimeBounds{0, static_cast<std::uint64_t>(fees.close_time + s_.tx_timeout_seconds)};
+      t.operations.push_back(std::move(op));
+      const stellar::KeyPair key = stellar::KeyPair::from_secret(seed);
+      wipe();
+      if (key.account_id() != address) return Refusal{Rc::SystemError, "the seed of " + address + " is not its own"};
+      Reply r = horizon_.submit(stellar::envelope_base64(stellar::sign_envelope(t, s_.network_passphrase, key)));
+      if (r.ok() && r.body.value("successful", true)) return std::nullopt;
+      if (r.kind != Reply::Kind::Refused && !r.ok())
+        return Refusal{Rc::SystemError, "Horizon did not answer (" + r.error +
+                                            "): the change may still be applied; asking again is safe"};
+      const auto codes = horizon::result_codes_of(r.body);
+      std::string said = codes.transaction;
+      for (const auto& o : codes.operations) said += " " + o;
+      if (said.empty()) said = r.error;
+      std::string hint;
+      if (said.find("op_low_reserve") != std::string::npos) hint = ": the account needs more XLM for the reserve";
+      if (said.find("op_invalid_limit") != std::string::npos)
+        hint = ": a limit below the line's balance, or 0 for a line that does not exist or still holds some";
+      if (said.find("op_no_issuer") != std::string::npos) hint = ": the issuer does not exist on the network";
+      return Refusal{Rc::BadValue, "the Stellar network refused it: " + said + hint};
+    } catch (const std::exception& e) {
+      wipe();
+      return Refusal{Rc::SystemError, std::string("cannot sign: ") + e.what()};
+    }
+  }
+
+  // The hot account trusts the issuer of every bridge currency of this bridge that takes
+  // deposits or withdrawals (with the largest limit): a credit asset reaches an account only
+  // through a trust line, and a withdrawal of one pays from the hot account's line. Sent from
+  // the watcher when none of the hot account's withdrawals is in flight (one sequence).
+  void ensure_hot_trust_lines(const Hot& hot) {
+    if (!services_.ledger) return;
+    std::vector<stellar::Asset> wanted;
+    std::vector<std::string> names;
+    for (const auto& c : services_.ledger->currencies().all()) {
+      if (c.type != "bridge" || (c.bridge != ledger_name() && c.bridge != type()) || c.issuer_address == hot.address)
+        continue;
+      if (c.deposit_methods.empty() && c.withdraw_methods.empty()) continue;
+      auto issuer = stellar::decode_account_id(c.issuer_address);
+      const std::string code = c.code.substr(0, c.code.find('.'));
+      if (!issuer || code.empty() || code.size() > 12) continue;
+      const std::string name = code + ":" + c.issuer_address;
+      std::lock_guard lock(mu_);
+      if (trusted_.count(name)) continue;
+      wanted.push_back(stellar::Asset{code, *issuer});
+      names.push_back(name);
+    }
+    if (wanted.empty()) return;
+    {
+      std::lock_guard lock(mu_);
+      if (std::chrono::steady_clock::now() < next_trust_attempt_) return;
+      next_trust_attempt_ = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    }
+    Reply info = horizon_.get("accounts/" + hot.address);
+    if (!info.ok()) return;
+    const auto lines = horizon::trust_lines_of(info.body);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const auto& name = names[i];
+      const bool has = std::any_of(lines.begin(), lines.end(),
+                                   [&](const TrustLine& l) { return l.currency + ":" + l.issuer_address == name; });
+      if (!has) {
+        if (in_flight()) return;
+        stellar::Operation op;
+        op.body = stellar::ChangeTrust{wanted[i], std::numeric_limits<std::int64_t>::max()};
+        if (auto refused = send_from(hot.address, std::move(op), nullptr)) {
+          log::warn("stellar: the hot account's trust line is not set", {{"bridge", key()}, {"asset", name},
+                                                                         {"error", refused->detail}});
+          continue;
+        }
+        log::info("stellar hot account trusts an issuer", {{"bridge", key()}, {"asset", name}});
+      }
+      std::lock_guard lock(mu_);
+      trusted_.insert(name);
+    }
   }
 
   // SEP-29: the hot account says that payments to it need a memo, so that wallets that
@@ -495,6 +697,7 @@ class Stellar final : public Bridge {
       if (r.kind == Reply::Kind::NotFound) break;  // the account does not exist yet
       if (!r.ok()) throw std::runtime_error(r.error);
       auto seen = horizon::payments_of(r.body, hot, currency_of_fn());
+      for (auto& a : seen.arrivals) a.amount = in_decimals_of(a.currency, a.amount);
       for (const auto& why : seen.unreadable) log::warn("stellar deposit left out", {{"bridge", key()}, {"why", why}});
       if (seen.records == 0) break;
       auto conn = services_.pool->acquire();
@@ -516,6 +719,8 @@ class Stellar final : public Bridge {
   mutable std::mutex mu_;
   std::mutex seq_mu_;  // the hot account's sequence numbers: prepare() and the memo_required setting
   std::string memo_required_;  // the hot account seen publishing config.memo_required
+  std::set<std::string> trusted_;  // "CODE:issuer" lines the hot account has (seen or made)
+  std::chrono::steady_clock::time_point next_trust_attempt_{};
 };
 
 }  // namespace
