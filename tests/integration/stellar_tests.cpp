@@ -146,6 +146,13 @@ TEST_CASE("stellar: deposits by memo id, once by operation id; memo-less, unknow
     CHECK(xlm_of(omnid, s.waid, s.user.apikey)[0] == "12.5000001");
     CHECK(count_of(omnid, "SELECT count(*) FROM transactions WHERE type = 'deposit'") == 2);
     CHECK(count_of(omnid, "SELECT count(*) FROM bridge_inbox WHERE address = $1", s.address) == 2);
+
+    // To the hot account's muxed M... address whose id is the wallet's memo: the same wallet.
+    const std::string muxed = og::stellar::encode_muxed_account(
+        og::stellar::MuxedAccount{*og::stellar::decode_account_id(s.hot), std::stoull(s.memo)});
+    h.control("pay", Json{{"from", new_account()}, {"to", muxed}, {"amount", "1"}});
+    REQUIRE(eventually([&] { return xlm_of(omnid, s.waid, s.user.apikey)[0] == "13.5000001"; }));
+    CHECK(count_of(omnid, "SELECT count(*) FROM bridge_inbox WHERE address = $1", s.address) == 3);
     // A restart of the watcher's position's reader: nothing again (the position persisted).
     CHECK(count_of(omnid, "SELECT count(*) FROM bridge_positions WHERE bridge = 'stellar' AND account = $1", s.hot) == 1);
   }
