@@ -48,6 +48,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK_MSG(a.amount[0] != '-' && a.amount != "0.00000000", a.amount);
       }
     }
+    if (auto h = b::history_of(*doc)) {
+      FUZZ_CHECK(h->entries.size() <= h->records);
+      for (const auto& e : h->entries) {
+        check_amount(e.amount);
+        FUZZ_CHECK_MSG(e.amount != "0.00000000", e.amount);
+        // A receive is "txid:vout" and positive, a send the bare txid and negative.
+        FUZZ_CHECK_MSG((e.external_txid.size() == 64) == (e.amount[0] == '-'), e.external_txid + " " + e.amount);
+      }
+    }
     if (auto r = b::fee_rate_of(*doc)) FUZZ_CHECK(*r >= 1);
     if (auto t = b::send_with_comment(*doc, "T1")) FUZZ_CHECK(b::valid_txid(og::Json(*t)));
     if (auto s = b::send_state_of(*doc, 3)) {

@@ -73,6 +73,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const std::exception&) {
   }
   try {
+    const auto hp = h::history_of(doc, kHot, currency_of);
+    FUZZ_CHECK(hp.entries.size() <= hp.records);
+    for (const auto& e : hp.entries) FUZZ_CHECK_MSG(!e.external_txid.empty() && !e.amount.empty(), e.external_txid);
+  } catch (const std::exception&) {
+  }
+  try {
     (void)h::result_codes_of(doc);
   } catch (const std::exception&) {
   }

@@ -3,6 +3,7 @@
 #include "daemon/bridges/bitcoin/readers.h"
 
 #include <catch2/catch.hpp>
+#include <chrono>
 
 #include "common/crypto.h"
 #include "common/json_exact.h"
@@ -151,4 +152,32 @@ TEST_CASE("crypto: base64 (RFC 4648 test vectors)", "[crypto]") {
   CHECK(og::crypto::base64_encode("foobar") == "Zm9vYmFy");
   CHECK(og::crypto::base64_encode("\xfb\xff") == "+/8=");
   CHECK(og::crypto::base64_encode("user:pa:ss") == "dXNlcjpwYTpzcw==");
+}
+
+TEST_CASE("bitcoin readers: the wallet's history for reconciliation", "[bitcoin][readers][reconcile]") {
+  const std::string t = ",\"time\":1796000000";
+  const std::string other = std::string(64, 'd');
+  Json page = exact("[" + entry("receive", "0.50000000", 3, 1, kTx, t) + "," +                // in: txid:vout
+                    entry("receive", "0.10000000", 0, 2, kTx, t) + "," +                      // not in the chain yet
+                    entry("receive", "0.20000000", -2, 3, kTx, t) + "," +                     // conflicted
+                    entry("send", "-0.25000000", 1, 0, other, t + ",\"fee\":-0.00000141") + "," +  // out: txid
+                    entry("send", "-0.30000000", 0, 0, std::string(64, 'e'), t + ",\"abandoned\":true") + "," +
+                    entry("generate", "50.00000000", 101, 0, std::string(64, 'f'), t) + "," +
+                    entry("send", "0.30000000", 1, 0, std::string(64, '1'), t) + "," +     // a send that is positive
+                    entry("receive", "0.40000000", 1, 0, kTx) + "]");                           // no time
+  auto h = btc::history_of(page);
+  REQUIRE(h);
+  CHECK(h->records == 8);
+  REQUIRE(h->entries.size() == 2);
+  CHECK(h->entries[0].external_txid == kTx + ":1");
+  CHECK(h->entries[0].amount == "0.50000000");
+  CHECK(h->entries[0].currency == "BTC");
+  CHECK(h->entries[0].address == "bcrt1qexample");
+  CHECK(h->entries[1].external_txid == other);
+  CHECK(h->entries[1].amount == "-0.25000000");
+  CHECK(std::chrono::duration_cast<std::chrono::seconds>(h->entries[1].at.time_since_epoch()).count() == 1796000000);
+  CHECK(h->oldest == 1796000000);
+  CHECK(h->unreadable.size() == 2);
+  CHECK_FALSE(btc::history_of(Json::object()));
+  CHECK(btc::history_of(Json::array())->entries.empty());
 }

@@ -3,6 +3,7 @@
 // destinations wallet/withdraw takes, result codes, close times. Shapes as Horizon (and
 // tests/doubles/horizon/server.js) writes them; amounts are strings, never doubles.
 #include <catch2/catch.hpp>
+#include <chrono>
 
 #include "common/json.h"
 #include "daemon/bridges/horizon/readers.h"
@@ -151,4 +152,34 @@ TEST_CASE("horizon: accounts, SEP-29 data, destinations, result codes, times", "
   CHECK(codes.transaction == "tx_failed");
   CHECK(codes.operations == std::vector<std::string>{"op_underfunded"});
   CHECK(h::result_codes_of(Json::object()).transaction.empty());
+}
+
+TEST_CASE("horizon: the hot account's history for reconciliation", "[horizon][stellar][reconcile]") {
+  const std::string at = "2026-12-03T10:00:00Z";
+  Json records = Json::array(
+      {payment("1", Json{{"created_at", at}}),  // in: + by operation id, the memo's address
+       payment("2", Json{{"created_at", "2026-12-03T09:00:00Z"}, {"from", kHot}, {"to", kOther},
+                         {"transaction_hash", "cd"}, {"asset_type", "credit_alphanum4"}, {"asset_code", "USD"},
+                         {"asset_issuer", kOther}, {"amount", "3.0000000"}}),  // out: - by transaction hash
+       payment("3", Json{{"created_at", at}, {"transaction_successful", false}}),  // failed: nothing moved
+       payment("4", Json{{"created_at", at}, {"from", kHot}, {"to", kOther}, {"transaction_successful", false}}),
+       payment("5", Json{{"created_at", at}, {"from", kHot}, {"to", kHot}}),  // to itself
+       payment("6", Json{{"created_at", at}, {"from", kHot}, {"to", kOther}, {"amount", "1e3"}}),  // unreadable
+       payment("7", Json{{"created_at", "yesterday"}})});
+  auto hp = h::history_of(page(records), kHot, currency_of);
+  CHECK(hp.records == 7);
+  CHECK(hp.last_token == "7");
+  REQUIRE(hp.entries.size() == 2);
+  CHECK(hp.entries[0].external_txid == "cd");
+  CHECK(hp.entries[0].currency == "USD.acme.stellar");
+  CHECK(hp.entries[0].amount == "-3.0000000");
+  CHECK(hp.entries[0].address == kOther);
+  CHECK(hp.entries[1].external_txid == "1");
+  CHECK(hp.entries[1].amount == "12.5000000");
+  CHECK(hp.entries[1].address == kHot + "-77");
+  CHECK(std::chrono::duration_cast<std::chrono::seconds>(hp.entries[1].at.time_since_epoch()).count() ==
+        *h::parse_time(at));
+  CHECK(hp.oldest == *h::parse_time("2026-12-03T09:00:00Z"));
+  CHECK(hp.unreadable.size() == 2);  // record 6's amount, record 7's time
+  CHECK_THROWS(h::history_of(Json::object(), kHot, currency_of));
 }

@@ -186,6 +186,25 @@ class Bitcoin final : public Bridge {
     return Settlement::InFlight;
   }
 
+  // For reconciliation: the wallet's receives in the chain and its sends since `since`,
+  // from listtransactions pages (newest first) until one reaches back before it. nullopt
+  // when bitcoind cannot be asked or answers what cannot be read, never a partial history.
+  std::optional<std::vector<ExternalEntry>> history(std::chrono::system_clock::time_point since) override {
+    constexpr int kPage = 1000;
+    const long long since_s = std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count();
+    std::vector<ExternalEntry> out;
+    for (long long skip = 0; skip < 1'000'000'000LL; skip += kPage) {
+      RpcResult r = rpc_.wallet("listtransactions", Json::array({"*", kPage, skip}));
+      if (!r.ok()) return std::nullopt;
+      auto page = bitcoin::history_of(r.result);
+      if (!page) return std::nullopt;
+      for (auto& e : page->entries)
+        if (e.at >= since) out.push_back(std::move(e));
+      if (page->records < static_cast<std::size_t>(kPage) || (page->oldest && page->oldest < since_s)) return out;
+    }
+    return std::nullopt;
+  }
+
   std::optional<std::vector<ExternalBalance>> external_balances() override {
     RpcResult r = rpc_.wallet("getbalances");
     if (!r.ok()) return std::nullopt;

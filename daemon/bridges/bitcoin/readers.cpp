@@ -1,5 +1,7 @@
 #include "daemon/bridges/bitcoin/readers.h"
 
+#include <chrono>
+
 #include <cctype>
 
 namespace og::bridges::bitcoin {
@@ -94,6 +96,61 @@ bool valid_txid(const Json& value) {
   for (char c : s)
     if (!std::isdigit(static_cast<unsigned char>(c)) && !(c >= 'a' && c <= 'f')) return false;
   return true;
+}
+
+std::optional<WalletHistory> history_of(const Json& answer) {
+  if (!answer.is_array()) return std::nullopt;
+  WalletHistory out;
+  for (const auto& e : answer) {
+    ++out.records;
+    if (!e.is_object()) continue;
+    const std::string category = str_of(e, "category");
+    if (category != "receive" && category != "send") continue;  // mined coins are no deposit or withdrawal
+    if (!e.contains("txid") || !valid_txid(e["txid"])) {
+      out.unreadable.push_back("a " + category + " entry without a valid txid");
+      continue;
+    }
+    const std::string txid = e["txid"].get<std::string>();
+    const long long time = int_of(e, "time", -1);
+    if (time < 0) {
+      out.unreadable.push_back(txid + ": no time");
+      continue;
+    }
+    if (out.oldest == 0 || time < out.oldest) out.oldest = time;
+    auto c = e.find("confirmations");
+    if (c == e.end() || !c->is_number_integer()) {
+      out.unreadable.push_back(txid + ": no confirmations");
+      continue;
+    }
+    const long long n = c->get<long long>();
+    if (n < 0 || (category == "receive" && n < 1)) continue;  // conflicted, or not in the chain yet
+    if (category == "send" && e.contains("abandoned") && e["abandoned"].is_boolean() && e["abandoned"].get<bool>())
+      continue;
+    auto amount = e.contains("amount") ? btc_of(e["amount"]) : std::nullopt;
+    const bool negative = amount && amount->front() == '-';
+    if (!amount || *amount == "0.00000000" || negative != (category == "send")) {
+      out.unreadable.push_back(txid + ": an amount that is not a " + (category == "send" ? "negative" : "positive") +
+                               " number of satoshis");
+      continue;
+    }
+    ExternalEntry x;
+    if (category == "receive") {
+      const long long vout = int_of(e, "vout", -1);
+      if (vout < 0 || vout > 0xffffffffLL) {
+        out.unreadable.push_back(txid + ": no output index (vout)");
+        continue;
+      }
+      x.external_txid = txid + ":" + std::to_string(vout);
+    } else {
+      x.external_txid = txid;
+    }
+    x.currency = "BTC";
+    x.amount = *amount;
+    x.address = str_of(e, "address");
+    x.at = std::chrono::system_clock::time_point(std::chrono::seconds(time));
+    out.entries.push_back(std::move(x));
+  }
+  return out;
 }
 
 std::optional<DepositsSeen> deposits_of(const Json& answer, int confirmations) {

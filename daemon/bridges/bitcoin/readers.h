@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/json.h"
+#include "daemon/bridges/bridge.h"
 #include "daemon/bridges/inbox.h"
 
 namespace og::bridges::bitcoin {
@@ -40,6 +41,20 @@ struct DepositsSeen {
 };
 // nullopt when the answer has no valid lastblock or no transactions array.
 std::optional<DepositsSeen> deposits_of(const Json& listsinceblock, int confirmations);
+
+// What one listtransactions page says happened in the wallet, for reconciliation: receive
+// outputs in the chain (confirmations >= 1: "txid:vout", + amount, the deposit's id) and
+// sends that are not conflicted or abandoned (txid, - amount: the withdrawal's external id;
+// the network fee is the platform's, not the withdrawal's). `oldest` is the earliest `time`
+// on the page (0 when it had none).
+struct WalletHistory {
+  std::vector<ExternalEntry> entries;
+  std::vector<std::string> unreadable;
+  long long oldest = 0;
+  std::size_t records = 0;
+};
+// nullopt when the answer is not an array.
+std::optional<WalletHistory> history_of(const Json& listtransactions);
 
 // estimatesmartfee's feerate (BTC per 1000 virtual bytes) in satoshis per virtual byte,
 // rounded up (at least 1). nullopt when the node has no estimate (errors, no feerate).

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <map>
 
 #include "daemon/bridges/stellar/strkey.h"
 #include "daemon/bridges/stellar/xdr.h"
@@ -115,6 +116,43 @@ PaymentsPage payments_of(const Json& page, const std::string& hot, const Currenc
     if (a.address == hot && muxed_id) a.address = hot + "-" + std::to_string(*muxed_id);
     a.description = "Stellar " + type + " " + hash;
     out.arrivals.push_back(std::move(a));
+  }
+  return out;
+}
+
+HistoryPage history_of(const Json& page, const std::string& hot, const CurrencyOf& currency_of) {
+  HistoryPage out;
+  const PaymentsPage in = payments_of(page, hot, currency_of);  // throws on a page without records
+  out.records = in.records;
+  out.last_token = in.last_token;
+  out.unreadable = in.unreadable;
+  std::map<std::string, std::int64_t> time_of;  // operation id -> created_at
+  for (const auto& r : page["_embedded"]["records"]) {
+    auto t = parse_time(str(r, "created_at"));
+    if (!t) {
+      out.unreadable.push_back("record " + str(r, "paging_token") + ": no created_at");
+      continue;
+    }
+    if (out.oldest == 0 || *t < out.oldest) out.oldest = *t;
+    time_of[str(r, "id")] = *t;
+    if (str(r, "type") != "payment" || str(r, "from") != hot || str(r, "to") == hot) continue;
+    if (!r.contains("transaction_successful") || !r["transaction_successful"].is_boolean() ||
+        !r["transaction_successful"].get<bool>())
+      continue;
+    const std::string amount = str(r, "amount"), currency = currency_of_record(r, currency_of);
+    const std::string hash = str(r, "transaction_hash");
+    if (currency.empty() || !valid_amount(amount) || hash.empty()) {
+      out.unreadable.push_back("operation " + str(r, "id") + ": an outgoing payment that cannot be read");
+      continue;
+    }
+    out.entries.push_back(ExternalEntry{hash, currency, "-" + amount, str(r, "to"),
+                                        std::chrono::system_clock::time_point(std::chrono::seconds(*t))});
+  }
+  for (const auto& a : in.arrivals) {
+    auto t = time_of.find(a.external_txid);
+    if (t == time_of.end()) continue;  // no time: named above
+    out.entries.push_back(ExternalEntry{a.external_txid, a.currency, a.amount, a.address,
+                                        std::chrono::system_clock::time_point(std::chrono::seconds(t->second))});
   }
   return out;
 }

@@ -36,6 +36,20 @@ struct PaymentsPage {
 // its id), else `hot` alone (suspense). Its id is the operation id.
 PaymentsPage payments_of(const Json& page, const std::string& hot, const CurrencyOf& currency_of);
 
+// A page of GET /accounts/{hot}/payments?order=desc&join=transactions, for reconciliation:
+// what moved through the hot account in successful transactions. Incoming payments and
+// fundings: the operation id (the deposit's id), + amount, the address as for deposits
+// ("hot-MEMO" or `hot`). Outgoing: the transaction hash (the withdrawal's external id), -
+// amount, the destination. `oldest` is the earliest created_at on the page (seconds).
+struct HistoryPage {
+  std::vector<ExternalEntry> entries;
+  std::size_t records = 0;
+  std::string last_token;
+  std::int64_t oldest = 0;
+  std::vector<std::string> unreadable;
+};
+HistoryPage history_of(const Json& page, const std::string& hot, const CurrencyOf& currency_of);
+
 struct AccountState {
   std::int64_t sequence = 0;  // the last sequence number used
   std::vector<std::pair<std::string, std::string>> balances;  // currency ("XLM", or via CurrencyOf), amount

@@ -348,6 +348,42 @@ class Stellar final : public Bridge {
     return address;
   }
 
+  // For reconciliation: what moved through the hot account since `since`, from its payments
+  // (newest first) until a page reaches back before it; amounts in the currencies' decimals.
+  // nullopt when Horizon cannot be asked or answers what cannot be read, never a partial one.
+  std::optional<std::vector<ExternalEntry>> history(std::chrono::system_clock::time_point since) override {
+    std::optional<Hot> hot;
+    {
+      auto conn = services_.pool->acquire();
+      pqxx::read_transaction tx(*conn);
+      hot = hot_account(tx);
+    }
+    std::vector<ExternalEntry> out;
+    if (!hot) return out;
+    const std::int64_t since_s = std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count();
+    std::string cursor;
+    for (int page = 0; page < 10'000; ++page) {
+      Reply r = horizon_.get("accounts/" + hot->address + "/payments?order=desc&limit=" + std::to_string(kPage) +
+                             "&join=transactions" + (cursor.empty() ? "" : "&cursor=" + cursor));
+      if (r.kind == Reply::Kind::NotFound) return out;  // not on the network: nothing moved
+      if (!r.ok()) return std::nullopt;
+      horizon::HistoryPage h;
+      try {
+        h = horizon::history_of(r.body, hot->address, currency_of_fn());
+      } catch (const std::exception&) {
+        return std::nullopt;
+      }
+      for (auto& e : h.entries)
+        if (e.at >= since) {
+          e.amount = in_decimals_of(e.currency, e.amount);
+          out.push_back(std::move(e));
+        }
+      if (h.records < static_cast<std::size_t>(kPage) || (h.oldest && h.oldest < since_s)) return out;
+      cursor = h.last_token;
+    }
+    return std::nullopt;
+  }
+
   std::optional<std::vector<ExternalBalance>> external_balances() override {
     std::optional<Hot> hot;
     {
