@@ -36,7 +36,14 @@ std::string read_data_argument(const std::string& arg) {
 int exit_code_for(const Json& answer, long http_status) {
   if (answer.is_object() && answer.contains("resultcode") && answer["resultcode"].is_number_integer()) {
     int rc = answer["resultcode"].get<int>();
-    if (rc == code(Rc::Ok)) return kExitOk;
+    if (rc == code(Rc::Ok)) {
+      // A reconciliation run (omnictl bridge reconcile, for cron): its outcome is the status.
+      if (auto s = answer.find("reconcilestatus"); s != answer.end() && s->is_string()) {
+        if (*s == "discrepancies") return kExitApiError;
+        if (*s == "unreachable") return kExitNetwork;
+      }
+      return kExitOk;
+    }
     if (rc == code(Rc::NotAuthenticated) || rc == code(Rc::InvalidCredentials) || rc == code(Rc::Forbidden))
       return kExitAuth;
     return kExitApiError;
@@ -79,7 +86,14 @@ ApiOutcome call_api(net::Client& client, const Connection& conn, const std::stri
   }
   out.exit_code = exit_code_for(answer, out.http.response.status);
   if (out.exit_code != kExitOk) {
-    if (answer.is_object() && answer.contains("resultcode") && answer["resultcode"].is_number_integer()) {
+    if (auto s = answer.is_object() ? answer.find("reconcilestatus") : answer.end();
+        answer.is_object() && s != answer.end() && s->is_string()) {
+      const std::string run = answer.contains("runid") && answer["runid"].is_string() ? answer["runid"].get<std::string>() : "";
+      out.message = "reconciliation run " + run + ": " +
+                    (*s == "unreachable" ? std::string("a bridge's network could not be reached")
+                                         : std::string("discrepancies found")) +
+                    " (omnictl bridge reconcile show " + run + ")";
+    } else if (answer.is_object() && answer.contains("resultcode") && answer["resultcode"].is_number_integer()) {
       out.message = std::to_string(answer["resultcode"].get<int>()) + " " +
                     (answer.contains("resultmessage") && answer["resultmessage"].is_string()
                          ? answer["resultmessage"].get<std::string>()

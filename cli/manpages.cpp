@@ -262,10 +262,14 @@ error, or in the JSON with
 .BR "\-o json" ).
 .B omnictl status
 exits 2 when a component is locked.
+.B omnictl bridge reconcile
+exits 2 when its run found discrepancies (and 0 when everything reconciles).
 .TP
 .B 3
 Network or TLS failure, a timeout, or an answer that is not JSON (after the
 retries).
+.B omnictl bridge reconcile
+also exits 3 when a bridge's network could not be reached.
 .TP
 .B 4
 Not authenticated or forbidden (result codes 10120, 10121, 10122), or the cached

@@ -9,7 +9,11 @@ namespace og::cli {
 
 int present(const GlobalOptions& opts, const ApiOutcome& out, std::ostream& o, std::ostream& e, bool default_json) {
   bool json = opts.output == OutputFormat::Json || (default_json && !opts.output_given);
-  if (out.exit_code == kExitOk && out.json) {
+  // An answer of 10000 whose outcome still sets the exit code (a reconciliation run that
+  // found discrepancies) is shown as any answer, and its outcome said on standard error.
+  const bool answered = out.json && out.json->is_object() && out.json->contains("resultcode") &&
+                        (*out.json)["resultcode"] == 10000;
+  if ((out.exit_code == kExitOk || answered) && out.json) {
     if (opts.field) {
       auto v = find_field(*out.json, *opts.field);
       if (!v) return local_error(opts, kExitUsage, "no field \"" + *opts.field + "\" in the answer", o, e);
@@ -19,7 +23,8 @@ int present(const GlobalOptions& opts, const ApiOutcome& out, std::ostream& o, s
     } else {
       o << render_table(*out.json, use_color(opts.no_color));
     }
-    return kExitOk;
+    if (out.exit_code != kExitOk) e << "omnictl: " << out.message << "\n";
+    return out.exit_code;
   }
   e << "omnictl: " << out.message << "\n";
   if (json) {

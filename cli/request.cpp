@@ -31,9 +31,9 @@ std::optional<double> retry_delay(const ApiOutcome& out, const RetryPolicy& poli
       else if ((out.http.failure == net::Failure::Connect || out.http.failure == net::Failure::Other) &&
                policy.financial)
         base = 10;
-    } else {
+    } else if (!out.json) {
       base = 10;  // an answer that is not JSON (a proxy's error page)
-    }
+    }  // else: a JSON answer that exits 3 (a reconciliation run that could not reach a network): served
   } else if (auto rc = result_code(out)) {
     if (*rc == code(Rc::Maintenance) || *rc == code(Rc::TooBusy) || *rc == code(Rc::SystemError)) base = 10;
     else if (*rc == code(Rc::TooFast)) base = 5;
@@ -44,7 +44,7 @@ std::optional<double> retry_delay(const ApiOutcome& out, const RetryPolicy& poli
 }
 
 bool outcome_unknown(const ApiOutcome& out) {
-  if (out.exit_code == kExitNetwork) return true;
+  if (out.exit_code == kExitNetwork) return !out.json;  // a JSON answer was served
   auto rc = result_code(out);
   return rc && (*rc == code(Rc::Maintenance) || *rc == code(Rc::TooBusy) || *rc == code(Rc::SystemError) ||
                 *rc == code(Rc::IdempotencyInProgress));

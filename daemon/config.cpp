@@ -1,5 +1,7 @@
 #include "daemon/config.h"
 
+#include "daemon/mail/mailer.h"
+
 #include <toml++/toml.h>
 
 #include <cmath>
@@ -202,7 +204,7 @@ Config parse_config(std::string_view text, const std::string& origin) {
 
   const auto* mail = r.table("mail");
   r.only(mail, "mail", {"transport", "from", "directory", "smtp_host", "smtp_port", "smtp_tls", "smtp_username",
-                        "smtp_password", "smtp_cacert"});
+                        "smtp_password", "smtp_cacert", "notify"});
   r.get(mail, "mail", "transport", c.mail.transport);
   r.get(mail, "mail", "from", c.mail.from);
   r.get(mail, "mail", "directory", c.mail.directory);
@@ -213,6 +215,9 @@ Config parse_config(std::string_view text, const std::string& origin) {
   r.get(mail, "mail", "smtp_username", c.mail.smtp_username);
   r.get(mail, "mail", "smtp_password", c.mail.smtp_password);
   r.get(mail, "mail", "smtp_cacert", c.mail.smtp_cacert);
+  r.get(mail, "mail", "notify", c.mail.notify);
+  if (!c.mail.notify.empty() && !mail::valid_address(c.mail.notify))
+    r.fail(mail ? mail->get("notify") : nullptr, "mail.notify", "must be one e-mail address");
   if (c.mail.transport != "smtp" && c.mail.transport != "directory" && c.mail.transport != "none")
     r.fail(mail ? mail->get("transport") : nullptr, "mail.transport", "must be smtp, directory or none");
   if (c.mail.transport == "smtp" && c.mail.smtp_host.empty())

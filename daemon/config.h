@@ -102,6 +102,9 @@ struct Config {
     std::string smtp_username;
     std::string smtp_password;         // secret: keep the file 0640
     std::filesystem::path smtp_cacert;
+    // Where operators are told of what needs them (a reconciliation with discrepancies): the
+    // installation's notification address ("" = nobody is told).
+    std::string notify;
   } mail;
 
   // Jobs that run on one node at a time under a lease in the database (daemon/jobs/).

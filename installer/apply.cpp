@@ -449,6 +449,8 @@ void Installation::write_configuration() {
       << "\nsmtp_password = " << toml_quote(get(answers_, "smtp.password")) << "\n";
   if (!get(answers_, "smtp.cacert").empty())
     c << "smtp_cacert = " << toml_quote(get(answers_, "smtp.cacert")) << "\n";
+  if (!get(answers_, "notification.email").empty())
+    c << "notify = " << toml_quote(get(answers_, "notification.email")) << "\n";
   write_file(layout_.config_file, c.str(), 0640);
   step("configuration", "wrote " + layout_.config_file.string() + " (mode 0640)");
 }

@@ -111,6 +111,23 @@ void system(std::vector<Endpoint>& out) {
                "assigning it again is refused.",
   });
 
+  out.push_back({
+      .method = Method::Post,
+      .path = "/api/v1/system/bridge/{bridgename}-{instanceid}/suspense/dismiss",
+      .summary = "Dismiss a deposit in suspense as no user's money (the operator's own funding)",
+      .component = Component::Omnibridge,
+      .access = Access::Write,
+      .rights = {"manualdeposit"},
+      .params = {path(P("bridgename").len(1, 15).desc("Bridge name")),
+                 path(P("instanceid").len(1, 2).fmt(Format::Digits).desc("Instance ID")),
+                 P("externaltransactionid").req().len(1, 100).desc("The deposit, by the network's transaction ID"),
+                 P("reason").req().len(3, 200).desc("Why it is no user's money, kept with it")},
+      .command = "system bridge suspense dismiss",
+      .extension = true,
+      .notes = "It credits nothing and stays recorded (who, when, why); reconciliation counts it as explained "
+               "(docs/reconciliation.md). Dismissing it again, or one not in suspense, is refused (10140).",
+  });
+
   // Alerts (our extension): money a bridge credited that its network took back afterwards.
   out.push_back({
       .method = Method::Get,
@@ -141,6 +158,50 @@ void system(std::vector<Endpoint>& out) {
       .extension = true,
       .notes = "Records who acknowledged it and when; acknowledging it again is refused (10140). The ledger is "
                "not changed: a correction is an operation of its own.",
+  });
+
+  // Reconciliation (our extension, docs/reconciliation.md): `omnictl bridge reconcile` for cron.
+  out.push_back({
+      .method = Method::Post,
+      .path = "/api/v1/system/reconcile",
+      .summary = "Reconcile bridges: balances and transactions, internal against external",
+      .component = Component::Omnibridge,
+      .access = Access::Write,
+      .rights = {"readsystemdata"},
+      .params = {P("bridge").len(3, 18).desc("The bridge instance (NAME-ID, e.g. stellar-1), or all (the default)"),
+                 P("since").len(10, 10).fmt(Format::Date).desc("First day (UTC) of the movements compared; default "
+                                                              "the day before until"),
+                 P("until").len(10, 10).fmt(Format::Date).desc("Last day (UTC), included; default today"),
+                 Num("windowdays").len(1, 2).desc("How many days apart two records of the same amount may be to "
+                                                  "match without a reference, 0 to 30 (default 3)")},
+      .command = "bridge reconcile",
+      .extension = true,
+      .notes = "Never changes the ledger. The run is stored (bridge reconcile show RUN); its reconcilestatus is "
+               "clean, discrepancies or unreachable, and omnictl exits 0, 2 or 3 on them. Runs are serialized "
+               "across nodes; one with discrepancies mails the installation's notification address "
+               "([mail] notify).",
+  });
+  out.push_back({
+      .method = Method::Get,
+      .path = "/api/v1/system/reconcile/runs",
+      .summary = "List stored reconciliation runs, newest first",
+      .component = Component::Omnibridge,
+      .access = Access::Read,
+      .rights = {"readsystemdata"},
+      .params = {Num("limit").len(1, 3).desc("How many, 1 to 500 (default 50)")},
+      .command = "bridge reconcile list",
+      .extension = true,
+  });
+  out.push_back({
+      .method = Method::Get,
+      .path = "/api/v1/system/reconcile/runs/{runid}",
+      .summary = "Show a stored reconciliation run: its whole report",
+      .component = Component::Omnibridge,
+      .access = Access::Read,
+      .rights = {"readsystemdata"},
+      .params = {path(P("runid").len(1, 18).fmt(Format::Digits).desc("The run, by its id"))},
+      .command = "bridge reconcile show",
+      .extension = true,
   });
 
   // The generic bridge (our extension; role adapter-admin).

@@ -311,7 +311,11 @@ class Bridge {
   // What the outside holds, per external account and currency; nullopt when this bridge
   // cannot see it (the generic adapter keeps its own books).
   virtual std::optional<std::vector<ExternalBalance>> external_balances() { return std::nullopt; }
-  // The outside's movements since `since`, for reconciliation; nullopt when it cannot see them.
+  // The outside's movements since `since`, for reconciliation (deposits under their inbox id,
+  // withdrawals under their external id; signed amounts); nullopt when it cannot see them
+  // now. has_history(): whether this bridge has one at all (a nullopt from one that has is
+  // its network being unreachable).
+  virtual bool has_history() const { return false; }
   virtual std::optional<std::vector<ExternalEntry>> history(std::chrono::system_clock::time_point since) {
     (void)since;
     return std::nullopt;

@@ -183,4 +183,13 @@ bool assign(pqxx::work& tx, const Bridge& bridge, const std::string& external_tx
              .affected_rows() == 1;
 }
 
+bool dismiss(pqxx::work& tx, const Bridge& bridge, const std::string& external_txid, const std::string& by,
+             const std::string& reason) {
+  return tx.exec_params(
+               "UPDATE bridge_inbox SET state = 'dismissed', assigned_by = $4, message = $5, settled_at = now() "
+               "WHERE bridge = $1 AND instance = $2 AND external_txid = $3 AND state IN ('unmatched', 'refused')",
+               bridge.type(), bridge.instance(), external_txid, by, "dismissed: " + reason)
+             .affected_rows() == 1;
+}
+
 }  // namespace og::bridges

@@ -62,4 +62,10 @@ std::vector<Suspended> suspense(pqxx::transaction_base& tx, const Bridge& bridge
 bool assign(pqxx::work& tx, const Bridge& bridge, const std::string& external_txid, const std::string& waid,
             const std::string& by);
 
+// Dismisses a suspended arrival as no user's money (the operator's own funding of a hot
+// wallet): it leaves suspense, credits nothing, and stays recorded with who and why. False
+// when the instance has no such arrival in suspense (nothing changes).
+bool dismiss(pqxx::work& tx, const Bridge& bridge, const std::string& external_txid, const std::string& by,
+             const std::string& reason);
+
 }  // namespace og::bridges

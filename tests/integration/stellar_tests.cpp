@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -583,4 +586,153 @@ TEST_CASE("stellar: bad account data is refused", "[stellar][config]") {
   }
   CHECK(count_of(omnid, "SELECT count(*) FROM bridge_accounts") == 0);
   CHECK(omnid.log().find(other.secret()) == std::string::npos);
+}
+
+TEST_CASE("stellar: reconciliation from omnictl: discrepancies (2), clean (0), unreachable (3), stored runs",
+          "[stellar][reconcile]") {
+  REQUIRE(HorizonDouble::available());
+  HorizonDouble h;
+  og::test::TempDir maildir("ogmail"), home("ogrec");
+  OmnidOptions o = options_for(h, og::test::fresh_database("xlmrec"));
+  o.config["mail.transport"] = "\"directory\"";
+  o.config["mail.directory"] = "\"" + maildir.path().string() + "\"";
+  o.config["mail.notify"] = "\"ops@example.com\"";
+  Omnid omnid(o);
+  Setup s = set_up(omnid, h, true);
+  fund_wallet(omnid, h, s, "100", "100.0000000");
+  const std::string dest = new_account();
+  h.control("fund", Json{{"account", dest}, {"xlm", "10"}, {"close", true}});
+  Answer w = withdraw(omnid, s, dest, "10");
+  require_ok(w, omnid);
+  const std::string wtxid = w.json["txid"];
+  REQUIRE(eventually([&] { return withdrawal_state(omnid, wtxid) == "completed"; }));
+
+  const std::map<std::string, std::string> env{{"OMNICTL_URL", omnid.url()},
+                                               {"OMNICTL_CACERT", omnid.cacert()},
+                                               {"OMNICTL_APIKEY", s.admin},
+                                               {"XDG_CONFIG_HOME", (home.path() / "config").string()},
+                                               {"XDG_CACHE_HOME", (home.path() / "cache").string()}};
+  auto omnictl = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), OMNICTL_PATH);
+    return og::test::run_process(args, "", env);
+  };
+  auto reconcile = [&](std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"bridge", "reconcile", "--bridge", "stellar-1", "-o", "json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return omnictl(args);
+  };
+  auto xlm_row = [](const Json& run) {
+    for (const auto& b : run["bridges"][0]["balances"])
+      if (b["currency"] == "XLM") return b;
+    return Json();
+  };
+
+  // The hot account's own funding (1000 XLM from the operator) reached the network and no
+  // wallet: external only, waiting in suspense. Exit 2; the operators are mailed.
+  auto first = reconcile();
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 2);
+  CHECK(first.err.find("discrepancies found") != std::string::npos);
+  Json run = Json::parse(first.out);
+  CHECK(run["reconcilestatus"] == "discrepancies");
+  Json t = run["bridges"][0]["transactions"];
+  CHECK(t["matched"] == 2);  // the deposit by operation id, the withdrawal by its hash
+  CHECK(t["externalonly"] == 1);
+  CHECK(t["internalonly"] == 0);
+  REQUIRE(t["discrepancies"].size() == 1);
+  CHECK(t["discrepancies"][0]["kind"] == "external_only_in_suspense");
+  CHECK(t["discrepancies"][0]["external"][0]["amount"] == "1000.0000000");
+  const std::string funding = t["discrepancies"][0]["external"][0]["externalid"];
+  // Balances: more XLM outside than owed (the operator's own): no shortfall.
+  CHECK(xlm_row(run)["shortfall"] == false);
+  CHECK(xlm_row(run)["internalbalance"] == "90.0000000");
+  REQUIRE(omnid.wait_for_outbox());
+  bool mailed = false;
+  for (const auto& f : std::filesystem::directory_iterator(maildir.path())) {
+    const std::string text = og::test::read_file(f.path());
+    mailed = mailed || (text.find("ops@example.com") != std::string::npos &&
+                        text.find("reconcile show " + run["runid"].get<std::string>()) != std::string::npos);
+  }
+  CHECK(mailed);
+
+  // The operator says the funding is their own (suspense dismissed, with why): explained, and
+  // the next run is clean. Dismissing it again, or without a reason, is refused.
+  const std::string dismiss = "/api/v1/system/bridge/stellar-1/suspense/dismiss";
+  CHECK(omnid.call_json("POST", dismiss, Json{{"externaltransactionid", funding}}, s.admin).resultcode() == 10110);
+  CHECK(omnid.call_json("POST", dismiss, Json{{"externaltransactionid", "nosuch"}, {"reason", "float"}}, s.admin)
+            .resultcode() == 10140);
+  CHECK(omnid.call_json("POST", dismiss, Json{{"externaltransactionid", funding}, {"reason", "float"}}, s.user.apikey)
+            .resultcode() == 10122);
+  require_ok(omnid.call_json("POST", dismiss,
+                             Json{{"externaltransactionid", funding}, {"reason", "the operator's float for fees"}},
+                             s.admin),
+             omnid);
+  CHECK(omnid.call_json("POST", dismiss, Json{{"externaltransactionid", funding}, {"reason", "again"}}, s.admin)
+            .resultcode() == 10140);
+  CHECK(xlm_of(omnid, s.waid, s.user.apikey)[0] == "90.0000000");  // nothing credited
+  auto clean = reconcile();
+  INFO(clean.out << clean.err);
+  REQUIRE(clean.exit_code == 0);
+  run = Json::parse(clean.out);
+  CHECK(run["reconcilestatus"] == "clean");
+  CHECK(run["bridges"][0]["transactions"]["matched"] == 2);
+  CHECK(run["bridges"][0]["transactions"]["dismissed"] == 1);
+  CHECK(xlm_row(run)["shortfall"] == false);
+  const std::string clean_id = run["runid"];
+
+  // A withdrawal whose network id no longer names what went out, booked days apart: the
+  // ledger's side alone and the network's alone.
+  {
+    pqxx::connection c(omnid.db_conninfo());
+    pqxx::work tx(c);
+    tx.exec_params("UPDATE bridge_withdrawals SET external_txid = $2 WHERE txid = $1", wtxid, std::string(64, 'f'));
+    tx.exec_params("UPDATE transactions SET finalized_at = finalized_at - interval '6 days' WHERE txid = $1", wtxid);
+    tx.commit();
+  }
+  const auto week_ago = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) - std::chrono::days(8);
+  const std::chrono::year_month_day ymd{week_ago};
+  char since[16];
+  std::snprintf(since, sizeof since, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
+  auto broken = reconcile({"--since", since});
+  INFO(broken.out << broken.err);
+  REQUIRE(broken.exit_code == 2);
+  t = Json::parse(broken.out)["bridges"][0]["transactions"];
+  CHECK(t["internalonly"] == 1);
+  CHECK(t["externalonly"] == 1);
+  CHECK(t["matched"] == 1);  // the wallet's deposit
+  CHECK(t["dismissed"] == 1);
+
+  // Horizon gone: exit 3, said as such.
+  h.control("misbehave", Json{{"unreachable_ms", 15000}});
+  auto down = reconcile();
+  INFO(down.out << down.err);
+  CHECK(down.exit_code == 3);
+  CHECK(Json::parse(down.out)["reconcilestatus"] == "unreachable");
+  h.control("misbehave", Json{{"clear", true}});
+
+  // Stored runs: listed newest first, each shown again as it was.
+  auto listed = omnictl({"bridge", "reconcile", "list", "-o", "json"});
+  INFO(listed.out << listed.err);
+  REQUIRE(listed.exit_code == 0);
+  Json runs = Json::parse(listed.out)["runs"];
+  REQUIRE(runs.size() == 4);
+  CHECK(runs[0]["reconcilestatus"] == "unreachable");
+  CHECK(runs[2]["reconcilestatus"] == "clean");
+  CHECK(runs[3]["reconcilestatus"] == "discrepancies");
+  auto shown = omnictl({"bridge", "reconcile", "show", clean_id, "-o", "json"});
+  REQUIRE(shown.exit_code == 0);
+  CHECK(Json::parse(shown.out)["bridges"][0]["transactions"]["dismissed"] == 1);
+
+  // Bad input: refused, no run stored.
+  CHECK(omnictl({"bridge", "reconcile", "show", "999999"}).exit_code == 2);
+  CHECK(omnictl({"bridge", "reconcile", "--bridge", "nosuch-1"}).exit_code == 2);
+  CHECK(omnictl({"bridge", "reconcile", "--bridge", "stellar"}).exit_code == 2);
+  CHECK(omnictl({"bridge", "reconcile", "--since", "2026-13-01"}).exit_code == 1);
+  CHECK(omnictl({"bridge", "reconcile", "--since", "2026-12-02", "--until", "2026-12-01"}).exit_code == 2);
+  CHECK(omnictl({"bridge", "reconcile", "--until", "2999-01-01"}).exit_code == 2);
+  CHECK(omnictl({"bridge", "reconcile", "--windowdays", "31"}).exit_code == 2);
+  CHECK(omnid.call_json("POST", "/api/v1/system/reconcile", Json{{"bridge", "stellar-1"}}, s.user.apikey).resultcode() ==
+        10122);
+  CHECK(count_of(omnid, "SELECT count(*) FROM reconcile_runs") == 4);
 }

@@ -189,6 +189,7 @@ class Bitcoin final : public Bridge {
   // For reconciliation: the wallet's receives in the chain and its sends since `since`,
   // from listtransactions pages (newest first) until one reaches back before it. nullopt
   // when bitcoind cannot be asked or answers what cannot be read, never a partial history.
+  bool has_history() const override { return true; }
   std::optional<std::vector<ExternalEntry>> history(std::chrono::system_clock::time_point since) override {
     constexpr int kPage = 1000;
     const long long since_s = std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count();

@@ -351,6 +351,7 @@ class Stellar final : public Bridge {
   // For reconciliation: what moved through the hot account since `since`, from its payments
   // (newest first) until a page reaches back before it; amounts in the currencies' decimals.
   // nullopt when Horizon cannot be asked or answers what cannot be read, never a partial one.
+  bool has_history() const override { return true; }
   std::optional<std::vector<ExternalEntry>> history(std::chrono::system_clock::time_point since) override {
     std::optional<Hot> hot;
     {

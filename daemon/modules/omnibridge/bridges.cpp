@@ -56,10 +56,10 @@ Reply active(App& app, Call&) {
 // Internal figures from the ledger: what users hold through this bridge (the clearing
 // account's other side), what of it is held for pending withdrawals; external ones from
 // the bridge when it can see them.
-Reply balances(App& app, Call& call) {
-  Reply error;
-  bridges::Bridge* b = instance_of(app, param(call, "bridgename"), param(call, "instanceid"), error);
-  if (!b) return error;
+}  // namespace
+
+Json balance_rows(App& app, bridges::Bridge& bridge) {
+  bridges::Bridge* b = &bridge;
   const std::string name = b->ledger_name();
   std::map<std::string, std::pair<int128, int128>> figures;  // currency -> (owed to users, held)
   {
@@ -131,10 +131,19 @@ Reply balances(App& app, Call& call) {
       entry["externalnote"] = "the network reported " + u->second + ", which is not counted (beyond 18 decimals or 10^20)";
     list.push_back(std::move(entry));
   }
+  return list;
+}
+
+namespace {
+
+Reply balances(App& app, Call& call) {
+  Reply error;
+  bridges::Bridge* b = instance_of(app, param(call, "bridgename"), param(call, "instanceid"), error);
+  if (!b) return error;
   return Reply::ok(Json{{"bridgename", b->type()},
                         {"instanceid", b->instance()},
                         {"description", b->description()},
-                        {"balances", list}});
+                        {"balances", balance_rows(app, *b)}});
 }
 
 Reply update_account(App& app, Call& call) {
@@ -227,6 +236,19 @@ Reply suspense_assign(App& app, Call& call) {
   tx.commit();
   if (app.jobs) app.jobs->wake("bridge-inbox");
   return Reply::ok(Json{{"externaltransactionid", ext}, {"waid", waid}});
+}
+
+Reply suspense_dismiss(App& app, Call& call) {
+  Reply error;
+  bridges::Bridge* b = instance_of(app, param(call, "bridgename"), param(call, "instanceid"), error);
+  if (!b) return error;
+  const std::string ext = param(call, "externaltransactionid"), reason = param(call, "reason");
+  auto conn = app.pool.acquire();
+  pqxx::work tx(*conn);
+  if (!bridges::dismiss(tx, *b, ext, call.principal.id(), reason))
+    return Reply::error(Rc::NotFound, "bridge " + b->key() + " has no deposit " + ext + " in suspense");
+  tx.commit();
+  return Reply::ok(Json{{"externaltransactionid", ext}, {"state", "dismissed"}});
 }
 
 Reply alerts_list(App& app, Call& call) {
@@ -338,6 +360,7 @@ void register_bridges(Registry& r) {
   r.bind("GET /api/v1/system/bridge/{bridgename}-{instanceid}/externalaccountlist", blocking(account_list));
   r.bind("GET /api/v1/system/bridge/{bridgename}-{instanceid}/suspense", blocking(suspense_list));
   r.bind("POST /api/v1/system/bridge/{bridgename}-{instanceid}/suspense/assign", blocking(suspense_assign));
+  r.bind("POST /api/v1/system/bridge/{bridgename}-{instanceid}/suspense/dismiss", blocking(suspense_dismiss));
   r.bind("GET /api/v1/system/bridge/{bridgename}-{instanceid}/alerts", blocking(alerts_list));
   r.bind("POST /api/v1/system/bridge/{bridgename}-{instanceid}/alerts/acknowledge", blocking(alerts_acknowledge));
   r.bind("POST /api/v1/system/bridge/generic/deposit", deposit, Blocks::No);
