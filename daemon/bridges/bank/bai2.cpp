@@ -62,6 +62,8 @@ std::vector<Record> records_of(std::string_view text) {
       if (r.code == "16" && r.fields.size() > fixed_fields_of_16(r.fields, r.line)) {
         r.fields.back() += " " + std::string(rest);  // more text
       } else {
+        // A record cut after a comma: its empty last field is the 88's first.
+        if (!r.fields.empty() && r.fields.back().empty()) r.fields.pop_back();
         for (auto& f : split(rest)) r.fields.push_back(std::move(f));
       }
       continue;

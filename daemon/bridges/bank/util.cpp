@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <cstdio>
 
 namespace og::bridges::bank::detail {
 
@@ -171,9 +170,8 @@ std::string make_date(int year, int month, int day, const std::string& where) {
   if (year < 1900 || year > 2999 || month < 1 || month > 12 || day < 1 ||
       day > kDays[static_cast<std::size_t>(month - 1)] || (month == 2 && day == 29 && !leap))
     refuse(where + ": not a date");
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
-  return buf;
+  auto two = [](int v) { return std::string(1, static_cast<char>('0' + v / 10)) + static_cast<char>('0' + v % 10); };
+  return std::to_string(year) + "-" + two(month) + "-" + two(day);
 }
 
 void check_balance(Statement& s) {
