@@ -16,7 +16,7 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 if command -v apt-get >/dev/null 2>&1; then
   pkgs=(cmake g++ ninja-build pkg-config
         libboost-dev libboost-system-dev libcurl4-openssl-dev libpqxx-dev libpq-dev
-        nlohmann-json3-dev libssl-dev libtomlplusplus-dev catch2 libcli11-dev
+        nlohmann-json3-dev libssl-dev libtomlplusplus-dev catch2 libcli11-dev libxml2-dev
         postgresql openssl ca-certificates tzdata libjemalloc-dev)
   [ "$profile" != build ] && pkgs+=(curl mandoc shellcheck python3 procps oathtool python3-jwt python3-oauthlib
                                     python3-requests-oauthlib python3-requests python3-aiosmtpd python3-cryptography)
@@ -39,7 +39,7 @@ if command -v apt-get >/dev/null 2>&1; then
 elif command -v dnf >/dev/null 2>&1; then
   # RHEL 8/9: enable EPEL and CodeReady Builder (RHEL 9) / PowerTools (RHEL 8) first.
   pkgs=(cmake gcc-c++ ninja-build pkgconf-pkg-config
-        boost-devel libcurl-devel libpqxx-devel libpq-devel json-devel openssl-devel
+        boost-devel libcurl-devel libpqxx-devel libpq-devel json-devel openssl-devel libxml2-devel
         tomlplusplus-devel catch-devel cli11-devel
         postgresql-server postgresql-contrib openssl ca-certificates tzdata jemalloc-devel)
   [ "$profile" != build ] && pkgs+=(curl mandoc ShellCheck python3 procps-ng oathtool python3-jwt python3-oauthlib
