@@ -6,11 +6,13 @@
 # Words that may follow the command words $1 ("" at the top).
 _omnictl_children() {
     case "$1" in
-        '') echo 'api auth completion config currency install login logout notifications payment profile static status system tenant unlock user wallet whoami' ;;
+        '') echo 'api auth bridge completion config currency install login logout notifications payment profile static status system tenant unlock user wallet whoami' ;;
         'auth') echo 'apps authorize authorizesubmit jwks p revoke strategies token unlock' ;;
         'auth apps') echo 'create list' ;;
         'auth p') echo 'callback login' ;;
         'auth strategies') echo 'list set' ;;
+        'bridge') echo 'reconcile' ;;
+        'bridge reconcile') echo 'list show' ;;
         'config') echo 'current-context delete-context get-contexts set-context use-context' ;;
         'currency') echo 'address bridge extended issue issueiou list profileaddress' ;;
         'currency address') echo 'attribute create list trustline' ;;
@@ -29,7 +31,7 @@ _omnictl_children() {
         'system bridge') echo 'active alerts attributelist balances externalaccountlist generic identifier suspense updateaccount' ;;
         'system bridge alerts') echo 'acknowledge list' ;;
         'system bridge generic') echo 'close deposit withdrawals' ;;
-        'system bridge suspense') echo 'assign list' ;;
+        'system bridge suspense') echo 'assign dismiss list' ;;
         'system component') echo 'attribute attributelist unlock' ;;
         'system currency') echo 'bridge list' ;;
         'system currency bridge') echo 'create' ;;
@@ -67,6 +69,9 @@ _omnictl_flags() {
         'auth strategies set') echo '--facebook-stdin --facebook-file --google-stdin --google-file --linkedin-stdin --linkedin-file --data' ;;
         'auth token') echo '--code-stdin --code-file --client_id --client_secret-stdin --client_secret-file --redirect_uri --grant_type --refresh_token-stdin --refresh_token-file --code_verifier-stdin --code_verifier-file --data' ;;
         'auth unlock') echo '--password-stdin --password-file --data' ;;
+        'bridge reconcile') echo '--bridge --since --until --windowdays --data' ;;
+        'bridge reconcile list') echo '--limit' ;;
+        'bridge reconcile show') echo '--runid' ;;
         'config set-context') echo '--url --cacert --apikey-stdin --apikey-file --token-stdin --token-file --use' ;;
         'currency address attribute') echo '--bridgename --address --destinationtagrequired --data' ;;
         'currency address create') echo '--bridgename --data' ;;
@@ -109,6 +114,7 @@ _omnictl_flags() {
         'system bridge generic deposit') echo '--waid --currency --amount --externaltransactionid --externalsourceaddress --description --data --idempotency-key' ;;
         'system bridge identifier') echo '--bridgename' ;;
         'system bridge suspense assign') echo '--bridgename --instanceid --externaltransactionid --waid --data' ;;
+        'system bridge suspense dismiss') echo '--bridgename --instanceid --externaltransactionid --reason --data' ;;
         'system bridge suspense list') echo '--bridgename --instanceid' ;;
         'system bridge updateaccount') echo '--bridgename --instanceid --bridgeinstanceid --accountdata-stdin --accountdata-file --data' ;;
         'system component attribute') echo '--component --name --value --data' ;;

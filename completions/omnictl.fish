@@ -6,7 +6,7 @@
 function __omnictl_children
     switch "$argv[1]"
         case ''
-            printf '%s\n' api auth completion config currency install login logout notifications payment profile static status system tenant unlock user wallet whoami
+            printf '%s\n' api auth bridge completion config currency install login logout notifications payment profile static status system tenant unlock user wallet whoami
         case 'auth'
             printf '%s\n' apps authorize authorizesubmit jwks p revoke strategies token unlock
         case 'auth apps'
@@ -15,6 +15,10 @@ function __omnictl_children
             printf '%s\n' callback login
         case 'auth strategies'
             printf '%s\n' list set
+        case 'bridge'
+            printf '%s\n' reconcile
+        case 'bridge reconcile'
+            printf '%s\n' list show
         case 'config'
             printf '%s\n' current-context delete-context get-contexts set-context use-context
         case 'currency'
@@ -52,7 +56,7 @@ function __omnictl_children
         case 'system bridge generic'
             printf '%s\n' close deposit withdrawals
         case 'system bridge suspense'
-            printf '%s\n' assign list
+            printf '%s\n' assign dismiss list
         case 'system component'
             printf '%s\n' attribute attributelist unlock
         case 'system currency'
@@ -176,6 +180,7 @@ complete -c omnictl -s h -l help -d 'Print help and exit'
 # Commands.
 complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a api -d 'Send any request to the API (the escape hatch)'
 complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a auth -d 'apps, authorize, authorizesubmit, jwks, p, revoke, strategies, token, unlock'
+complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a bridge -d 'reconcile'
 complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a completion -d 'Print the shell completion script'
 complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a config -d 'current-context, delete-context, get-contexts, set-context, use-context'
 complete -c omnictl -n '__omnictl_arg_is \'\' 0' -a currency -d 'address, bridge, extended, issue, issueiou, list, profileaddress'
@@ -208,6 +213,9 @@ complete -c omnictl -n '__omnictl_arg_is \'auth p\' 0' -a callback -d 'Redirect 
 complete -c omnictl -n '__omnictl_arg_is \'auth p\' 0' -a login -d 'Start a login with an external account (Facebook, Google, LinkedIn)'
 complete -c omnictl -n '__omnictl_arg_is \'auth strategies\' 0' -a list -d 'List all public authentication strategies configured on the installation'
 complete -c omnictl -n '__omnictl_arg_is \'auth strategies\' 0' -a set -d 'Add or configure a public authentication strategy'
+complete -c omnictl -n '__omnictl_arg_is \'bridge\' 0' -a reconcile -d 'Reconcile bridges: balances and transactions, internal against external'
+complete -c omnictl -n '__omnictl_arg_is \'bridge reconcile\' 0' -a list -d 'List stored reconciliation runs, newest first'
+complete -c omnictl -n '__omnictl_arg_is \'bridge reconcile\' 0' -a show -d 'Show a stored reconciliation run: its whole report'
 complete -c omnictl -n '__omnictl_arg_is \'config\' 0' -a current-context -d 'Print the name of the current context'
 complete -c omnictl -n '__omnictl_arg_is \'config\' 0' -a delete-context -d 'Delete a context'
 complete -c omnictl -n '__omnictl_arg_is \'config\' 0' -a get-contexts -d 'List the contexts of the configuration file'
@@ -271,7 +279,7 @@ complete -c omnictl -n '__omnictl_arg_is \'system bridge\' 0' -a balances -d 'Re
 complete -c omnictl -n '__omnictl_arg_is \'system bridge\' 0' -a externalaccountlist -d 'Get a list of external accounts (and attributes) for a particular instance'
 complete -c omnictl -n '__omnictl_arg_is \'system bridge\' 0' -a generic -d 'close, deposit, withdrawals'
 complete -c omnictl -n '__omnictl_arg_is \'system bridge\' 0' -a identifier -d 'Get the attribute that uniquely identifies an external account of this bridge'
-complete -c omnictl -n '__omnictl_arg_is \'system bridge\' 0' -a suspense -d 'assign, list'
+complete -c omnictl -n '__omnictl_arg_is \'system bridge\' 0' -a suspense -d 'assign, dismiss, list'
 complete -c omnictl -n '__omnictl_arg_is \'system bridge\' 0' -a updateaccount -d 'Update the configuration of a bridge\'s external account'
 complete -c omnictl -n '__omnictl_arg_is \'system bridge alerts\' 0' -a acknowledge -d 'Acknowledge an alert once an operator has dealt with it'
 complete -c omnictl -n '__omnictl_arg_is \'system bridge alerts\' 0' -a list -d 'List a bridge instance\'s alerts: credited deposits the network reversed'
@@ -279,6 +287,7 @@ complete -c omnictl -n '__omnictl_arg_is \'system bridge generic\' 0' -a close -
 complete -c omnictl -n '__omnictl_arg_is \'system bridge generic\' 0' -a deposit -d 'Record a completed deposit received by an external adapter'
 complete -c omnictl -n '__omnictl_arg_is \'system bridge generic\' 0' -a withdrawals -d 'List pending withdrawals made with method "generic"'
 complete -c omnictl -n '__omnictl_arg_is \'system bridge suspense\' 0' -a assign -d 'Credit a deposit in suspense to a wallet'
+complete -c omnictl -n '__omnictl_arg_is \'system bridge suspense\' 0' -a dismiss -d 'Dismiss a deposit in suspense as no user\'s money (the operator\'s own funding)'
 complete -c omnictl -n '__omnictl_arg_is \'system bridge suspense\' 0' -a list -d 'List the deposits of a bridge instance that wait for an operator (suspense)'
 complete -c omnictl -n '__omnictl_arg_is \'system component\' 0' -a attribute -d 'Set a system attribute of a component'
 complete -c omnictl -n '__omnictl_arg_is \'system component\' 0' -a attributelist -d 'Get the list of system attribute descriptions of a component'
@@ -412,6 +421,13 @@ complete -c omnictl -n '__omnictl_cmd_is \'auth token\'' -l data -x -d 'JSON bod
 complete -c omnictl -n '__omnictl_cmd_is \'auth unlock\'' -l password-stdin -d 'Read Application password from standard input (a secret: never on the command line)'
 complete -c omnictl -n '__omnictl_cmd_is \'auth unlock\'' -l password-file -r -F -d 'Read Application password from FILE'
 complete -c omnictl -n '__omnictl_cmd_is \'auth unlock\'' -l data -x -d 'JSON body: the text itself, @FILE, or - for standard input; flags override its fields'
+complete -c omnictl -n '__omnictl_cmd_is \'bridge reconcile\'' -l bridge -x -d 'The bridge instance (NAME-ID, e.g. stellar-1), or all (the default)'
+complete -c omnictl -n '__omnictl_cmd_is \'bridge reconcile\'' -l since -x -d 'First day (UTC) of the movements compared; default the day before until'
+complete -c omnictl -n '__omnictl_cmd_is \'bridge reconcile\'' -l until -x -d 'Last day (UTC), included; default today'
+complete -c omnictl -n '__omnictl_cmd_is \'bridge reconcile\'' -l windowdays -x -d 'How many days apart two records of the same amount may be to match without a reference, 0 to 30 (default 3)'
+complete -c omnictl -n '__omnictl_cmd_is \'bridge reconcile\'' -l data -x -d 'JSON body: the text itself, @FILE, or - for standard input; flags override its fields'
+complete -c omnictl -n '__omnictl_cmd_is \'bridge reconcile list\'' -l limit -x -d 'How many, 1 to 500 (default 50)'
+complete -c omnictl -n '__omnictl_cmd_is \'bridge reconcile show\'' -l runid -x -d 'The run, by its id'
 complete -c omnictl -n '__omnictl_arg_is \'completion\' 0' -a 'bash zsh fish'
 complete -c omnictl -n '__omnictl_cmd_is \'config set-context\'' -l url -x -d 'Base URL of omnid'
 complete -c omnictl -n '__omnictl_cmd_is \'config set-context\'' -l cacert -r -F -d 'PEM file of the CA to trust'
@@ -628,6 +644,11 @@ complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense assign\'' -l i
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense assign\'' -l externaltransactionid -x -d 'The deposit, by the network\'s transaction ID'
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense assign\'' -l waid -x -d 'The wallet to credit'
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense assign\'' -l data -x -d 'JSON body: the text itself, @FILE, or - for standard input; flags override its fields'
+complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense dismiss\'' -l bridgename -x -d 'Bridge name'
+complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense dismiss\'' -l instanceid -x -d 'Instance ID'
+complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense dismiss\'' -l externaltransactionid -x -d 'The deposit, by the network\'s transaction ID'
+complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense dismiss\'' -l reason -x -d 'Why it is no user\'s money, kept with it'
+complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense dismiss\'' -l data -x -d 'JSON body: the text itself, @FILE, or - for standard input; flags override its fields'
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense list\'' -l bridgename -x -d 'Bridge name'
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge suspense list\'' -l instanceid -x -d 'Instance ID'
 complete -c omnictl -n '__omnictl_cmd_is \'system bridge updateaccount\'' -l bridgename -x -a 'ripple bitcoin stellar bank generic' -d 'Bridge name'

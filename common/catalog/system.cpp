@@ -175,6 +175,7 @@ void system(std::vector<Endpoint>& out) {
                  Num("windowdays").len(1, 2).desc("How many days apart two records of the same amount may be to "
                                                   "match without a reference, 0 to 30 (default 3)")},
       .command = "bridge reconcile",
+      .timeout_seconds = 600,
       .extension = true,
       .notes = "Never changes the ledger. The run is stored (bridge reconcile show RUN); its reconcilestatus is "
                "clean, discrepancies or unreachable, and omnictl exits 0, 2 or 3 on them. Runs are serialized "
