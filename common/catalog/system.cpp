@@ -163,7 +163,7 @@ void system(std::vector<Endpoint>& out) {
   // Reconciliation (our extension, docs/reconciliation.md): `omnictl bridge reconcile` for cron.
   out.push_back({
       .method = Method::Post,
-      .path = "/api/v1/system/reconcile",
+      .path = "/api/v1/bridge/reconcile",
       .summary = "Reconcile bridges: balances and transactions, internal against external",
       .component = Component::Omnibridge,
       .access = Access::Write,
@@ -184,18 +184,18 @@ void system(std::vector<Endpoint>& out) {
   });
   out.push_back({
       .method = Method::Get,
-      .path = "/api/v1/system/reconcile/runs",
+      .path = "/api/v1/bridge/reconcile/runs",
       .summary = "List stored reconciliation runs, newest first",
       .component = Component::Omnibridge,
       .access = Access::Read,
       .rights = {"readsystemdata"},
-      .params = {Num("limit").len(1, 3).desc("How many, 1 to 500 (default 50)")},
+      .params = {query(Num("limit").len(1, 3).desc("How many, 1 to 500 (default 50)"))},
       .command = "bridge reconcile list",
       .extension = true,
   });
   out.push_back({
       .method = Method::Get,
-      .path = "/api/v1/system/reconcile/runs/{runid}",
+      .path = "/api/v1/bridge/reconcile/runs/{runid}",
       .summary = "Show a stored reconciliation run: its whole report",
       .component = Component::Omnibridge,
       .access = Access::Read,

@@ -35,7 +35,17 @@ bool plain_decimal(const std::string& s) {
   return digit && s.back() != '.';
 }
 
+// A history entry: an id, and an amount that is a plain decimal, signed by its direction.
+void check_history(const og::Json& t) {
+  auto e = r::history_entry_of(t, kHot, currency_of);
+  if (!e) return;
+  FUZZ_CHECK(!e->external_txid.empty());
+  const std::string unsigned_amount = !e->amount.empty() && e->amount[0] == '-' ? e->amount.substr(1) : e->amount;
+  FUZZ_CHECK_MSG(plain_decimal(unsigned_amount) && (unsigned_amount.empty() || unsigned_amount[0] != '-'), e->amount);
+}
+
 void check_arrival(const og::Json& t) {
+  check_history(t);
   auto a = r::arrival_of(t, kHot, currency_of);
   if (!a) return;
   FUZZ_CHECK(!a->external_txid.empty());
@@ -50,6 +60,7 @@ void check_arrival(const og::Json& t) {
   }
   FUZZ_CHECK(a->ledger_index >= 0);
 }
+
 
 }  // namespace
 

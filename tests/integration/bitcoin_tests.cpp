@@ -182,6 +182,19 @@ TEST_CASE("bitcoin: deposits credited once at the confirmation count, never when
                       paid["txid"].get<std::string>() + ":0") == 1;
     }));
     CHECK(btc_of(omnid, s.waid, s.user.apikey)[0] == "0.40000000");  // the ledger is not changed behind anyone's back
+    // Reconciliation shows it: credited in the ledger, gone from the chain.
+    Answer run = omnid.call_json("POST", "/api/v1/bridge/reconcile", Json{{"bridge", "bitcoin-1"}}, s.admin);
+    require_ok(run, omnid);
+    INFO(run.body);
+    CHECK(run.json["reconcilestatus"] == "discrepancies");
+    const Json& t = run.json["bridges"][0]["transactions"];
+    CHECK(t["internalonly"] == 1);
+    REQUIRE(t["discrepancies"].size() >= 1);
+    bool named = false;
+    for (const auto& d : t["discrepancies"])
+      named = named || (d["kind"] == "internal_only" &&
+                        d["internal"][0]["reference"] == paid["txid"].get<std::string>() + ":0");
+    CHECK(named);
     Answer active = omnid.call("GET", "/api/v1/system/bridge/active", "", s.admin);
     std::string status;
     for (const auto& br : active.json["bridgelist"])
@@ -261,6 +274,14 @@ TEST_CASE("bitcoin: withdrawals checked before any hold, sent once with the txid
     CHECK(r[0].as<std::string>() == "0.00000141");
     CHECK(r[1].as<std::string>() == sent[0]["txid"].get<std::string>());
     CHECK(sends_with(b, txid).size() == 1);
+    // Reconciled against listtransactions: the deposit (txid:vout) and the send (txid).
+    Answer run = omnid.call_json("POST", "/api/v1/bridge/reconcile", Json{{"bridge", "bitcoin-1"}}, s.admin);
+    require_ok(run, omnid);
+    INFO(run.body);
+    CHECK(run.json["reconcilestatus"] == "clean");
+    CHECK(run.json["bridges"][0]["transactions"]["matched"] == 2);
+    for (const auto& bal : run.json["bridges"][0]["balances"])
+      if (bal["currency"] == "BTC") CHECK(bal["shortfall"] == false);
   }
 
   SECTION("the fee rate is capped by max_fee_rate") {

@@ -221,6 +221,15 @@ TEST_CASE("ripple: withdrawals signed once, settled by validated ledgers", "[rip
     REQUIRE(eventually([&] { return withdrawal_state(omnid, txid) == "completed"; }));
     CHECK(xrp_of(omnid, s.waid, s.user.apikey) == Json{"87.500000", "0.000000"});
     CHECK(std::stoll(rippled.balance(dest["address"])) - std::stoll(dest_before) == 12500000);
+    // Reconciled against account_tx: the deposit and the withdrawal matched by their hashes.
+    Answer run = omnid.call_json("POST", "/api/v1/bridge/reconcile", Json{{"bridge", "ripple-1"}}, s.admin);
+    require_ok(run, omnid);
+    INFO(run.body);
+    const Json& t = run.json["bridges"][0]["transactions"];
+    CHECK(t["available"] == true);
+    CHECK(t["matched"] == 2);
+    CHECK(t["internalonly"] == 0);
+    CHECK(t["amountmismatch"] == 0);
   }
 
   SECTION("a destination that does not exist and gets less than the reserve: tecNO_DST_INSUF_XRP, voided") {

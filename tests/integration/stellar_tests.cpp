@@ -732,7 +732,7 @@ TEST_CASE("stellar: reconciliation from omnictl: discrepancies (2), clean (0), u
   CHECK(omnictl({"bridge", "reconcile", "--since", "2026-12-02", "--until", "2026-12-01"}).exit_code == 2);
   CHECK(omnictl({"bridge", "reconcile", "--until", "2999-01-01"}).exit_code == 2);
   CHECK(omnictl({"bridge", "reconcile", "--windowdays", "31"}).exit_code == 2);
-  CHECK(omnid.call_json("POST", "/api/v1/system/reconcile", Json{{"bridge", "stellar-1"}}, s.user.apikey).resultcode() ==
+  CHECK(omnid.call_json("POST", "/api/v1/bridge/reconcile", Json{{"bridge", "stellar-1"}}, s.user.apikey).resultcode() ==
         10122);
   CHECK(count_of(omnid, "SELECT count(*) FROM reconcile_runs") == 4);
 }

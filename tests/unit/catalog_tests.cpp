@@ -308,7 +308,7 @@ TEST_CASE("catalog: timeouts", "[catalog]") {
   for (const auto& e : all()) {
     INFO(e.key());
     if (e.key() == "POST /api/v1/wallet/withdraw/test") CHECK(e.timeout_seconds == 15);
-    else if (e.key() == "POST /api/v1/system/reconcile") CHECK(e.timeout_seconds == 600);  // a run reads whole histories
+    else if (e.key() == "POST /api/v1/bridge/reconcile") CHECK(e.timeout_seconds == 600);  // a run reads whole histories
     else CHECK(e.timeout_seconds == 5);
   }
 }

@@ -2,6 +2,7 @@
 // amount conversions (amounts.h), on answers shaped as rippled writes them (API v1).
 
 #include <catch2/catch.hpp>
+#include <chrono>
 
 #include "daemon/bridges/ripple/amounts.h"
 #include "daemon/bridges/ripple/readers.h"
@@ -170,4 +171,46 @@ TEST_CASE("fee_drops_of: the larger of base_fee and open_ledger_fee, strictly re
                           R"({"drops": {"base_fee": "0"}})", R"({"drops": {"base_fee": "-5"}})",
                           R"({"drops": {"base_fee": "1e3"}})", R"({"drops": {"base_fee": "9999999999999999999"}})", "[]"})
     CHECK_FALSE(r::fee_drops_of(Json::parse(bad)));
+}
+
+TEST_CASE("history_entry_of: the hot wallet's payments in and out, for reconciliation", "[ripple][reconcile]") {
+  // In: as arrival_of reads it, dated by the ledger's epoch (2000-01-01).
+  Json in = entry("1500000");
+  in["tx"]["date"] = 100;
+  auto e = r::history_entry_of(in, kHot, currency_of);
+  REQUIRE(e);
+  CHECK(e->external_txid == "ABCD");
+  CHECK(e->amount == "1.500000");
+  CHECK(e->currency == "XRP");
+  CHECK(e->address == kHot + "-1234");
+  CHECK(std::chrono::duration_cast<std::chrono::seconds>(e->at.time_since_epoch()).count() == 946684800 + 100);
+  // Out: a Payment from the hot wallet, negative, for what it delivered.
+  Json out = entry(Json{{"currency", "USD"}, {"issuer", kIssuer}, {"value", "2.5"}});
+  out["tx"]["Account"] = kHot;
+  out["tx"]["Destination"] = kSender;
+  out["tx"]["date"] = 200;
+  out["tx"]["hash"] = "EF01";
+  e = r::history_entry_of(out, kHot, currency_of);
+  REQUIRE(e);
+  CHECK(e->external_txid == "EF01");
+  CHECK(e->amount == "-2.5");
+  CHECK(e->currency == "USD.acme.ripple");
+  CHECK(e->address == kSender + "-1234");
+  // Neither: no date, not validated, failed, to itself, an amount that cannot be read.
+  CHECK_FALSE(r::history_entry_of(entry("1500000"), kHot, currency_of));
+  Json bad = in;
+  bad["validated"] = false;
+  CHECK_FALSE(r::history_entry_of(bad, kHot, currency_of));
+  bad = out;
+  bad["meta"]["TransactionResult"] = "tecPATH_DRY";
+  CHECK_FALSE(r::history_entry_of(bad, kHot, currency_of));
+  bad = out;
+  bad["tx"]["Destination"] = kHot;
+  CHECK_FALSE(r::history_entry_of(bad, kHot, currency_of));
+  bad = out;
+  bad["meta"]["delivered_amount"] = "-5";
+  CHECK_FALSE(r::history_entry_of(bad, kHot, currency_of));
+  bad = in;
+  bad["meta"]["delivered_amount"] = "unavailable";
+  CHECK_FALSE(r::history_entry_of(bad, kHot, currency_of));
 }

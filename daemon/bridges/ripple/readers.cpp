@@ -1,5 +1,7 @@
 #include "daemon/bridges/ripple/readers.h"
 
+#include <chrono>
+
 #include <algorithm>
 #include <cstdint>
 
@@ -69,6 +71,41 @@ std::optional<Arrival> arrival_of(const Json& t, const std::string& hot, const C
   if (a.description.empty()) a.description = "XRP Ledger payment from " + a.source_address;
   a.description += note;
   return a;
+}
+
+std::optional<ExternalEntry> history_entry_of(const Json& t, const std::string& hot, const CurrencyOf& currency_of) {
+  constexpr long long kRippleEpoch = 946684800;  // 2000-01-01T00:00:00Z
+  if (!t.is_object() || !t.value("validated", false)) return std::nullopt;
+  auto tx_it = t.find("tx"), meta_it = t.find("meta");
+  if (tx_it == t.end() || meta_it == t.end() || !tx_it->is_object() || !meta_it->is_object()) return std::nullopt;
+  const Json& tx = *tx_it;
+  auto date = tx.find("date");
+  std::optional<std::uint32_t> seconds = date == tx.end() ? std::nullopt : uint32_of(*date);
+  if (!seconds) return std::nullopt;
+  const auto at = std::chrono::system_clock::time_point(std::chrono::seconds(kRippleEpoch + *seconds));
+  if (auto a = arrival_of(t, hot, currency_of)) {
+    if (a->currency == "XRP?" || !value_to_decimal(a->amount)) return std::nullopt;
+    return ExternalEntry{a->external_txid, a->currency, a->amount, a->address, at};
+  }
+  const Json& meta = *meta_it;
+  if (text(tx, "TransactionType") != "Payment" || text(tx, "Account") != hot || text(tx, "Destination") == hot)
+    return std::nullopt;
+  if (text(meta, "TransactionResult") != "tesSUCCESS" || text(tx, "hash").empty()) return std::nullopt;
+  ExternalEntry e{text(tx, "hash"), "", "", text(tx, "Destination"), at};
+  if (auto tag = tx.find("DestinationTag"); tag != tx.end())
+    if (auto n = uint32_of(*tag)) e.address += "-" + std::to_string(*n);
+  auto d = meta.find("delivered_amount");
+  std::optional<std::string> amount;
+  if (d != meta.end() && d->is_string()) {
+    amount = drops_to_xrp(d->get<std::string>());
+    e.currency = "XRP";
+  } else if (d != meta.end() && d->is_object()) {
+    amount = value_to_decimal(text(*d, "value"));
+    e.currency = currency_of(text(*d, "currency"), text(*d, "issuer"));
+  }
+  if (!amount || amount->empty() || amount->front() == '-') return std::nullopt;
+  e.amount = "-" + *amount;
+  return e;
 }
 
 std::vector<TrustLine> trust_lines_of(const Json& lines) {

@@ -27,6 +27,13 @@ using CurrencyOf = std::function<std::string(const std::string& code, const std:
 // integer leaves it untagged (suspense), and the description says so.
 std::optional<Arrival> arrival_of(const Json& t, const std::string& hot, const CurrencyOf& currency_of);
 
+// For reconciliation: what an account_tx entry moved through `hot`, in a validated ledger with
+// tesSUCCESS: an incoming payment as arrival_of reads it (+), or a Payment from `hot` to
+// another account (-), each by its hash and for what it delivered; dated by the
+// transaction's `date` (seconds since 2000-01-01, the XRP Ledger's epoch). nullopt for
+// anything else, and for an entry without a date or a delivered amount that can be read.
+std::optional<ExternalEntry> history_entry_of(const Json& t, const std::string& hot, const CurrencyOf& currency_of);
+
 // account_lines' `lines`, as the address sees them (balances and limits in plain decimals).
 std::vector<TrustLine> trust_lines_of(const Json& lines);
 

@@ -434,6 +434,45 @@ class Ripple final : public Bridge {
     return out;
   }
 
+  // For reconciliation: the hot wallet's payments in and out since `since`, from account_tx
+  // newest first until a page reaches back before it. nullopt when rippled cannot be asked,
+  // never a partial history.
+  bool has_history() const override { return true; }
+  std::optional<std::vector<ExternalEntry>> history(std::chrono::system_clock::time_point since) override {
+    std::string hot_address;
+    {
+      auto conn = services_.pool->acquire();
+      pqxx::read_transaction tx(*conn);
+      auto hot = hot_wallet(tx);
+      if (!hot) return std::vector<ExternalEntry>{};
+      hot_address = hot->address;
+    }
+    auto currency_of = [this](const std::string& c, const std::string& i) { return currency_code_of(c, i); };
+    std::vector<ExternalEntry> out;
+    Json marker;
+    for (int page = 0; page < 10'000; ++page) {
+      Json params{{"account", hot_address}, {"ledger_index_min", -1}, {"ledger_index_max", -1}, {"forward", false},
+                  {"limit", kPage}};
+      if (!marker.is_null()) params["marker"] = marker;
+      RpcResult r = rpc_.call("account_tx", params);
+      if (r.kind == RpcResult::Kind::Error && r.error == "actNotFound") return out;  // never funded: nothing moved
+      if (!r.ok()) return std::nullopt;
+      bool before = false;
+      for (const auto& t : r.result.value("transactions", Json::array())) {
+        auto e = ripple::history_entry_of(t, hot_address, currency_of);
+        if (!e) continue;
+        if (e->at < since) {
+          before = true;
+          continue;
+        }
+        out.push_back(std::move(*e));
+      }
+      if (before || !r.result.contains("marker") || r.result["marker"].is_null()) return out;
+      marker = r.result["marker"];
+    }
+    return std::nullopt;
+  }
+
   std::optional<std::vector<ExternalBalance>> external_balances() override {
     std::vector<ExternalBalance> out;
     std::optional<HotWallet> hot;

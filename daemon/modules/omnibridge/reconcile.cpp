@@ -429,9 +429,9 @@ Reply show(App& app, Call& call) {
 }  // namespace
 
 void register_reconcile(Registry& r) {
-  r.bind("POST /api/v1/system/reconcile", blocking(run));
-  r.bind("GET /api/v1/system/reconcile/runs", blocking(list));
-  r.bind("GET /api/v1/system/reconcile/runs/{runid}", blocking(show));
+  r.bind("POST /api/v1/bridge/reconcile", blocking(run));
+  r.bind("GET /api/v1/bridge/reconcile/runs", blocking(list));
+  r.bind("GET /api/v1/bridge/reconcile/runs/{runid}", blocking(show));
 }
 
 }  // namespace og::omnibridge
