@@ -31,6 +31,7 @@ const std::map<std::string_view, std::string_view>& group_table() {
       {"auth",
        "the SSO service (/auth/...): OAuth 2.0 applications, authorization, tokens, "
        "external login strategies, unlock"},
+      {"bridge", "bridge reconciliation: runs against every bridge's outside, stored and shown again"},
       {"currency", "currencies: issuing, IOUs, extended currencies, bridges, deposit addresses, trust lines"},
       {"notifications", "notification transports: where and how events are delivered"},
       {"payment", "payments: requests, accepting and refusing them, merchant information, history"},
