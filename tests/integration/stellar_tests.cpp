@@ -726,6 +726,9 @@ TEST_CASE("stellar: reconciliation from omnictl: discrepancies (2), clean (0), u
 
   // Bad input: refused, no run stored.
   CHECK(omnictl({"bridge", "reconcile", "show", "999999"}).exit_code == 2);
+  CHECK(omnictl({"bridge", "reconcile", "list", "--limit", "0"}).exit_code == 2);
+  CHECK(omnictl({"bridge", "reconcile", "list", "--limit", "501"}).exit_code == 2);
+  CHECK(omnictl({"bridge", "reconcile", "show", "12x"}).exit_code == 1);  // not digits: refused before sending
   CHECK(omnictl({"bridge", "reconcile", "--bridge", "nosuch-1"}).exit_code == 2);
   CHECK(omnictl({"bridge", "reconcile", "--bridge", "stellar"}).exit_code == 2);
   CHECK(omnictl({"bridge", "reconcile", "--since", "2026-13-01"}).exit_code == 1);
